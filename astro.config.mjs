@@ -1,0 +1,30 @@
+// @ts-check
+import path from 'node:path';
+import { defineConfig, memoryCache } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import node from '@astrojs/node';
+import { drumbeatContent } from './src/lib/notes/astro-integration.ts';
+
+// The benchmarks build generated content elsewhere; everyone else uses ./content and ./dist.
+const contentDir = path.resolve(process.env.DRUMBEAT_CONTENT_DIR ?? 'content');
+const outDir = process.env.DRUMBEAT_OUT_DIR ? path.resolve(process.env.DRUMBEAT_OUT_DIR) : undefined;
+
+export default defineConfig({
+  site: process.env.SITE_URL ?? 'http://localhost:4321',
+  output: 'server',
+  ...(outDir ? { outDir } : {}),
+  adapter: node({ mode: 'standalone' }),
+  integrations: [drumbeatContent({ contentDir }), mdx()],
+  i18n: {
+    locales: ['en', 'it'],
+    defaultLocale: 'en',
+    routing: { prefixDefaultLocale: false },
+  },
+  trailingSlash: 'ignore',
+  // Rendered pages are kept in memory until the next scheduled Note changes what readers see
+  // (see docs/decisions/001-rendering-and-caching.md).
+  cache: { provider: memoryCache({ max: 5000, query: { exclude: [] } }) },
+  build: { inlineStylesheets: 'always' },
+  server: { port: Number(process.env.PORT ?? 4321), host: process.env.HOST ?? 'localhost' },
+  devToolbar: { enabled: false },
+});

@@ -1,0 +1,4 @@
+declare module 'virtual:drumbeat/site' {
+  const site: import('./lib/site.ts').SiteConfig;
+  export default site;
+}

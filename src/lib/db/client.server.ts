@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient, type Client } from '@libsql/client';
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { getEnv } from '../env.server.ts';
+import * as schema from './schema.ts';
+
+export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
+
+let db: Database | undefined;
+
+/** The one database handle of this process: embedded SQLite file by default, libSQL/Turso by URL. */
+export function getDb(): Database {
+  if (db) return db;
+  const env = getEnv();
+  if (env.DATABASE_URL.startsWith('file:')) {
+    mkdirSync(path.dirname(fileURLToPath(new URL(env.DATABASE_URL, `file://${process.cwd()}/`))), { recursive: true });
+  }
+  const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+  db = drizzle(client, { schema }) as Database;
+  return db;
+}
+
+/** SQLite settings that make a single file safe for a web server, a worker and the CLI at once. */
+export async function tuneConnection(database: Database): Promise<void> {
+  if (!getEnv().DATABASE_URL.startsWith('file:')) return;
+  await database.$client.execute('PRAGMA journal_mode = WAL');
+  await database.$client.execute('PRAGMA busy_timeout = 5000');
+  await database.$client.execute('PRAGMA synchronous = NORMAL');
+  await database.$client.execute('PRAGMA foreign_keys = ON');
+}
+
+export async function databaseAnswers(): Promise<boolean> {
+  try {
+    await getDb().$client.execute('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function closeDb(): void {
+  db?.$client.close();
+  db = undefined;
+}

@@ -1,0 +1,41 @@
+import { getCollection, getEntry } from 'astro:content';
+import site from 'virtual:drumbeat/site';
+import type { Lang } from '../site.ts';
+import { NoteCatalog, type NoteMeta } from './catalog.ts';
+import { publishInstant } from './publish.ts';
+import { readingSeconds } from './reading-time.ts';
+
+let catalog: Promise<NoteCatalog> | undefined;
+
+async function load(): Promise<NoteCatalog> {
+  const entries = await getCollection('notes');
+  const notes: NoteMeta[] = entries.map((entry) => {
+    const [lang, file] = entry.id.split('/') as [Lang, string];
+    const slug = file.replace(/^\d+-/, '');
+    return {
+      id: entry.id,
+      lang,
+      number: entry.data.number,
+      slug,
+      title: entry.data.title,
+      summary: entry.data.summary,
+      tags: entry.data.tags,
+      draft: entry.data.draft,
+      date: entry.data.date,
+      publishAt: publishInstant(entry.data.date, site.timeZone),
+      readingSeconds: readingSeconds(entry.body ?? ''),
+      file: entry.filePath ?? entry.id,
+    };
+  });
+  return new NoteCatalog(notes);
+}
+
+/** The build's Notes, read once per process (content changes need a rebuild anyway). */
+export function getCatalog(): Promise<NoteCatalog> {
+  if (import.meta.env.DEV) return load();
+  return (catalog ??= load());
+}
+
+export async function getNoteEntry(id: string) {
+  return getEntry('notes', id);
+}

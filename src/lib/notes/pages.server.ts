@@ -1,0 +1,61 @@
+import site from 'virtual:drumbeat/site';
+import { nowMs } from '../clock.ts';
+import { getCatalog } from './catalog.server.ts';
+import type { NoteCatalog, NoteMeta } from './catalog.ts';
+import { archivePath, notePath, NOTES_PER_PAGE, parseNoteParam } from './urls.ts';
+
+/** Route cache options for any page built from the catalog: valid until the next Note appears. */
+export function catalogCacheOptions(catalog: NoteCatalog, at: number) {
+  return { maxAge: catalog.cacheSeconds(at), tags: ['notes'] };
+}
+
+export function langOfPath(pathname: string): string {
+  const first = pathname.split('/')[1] ?? '';
+  return site.languages.includes(first as never) && first !== site.defaultLanguage ? first : site.defaultLanguage;
+}
+
+interface Loaded {
+  catalog: NoteCatalog;
+  at: number;
+  cache: { maxAge: number; tags: string[] };
+}
+
+export async function loadCatalogPage(): Promise<Loaded> {
+  const catalog = await getCatalog();
+  const at = nowMs();
+  return { catalog, at, cache: catalogCacheOptions(catalog, at) };
+}
+
+export type NotePageResult =
+  | (Loaded & { kind: 'note'; note: NoteMeta })
+  | (Loaded & { kind: 'redirect'; location: string })
+  | (Loaded & { kind: 'not-found' });
+
+/** /notes/205-three-steps/ shows the Note; /notes/205/ and a stale slug redirect; unpublished is 404. */
+export async function loadNotePage(lang: string, param: string | undefined): Promise<NotePageResult> {
+  const loaded = await loadCatalogPage();
+  const parsed = parseNoteParam(param);
+  const note = parsed && loaded.catalog.find(lang, parsed.number, loaded.at);
+  if (!parsed || !note) return { ...loaded, kind: 'not-found' };
+  if (parsed.slug !== note.slug) return { ...loaded, kind: 'redirect', location: notePath(note) };
+  return { ...loaded, kind: 'note', note };
+}
+
+export type ArchivePageResult =
+  | (Loaded & { kind: 'archive'; notes: NoteMeta[]; page: number; pages: number })
+  | (Loaded & { kind: 'redirect'; location: string })
+  | (Loaded & { kind: 'not-found' });
+
+export async function loadArchivePage(lang: string, pageParam: string | undefined): Promise<ArchivePageResult> {
+  const loaded = await loadCatalogPage();
+  const all = loaded.catalog.visible(lang, loaded.at);
+  const pages = Math.max(1, Math.ceil(all.length / NOTES_PER_PAGE));
+  if (pageParam === undefined) {
+    return { ...loaded, kind: 'archive', notes: all.slice(0, NOTES_PER_PAGE), page: 1, pages };
+  }
+  if (!/^\d{1,5}$/.test(pageParam)) return { ...loaded, kind: 'not-found' };
+  const page = Number(pageParam);
+  if (page === 1) return { ...loaded, kind: 'redirect', location: archivePath(lang) };
+  if (page < 1 || page > pages) return { ...loaded, kind: 'not-found' };
+  return { ...loaded, kind: 'archive', notes: all.slice((page - 1) * NOTES_PER_PAGE, page * NOTES_PER_PAGE), page, pages };
+}

@@ -1,0 +1,43 @@
+// `npm start`: check the configuration, build if the sources changed, migrate the database,
+// then serve the site (and, unless DRUMBEAT_SCHEDULER=off, run the weekly newsletter).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EnvError, getEnv } from '../lib/env.server.ts';
+import { buildIsCurrent } from './build-stamp.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const outDir = path.join(root, 'dist');
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+let env;
+try {
+  env = getEnv();
+} catch (err) {
+  if (err instanceof EnvError) fail(err.message);
+  throw err;
+}
+
+if (!buildIsCurrent(root, outDir)) {
+  console.log('Building the site (sources changed since the last build)…');
+  const astro = path.join(root, 'node_modules', 'astro', 'bin', 'astro.mjs');
+  const result = spawnSync(process.execPath, [astro, 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
+  if (result.status !== 0) fail('The build failed; see the messages above.');
+}
+
+const { prepareDatabase } = await import('../lib/db/migrate.server.ts');
+await prepareDatabase();
+
+process.env.PORT = String(env.PORT);
+process.env.HOST = env.HOST;
+process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+const server = await import(pathToFileURL(path.join(outDir, 'server', 'entry.mjs')).href);
+server.startServer();
