@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { NoteCatalog, type NoteMeta } from './catalog.ts';
+
+const day = 86_400_000;
+const T0 = Date.parse('2026-11-23T06:00:00Z');
+
+function note(lang: 'en' | 'it', number: number, publishAt: number, draft = false): NoteMeta {
+  return {
+    id: `${lang}/${number}-n`, lang, number, slug: `n${number}`, title: `T${number}${lang}`, summary: '', tags: [],
+    draft, date: '', publishAt, readingSeconds: 60, file: '',
+  };
+}
+
+const catalog = new NoteCatalog([
+  note('en', 203, T0 - 14 * day),
+  note('en', 204, T0 - 7 * day),
+  note('it', 204, T0 - 7 * day),
+  note('en', 205, T0),
+  note('en', 206, T0 + 7 * day),
+  note('it', 206, T0 + 7 * day),
+  note('en', 207, T0 - day, true),
+]);
+
+describe('NoteCatalog', () => {
+  it('shows published Notes newest first and hides the future and drafts', () => {
+    expect(catalog.visible('en', T0).map((n) => n.number)).toEqual([205, 204, 203]);
+    expect(catalog.visible('en', T0 - 1).map((n) => n.number)).toEqual([204, 203]);
+    expect(catalog.find('en', 207, T0 + 100 * day)).toBeUndefined();
+    expect(catalog.find('en', 206, T0)).toBeUndefined();
+  });
+
+  it('makes a scheduled Note appear at its moment, with no rebuild', () => {
+    const at = T0 + 7 * day;
+    expect(catalog.latest('en', at - 1)?.number).toBe(205);
+    expect(catalog.latest('en', at)?.number).toBe(206);
+    expect(catalog.latest('it', at)?.number).toBe(206);
+  });
+
+  it('pairs translations by number, only when both are visible', () => {
+    const en204 = catalog.find('en', 204, T0)!;
+    expect(catalog.translations(en204, T0).map((n) => n.lang)).toEqual(['it']);
+    expect(catalog.translations(catalog.find('en', 205, T0)!, T0)).toEqual([]);
+  });
+
+  it('lists the previous Notes in the same language', () => {
+    expect(catalog.previous(catalog.find('en', 205, T0)!, T0, 3).map((n) => n.number)).toEqual([204, 203]);
+  });
+
+  it('keeps cached pages only until the next Note appears', () => {
+    expect(catalog.nextChangeAfter(T0)).toBe(T0 + 7 * day);
+    expect(catalog.cacheSeconds(T0 + 7 * day - 90_000)).toBe(90);
+    expect(catalog.cacheSeconds(T0)).toBe(3600);
+    expect(catalog.cacheSeconds(T0 + 8 * day)).toBe(3600);
+  });
+
+  it('knows every number for citation checks', () => {
+    expect(catalog.exists(206)).toBe(true);
+    expect(catalog.exists(92)).toBe(false);
+  });
+});

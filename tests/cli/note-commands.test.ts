@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { noteSource, ROOT, tempContent } from '../helpers/content.ts';
+import { scanNotes } from '../../src/lib/notes/validate.ts';
+
+const NODE24 = path.join(ROOT, 'node_modules', '.bin', 'node');
+const BIN = path.join(ROOT, 'src', 'cli', 'drumbeat.mjs');
+
+function drumbeat(contentDir: string, ...args: string[]) {
+  const r = spawnSync(NODE24, [BIN, ...args], { cwd: path.dirname(contentDir), encoding: 'utf8', env: { ...process.env, DRUMBEAT_CONTENT_DIR: contentDir } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const fm = (number: number, date = '2026-11-23') => ({ number, title: `Note ${number}`, date, summary: 'S' });
+
+describe('drumbeat note new / note translate', () => {
+  it('creates the next Note with a valid frontmatter, scheduled after the latest', () => {
+    const dir = tempContent({ 'en/204-a.mdx': noteSource(fm(204)), 'en/205-b.mdx': noteSource(fm(205, '2030-01-07 07:00')), 'it/204-a.mdx': noteSource(fm(204)) });
+    const r = drumbeat(dir, 'note', 'new', '--lang', 'en', '--title', 'Perché? Tre passi!');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Created .*206-perche-tre-passi\.mdx: Note №206/);
+    const text = readFileSync(path.join(dir, 'notes/en/206-perche-tre-passi.mdx'), 'utf8');
+    expect(text).toContain('number: 206');
+    expect(text).toContain('title: "Perché? Tre passi!"');
+    // The Monday after the latest scheduled Note (2030-01-07 was a Monday), at 07:00 site time.
+    expect(text).toContain('date: "2030-01-14 07:00"');
+    expect(text).toContain('draft: true');
+    expect(scanNotes(dir, ['en', 'it'], 'en').problems).toEqual([]);
+  });
+
+  it('creates a translation skeleton with the same number and date', () => {
+    const dir = tempContent({ 'en/205-three-steps.mdx': noteSource(fm(205), 'Body with <NoteRef n={205} />.') });
+    const r = drumbeat(dir, 'note', 'translate', '205', '--lang', 'it');
+    expect(r.code).toBe(0);
+    const file = path.join(dir, 'notes/it/205-three-steps.mdx');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('number: 205');
+    expect(text).toContain('date: "2026-11-23"');
+    expect(text).toContain('Body with <NoteRef n={205} />.');
+    expect(scanNotes(dir, ['en', 'it'], 'en').problems).toEqual([]);
+    // A second time: refused, nothing overwritten.
+    const again = drumbeat(dir, 'note', 'translate', '205', '--lang', 'it');
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/^drumbeat: Note 205 already has a it version/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it.each([
+    [['note', 'new', '--lang', 'en'], /--title is required/],
+    [['note', 'new', '--lang', 'fr', '--title', 'x'], /unknown language "fr"/],
+    [['note', 'new', '--title', 'x', '--bogus'], /Unknown option '--bogus'/],
+    [['note', 'translate', 'abc', '--lang', 'it'], /expected a Note number/],
+    [['note', 'translate', '999', '--lang', 'it'], /Note 999 has no original/],
+    [['note', 'translate', '205', '--lang', 'en'], /already written in en/],
+    [['note', 'frob'], /unknown command "note frob"/],
+  ])('refuses %j with one clear line and nothing written', (args, message) => {
+    const dir = tempContent({ 'en/205-three-steps.mdx': noteSource(fm(205)) });
+    const r = drumbeat(dir, ...args);
+    expect(r.code).not.toBe(0);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(message);
+    expect(readdirSync(path.join(dir, 'notes'), { recursive: true }).filter((f) => String(f).endsWith('.mdx'))).toEqual(['en/205-three-steps.mdx']);
+  });
+
+  it('has --help for every command', () => {
+    const dir = tempContent({});
+    for (const cmd of [['note', 'new'], ['note', 'translate']]) {
+      const r = drumbeat(dir, ...cmd, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/Usage: drumbeat note/);
+    }
+    expect(drumbeat(dir, '--help').out).toMatch(/note new/);
+  });
+});
