@@ -21,6 +21,8 @@ export default defineConfig({
     routing: { prefixDefaultLocale: false },
   },
   trailingSlash: 'ignore',
+  // Only the top-level folders the project agreed on; static files live with the sources.
+  publicDir: './src/public',
   // Rendered pages are kept in memory until the next scheduled Note changes what readers see
   // (see docs/decisions/001-rendering-and-caching.md).
   cache: { provider: memoryCache({ max: 5000, query: { exclude: [] } }) },

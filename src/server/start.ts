@@ -7,7 +7,8 @@ import { EnvError, getEnv } from '../lib/env.server.ts';
 import { buildIsCurrent } from './build-stamp.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const outDir = path.join(root, 'dist');
+// DRUMBEAT_OUT_DIR: the tests and benchmarks serve builds made elsewhere.
+const outDir = path.resolve(root, process.env.DRUMBEAT_OUT_DIR ?? 'dist');
 
 function fail(message: string): never {
   console.error(message);
