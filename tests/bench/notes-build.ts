@@ -99,6 +99,8 @@ export async function notesBuild(): Promise<BenchResult> {
 
     // --force: both builds start without a content-layer cache from an earlier run.
     const oursOut = path.join(tmp.dir, 'ours-dist');
+    // The built server imports packages from node_modules, found by walking up from its output dir.
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(tmp.dir, 'node_modules'), 'dir');
     const oursBuildMs = await runNode([ASTRO_BIN, 'build', '--force'], {
       cwd: ROOT,
       env: { DRUMBEAT_CONTENT_DIR: content.contentDir, DRUMBEAT_OUT_DIR: oursOut },
