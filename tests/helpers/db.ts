@@ -1,0 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { closeDb, getDb } from '../../src/lib/db/client.server.ts';
+import { prepareDatabase } from '../../src/lib/db/migrate.server.ts';
+import { resetEnvCache } from '../../src/lib/env.server.ts';
+
+/** A fresh, migrated SQLite file for this test file (real database, no mocks). */
+export async function useTempDatabase(extraEnv: Record<string, string> = {}) {
+  closeDb();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'drumbeat-test-'));
+  process.env.DATA_DIR = dataDir;
+  delete process.env.DATABASE_URL;
+  Object.assign(process.env, extraEnv);
+  resetEnvCache();
+  await prepareDatabase();
+  return { db: getDb(), dataDir };
+}
