@@ -1,4 +1,5 @@
 import { defineMiddleware } from 'astro:middleware';
+import { getEnv } from './lib/env.server.ts';
 
 // Security headers on every response. No inline event handlers or third-party origins are used,
 // so the policy can stay strict.
@@ -11,7 +12,26 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
 };
 
-export const onRequest = defineMiddleware(async (_context, next) => {
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSRF: a browser always sends Origin with a POST; one from another site is refused. Requests
+ * without Origin come from non-browser clients (mail providers' one-click unsubscribe, webhooks,
+ * scripts), which cannot carry a visitor's cookies or intent, so they pass to the route, whose
+ * own authority (signed token, webhook signature) decides. See docs/decisions/004.
+ */
+function isCrossSite(request: Request, url: URL): boolean {
+  if (!UNSAFE.has(request.method)) return false;
+  const origin = request.headers.get('origin');
+  if (origin === null) return request.headers.get('sec-fetch-site') === 'cross-site';
+  const allowed = new Set([url.origin, getEnv().SITE_URL]);
+  return !allowed.has(origin);
+}
+
+export const onRequest = defineMiddleware(async ({ request, url }, next) => {
+  if (isCrossSite(request, url) && !url.pathname.startsWith('/webhooks/')) {
+    return new Response('Cross-site form submissions are forbidden.', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  }
   const response = await next();
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
     if (!response.headers.has(name)) response.headers.set(name, value);

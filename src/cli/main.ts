@@ -1,18 +1,12 @@
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { nowMs } from '../lib/clock.ts';
+import { EnvError } from '../lib/env.server.ts';
 import { AuthoringError, createNote, createTranslation } from '../lib/notes/authoring.ts';
 import { loadSiteConfig } from '../lib/site.ts';
-
-/** A mistake in what the user typed: one line, exit 1. */
-export class UsageError extends Error {}
-
-interface Command {
-  summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<void> | void;
-}
+import { newsletterCommands } from './newsletter.ts';
+import { type Command, UsageError } from './shared.ts';
+import { subscriberCommands } from './subscribers.ts';
 
 function contentDir(): string {
   return path.resolve(process.env.DRUMBEAT_CONTENT_DIR ?? 'content');
@@ -59,6 +53,8 @@ const commands: Record<string, Command> = {
       console.log(`Created ${path.relative(process.cwd(), created.file)}: translation skeleton of Note №${created.number}, draft.`);
     },
   },
+  ...newsletterCommands,
+  ...subscriberCommands,
 };
 
 function helpText(): string {
@@ -94,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
     await command.run(parsed as never);
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof AuthoringError) {
+    if (err instanceof UsageError || err instanceof AuthoringError || err instanceof EnvError) {
       console.error(`drumbeat: ${err.message}`);
       return 1;
     }

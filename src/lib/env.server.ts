@@ -27,7 +27,7 @@ const envSchema = z
   .object({
     PORT: z.coerce.number().int().min(1).max(65535).default(4321),
     HOST: z.string().trim().min(1).default('localhost'),
-    SITE_URL: httpOrigin.default('http://localhost:4321'),
+    SITE_URL: httpOrigin.optional(),
     DATA_DIR: z.string().trim().min(1).default('data'),
     DATABASE_URL: z
       .string()
@@ -52,6 +52,9 @@ const envSchema = z
       .optional()
       .transform((v) => (v ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
       .refine((list) => list.every((e) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)), 'must be a comma-separated list of email addresses'),
+    // Where the author's content lives (the benchmarks and tests point it elsewhere).
+    DRUMBEAT_CONTENT_DIR: z.string().trim().min(1).default('content'),
+    NODE_ENV: z.string().optional(),
     DRUMBEAT_SCHEDULER: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
     // Test-only: lets tests move the server's clock through POST /__test/clock. Never set in production.
     DRUMBEAT_TEST_CLOCK: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('off'),
@@ -63,6 +66,8 @@ const envSchema = z
   })
   .transform((env) => ({
     ...env,
+    // Unset, the public origin is wherever this server listens.
+    SITE_URL: env.SITE_URL ?? `http://${env.HOST}:${env.PORT}`,
     DATABASE_URL: env.DATABASE_URL ?? `file:${path.join(env.DATA_DIR, 'drumbeat.db')}`,
   }));
 

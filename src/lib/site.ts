@@ -23,6 +23,10 @@ export const siteConfigSchema = z
           })
           .default({ weekday: 1, time: '07:00' }),
         senderName: z.string().min(1).optional(),
+        /** a free download delivered after confirming (e.g. a book's first chapter), a file under content/ */
+        leadMagnet: z.object({ file: z.string().min(1), title: perLanguage }).optional(),
+        /** Resend requests per second for the weekly send (the account's rate limit) */
+        requestsPerSecond: z.number().positive().max(100).default(2),
       })
       .default({ schedule: { weekday: 1, time: '07:00' } }),
   })

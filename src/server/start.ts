@@ -42,3 +42,15 @@ process.env.HOST = env.HOST;
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const server = await import(pathToFileURL(path.join(outDir, 'server', 'entry.mjs')).href);
 server.startServer();
+
+if (env.DRUMBEAT_SCHEDULER === 'on') {
+  // The weekly newsletter runs beside the site; several servers may run it at once (the claim on
+  // each send is taken in the database).
+  const { startScheduler } = await import('../lib/newsletter/scheduler.server.ts');
+  const scheduler = startScheduler();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void scheduler.stop().finally(() => process.exit(0));
+    });
+  }
+}

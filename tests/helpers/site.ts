@@ -42,7 +42,7 @@ export async function startSite(outDir: string, env: Record<string, string> = {}
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'drumbeat-data-'));
-  const child = spawn(NODE24, [path.join(ROOT, 'src/server/start.ts')], {
+  const child = spawn(NODE24, ['--import', 'tsx', path.join(ROOT, 'src/server/start.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,

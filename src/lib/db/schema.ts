@@ -46,6 +46,8 @@ export const sends = sqliteTable(
     /** the process holding the send; it expires if that process dies */
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: integer('lease_expires_at'),
+    /** set in the same transaction that writes the recipient ledger */
+    frozenAt: integer('frozen_at'),
     recipients: integer('recipients').notNull().default(0),
     sent: integer('sent').notNull().default(0),
     failed: integer('failed').notNull().default(0),
@@ -53,6 +55,8 @@ export const sends = sqliteTable(
     complained: integer('complained').notNull().default(0),
     startedAt: integer('started_at').notNull(),
     finishedAt: integer('finished_at'),
+    /** last error that stopped progress for a while (rate limits, outages), for `newsletter status` */
+    lastError: text('last_error'),
   },
   (t) => [uniqueIndex('sends_note_lang').on(t.noteNumber, t.lang)],
 );

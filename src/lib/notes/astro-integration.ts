@@ -13,6 +13,7 @@ const LOCALIZED_ROUTES: [string, string][] = [
   ['/notes/[note]', 'note.astro'],
   ['/rss.xml', 'rss.xml.ts'],
   ['/privacy', 'privacy.astro'],
+  ['/subscribe/thanks', 'subscribe-thanks.astro'],
 ];
 
 /**

@@ -27,13 +27,15 @@ CREATE TABLE `sends` (
 	`state` text NOT NULL,
 	`lease_owner` text,
 	`lease_expires_at` integer,
+	`frozen_at` integer,
 	`recipients` integer DEFAULT 0 NOT NULL,
 	`sent` integer DEFAULT 0 NOT NULL,
 	`failed` integer DEFAULT 0 NOT NULL,
 	`bounced` integer DEFAULT 0 NOT NULL,
 	`complained` integer DEFAULT 0 NOT NULL,
 	`started_at` integer NOT NULL,
-	`finished_at` integer
+	`finished_at` integer,
+	`last_error` text
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `sends_note_lang` ON `sends` (`note_number`,`lang`);--> statement-breakpoint

@@ -1,0 +1,153 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { nowMs } from '../lib/clock.ts';
+import { getDb } from '../lib/db/client.server.ts';
+import { prepareDatabase } from '../lib/db/migrate.server.ts';
+import { sendEmail, outboxDir } from '../lib/email/send.server.ts';
+import { deliver, personalizedEmail, renderPlan } from '../lib/newsletter/deliver.server.ts';
+import { plansForNote, type SendPlan } from '../lib/newsletter/plan.ts';
+import { runDueSends, sendStatuses, startScheduler } from '../lib/newsletter/scheduler.server.ts';
+import { parseEmail } from '../lib/newsletter/input.ts';
+import { loadNotesFromDisk } from '../lib/notes/disk.server.ts';
+import { getSite } from '../lib/site.server.ts';
+import { progressLine, type Command, UsageError } from './shared.ts';
+
+function noteNumberOption(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{1,6}$/.test(value)) throw new UsageError(`expected a Note number such as 205, got "${String(value)}"`);
+  return Number(value);
+}
+
+function langOption(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const site = getSite();
+  if (typeof value !== 'string' || !site.languages.includes(value as never)) throw new UsageError(`--lang must be one of: ${site.languages.join(', ')}`);
+  return value;
+}
+
+/** The plans for a Note (default: the newest public one), optionally one language only. */
+function plansFor(number: number | undefined, lang: string | undefined): SendPlan[] {
+  const site = getSite();
+  const { catalog } = loadNotesFromDisk();
+  const now = nowMs();
+  const n = number ?? catalog.latest(site.defaultLanguage, now)?.number;
+  if (n === undefined) throw new UsageError('there is no published Note yet');
+  const plans = plansForNote(catalog, n, site.languages, site.defaultLanguage, now).filter((p) => !lang || p.lang === lang);
+  if (plans.length === 0) throw new UsageError(`Note ${n} is not published${lang ? ` in ${lang}` : ''} (drafts and scheduled Notes cannot be sent)`);
+  return plans;
+}
+
+async function activeCount(lang: string): Promise<number> {
+  const r = await getDb().$client.execute({ sql: `SELECT COUNT(*) AS n FROM subscribers WHERE status = 'active' AND lang = ?`, args: [lang] });
+  return Number(r.rows[0]!.n);
+}
+
+export const newsletterCommands: Record<string, Command> = {
+  'newsletter preview': {
+    summary: 'render a Note as its newsletter email into the outbox and print the path',
+    usage: 'drumbeat newsletter preview [<number>] [--lang it]',
+    options: { lang: { type: 'string' } },
+    async run({ values, positionals }) {
+      if (positionals.length > 1) throw new UsageError('give at most one Note number');
+      const site = getSite();
+      const lang = langOption(values.lang) ?? site.defaultLanguage;
+      const [plan] = plansFor(noteNumberOption(positionals[0]), lang);
+      const rendered = await renderPlan(plan!);
+      const email = personalizedEmail(rendered, { id: 0, email: 'preview@example.com' }, []);
+      const dir = outboxDir();
+      mkdirSync(dir, { recursive: true });
+      const base = path.join(dir, `preview-${plan!.noteNumber}-${lang}`);
+      writeFileSync(`${base}.html`, email.html);
+      writeFileSync(`${base}.txt`, email.text);
+      console.log(`Subject: ${rendered.subject}`);
+      console.log(`${path.relative(process.cwd(), base)}.html`);
+      console.log(`${path.relative(process.cwd(), base)}.txt`);
+    },
+  },
+  'newsletter send': {
+    summary: 'send a Note to the subscribers (default: the newest), or --due for what the schedule says',
+    usage: 'drumbeat newsletter send [--note 205] [--lang it] [--test you@example.com] [--dry-run] | --due',
+    options: { note: { type: 'string' }, lang: { type: 'string' }, test: { type: 'string' }, 'dry-run': { type: 'boolean' }, due: { type: 'boolean' } },
+    async run({ values }) {
+      await prepareDatabase();
+      const onProgress = progressLine('sent');
+      if (values.due) {
+        if (values.note || values.test || values.lang) throw new UsageError('--due takes no other options');
+        const results = await runDueSends({ onProgress });
+        if (results.length === 0) console.log('Nothing is due.');
+        for (const r of results) console.log(r.state === 'done' ? `send ${r.sendId}: done, ${r.sent} sent, ${r.failed} failed of ${r.recipients}` : `send ${r.sendId}: ${r.state}${'reason' in r ? ` (${r.reason})` : ''}`);
+        return;
+      }
+      const plans = plansFor(noteNumberOption(values.note), langOption(values.lang));
+      if (values.test !== undefined) {
+        const to = parseEmail(values.test);
+        if (!to.ok) throw new UsageError(`--test: ${to.message}`);
+        for (const plan of plans) {
+          const rendered = await renderPlan(plan);
+          const email = personalizedEmail(rendered, { id: 0, email: to.value }, [{ name: 'kind', value: 'test' }]);
+          const id = await sendEmail({ ...email, subject: `[Test] ${email.subject}` });
+          console.log(`Test copy of Note ${plan.noteNumber} (${plan.lang}) sent to ${to.value} (${id}).`);
+        }
+        return;
+      }
+      for (const plan of plans) {
+        const existing = await getDb().$client.execute({ sql: 'SELECT state, sent, recipients FROM sends WHERE note_number = ? AND lang = ?', args: [plan.noteNumber, plan.lang] });
+        const row = existing.rows[0];
+        const label = `Note ${plan.noteNumber} to ${plan.lang} subscribers${plan.fallback ? ` (in ${plan.noteLang}, no ${plan.lang} version)` : ''}`;
+        if (row?.state === 'done') {
+          console.log(`${label}: already sent (${row.sent} of ${row.recipients}); a Note goes out once per language.`);
+          continue;
+        }
+        if (values['dry-run']) {
+          console.log(`${label}: would send to ${row ? `${Number(row.recipients) - Number(row.sent)} remaining` : `${await activeCount(plan.lang)} active subscribers`} (dry run, nothing sent).`);
+          continue;
+        }
+        const r = await deliver(plan, { onProgress });
+        if (r.state === 'done') console.log(`${label}: done, ${r.sent} sent, ${r.failed} failed of ${r.recipients}.`);
+        else if (r.state === 'busy') console.log(`${label}: another process is sending it now.`);
+        else console.log(`${label}: paused after repeated errors (${r.reason}); run the command again to resume.`);
+      }
+    },
+  },
+  'newsletter status': {
+    summary: 'show every send: Note, language, state, recipients, sent, failed, bounce and complaint rates',
+    usage: 'drumbeat newsletter status',
+    options: {},
+    async run() {
+      await prepareDatabase();
+      const rows = await sendStatuses();
+      if (rows.length === 0) {
+        console.log('No sends yet.');
+        return;
+      }
+      const pct = (n: number, of: number) => (of === 0 ? '-' : `${((100 * n) / of).toFixed(2)}%`);
+      const time = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().slice(0, 16).replace('T', ' '));
+      const table = [
+        ['send', 'note', 'lang', 'state', 'recipients', 'sent', 'failed', 'progress', 'bounces', 'complaints', 'started (UTC)', 'finished (UTC)'],
+        ...rows.map((r) => [
+          String(r.id), String(r.noteNumber), r.lang === r.noteLang ? r.lang : `${r.lang}←${r.noteLang}`, r.state, String(r.recipients), String(r.sent), String(r.failed),
+          pct(r.sent + r.failed, r.recipients), pct(r.bounced, r.sent), pct(r.complained, r.sent), time(r.startedAt), time(r.finishedAt),
+        ]),
+      ];
+      const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+      for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+      const warn = rows.filter((r) => r.sent > 0 && r.complained / r.sent >= 0.001);
+      for (const r of warn) console.log(`! send ${r.id}: complaint rate ${pct(r.complained, r.sent)} (keep under 0.1%, never reach 0.3%)`);
+      for (const r of rows.filter((x) => x.state === 'sending' && x.lastError)) console.log(`! send ${r.id}: ${r.lastError}`);
+    },
+  },
+  worker: {
+    summary: 'run the weekly newsletter scheduler alone (without the web server)',
+    usage: 'drumbeat worker',
+    options: {},
+    async run() {
+      await prepareDatabase();
+      const scheduler = startScheduler({ log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
+      console.log(`Scheduler running (${getSite().newsletter.schedule.time} on weekday ${getSite().newsletter.schedule.weekday}, ${getSite().timeZone}). Ctrl-C stops it.`);
+      await new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      });
+      await scheduler.stop();
+    },
+  },
+};

@@ -1,0 +1,64 @@
+import { createWriteStream, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { prepareDatabase } from '../lib/db/migrate.server.ts';
+import { exportSubscribersCsv, importSubscribersCsv } from '../lib/newsletter/import-export.server.ts';
+import { getSite } from '../lib/site.server.ts';
+import { type Command, UsageError } from './shared.ts';
+
+export const subscriberCommands: Record<string, Command> = {
+  'subscribers import': {
+    summary: 'import a CSV export from Substack, Ghost, Mailchimp, Buttondown or Drumbeat',
+    usage: 'drumbeat subscribers import FILE.csv',
+    options: {},
+    async run({ positionals }) {
+      if (positionals.length !== 1) throw new UsageError('give exactly one CSV file');
+      let text: string;
+      try {
+        text = readFileSync(positionals[0]!, 'utf8');
+      } catch (err) {
+        throw new UsageError(`cannot read ${positionals[0]}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      await prepareDatabase();
+      const site = getSite();
+      const tty = process.stdout.isTTY;
+      let report;
+      try {
+        report = await importSubscribersCsv(text, {
+          defaultLang: site.defaultLanguage,
+          languages: site.languages,
+          onProgress: tty ? (done, total) => process.stdout.write(`\r${done}/${total} rows`) : undefined,
+        });
+      } catch (err) {
+        throw new UsageError((err as Error).message.split('\n')[0]!);
+      }
+      if (tty) process.stdout.write('\n');
+      console.log(`Format: ${report.format}. ${report.total} rows: ${report.imported} imported, ${report.updated} updated, ${report.unchanged} unchanged, ${report.skipped.length} skipped.`);
+      for (const s of report.skipped) console.log(`  skipped line ${s.line} ${s.email || '(no address)'}: ${s.reason}`);
+    },
+  },
+  'subscribers export': {
+    summary: 'write every subscriber as CSV (standard output, or --out FILE); it imports back losslessly',
+    usage: 'drumbeat subscribers export [--out subscribers.csv]',
+    options: { out: { type: 'string' } },
+    async run({ values, positionals }) {
+      if (positionals.length > 0) throw new UsageError('export takes no file argument; use --out FILE');
+      await prepareDatabase();
+      if (typeof values.out === 'string') {
+        const stream = createWriteStream(values.out, { flags: 'wx' });
+        await once(stream, 'open').catch((err) => {
+          throw new UsageError(`cannot write ${values.out}: ${(err as NodeJS.ErrnoException).code}`);
+        });
+        const count = await exportSubscribersCsv(async (chunk) => {
+          if (!stream.write(chunk)) await once(stream, 'drain');
+        });
+        stream.end();
+        await once(stream, 'finish');
+        console.error(`Wrote ${count} subscribers to ${values.out}.`);
+        return;
+      }
+      await exportSubscribersCsv(async (chunk) => {
+        if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+      });
+    },
+  },
+};

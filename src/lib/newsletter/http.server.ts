@@ -1,0 +1,53 @@
+import { t } from '../../i18n/strings.ts';
+
+// Reading a form from a request without trusting its size or shape.
+
+export const MAX_FORM_BYTES = 8 * 1024;
+
+export type FormRead = { ok: true; fields: Record<string, unknown> } | { ok: false; status: 400 | 413 | 415; message: string };
+
+export async function readForm(request: Request): Promise<FormRead> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_FORM_BYTES) return { ok: false, status: 413, message: 'request body too large' };
+  const type = (request.headers.get('content-type') ?? '').toLowerCase();
+  let raw: string;
+  try {
+    raw = await request.text();
+  } catch {
+    return { ok: false, status: 400, message: 'could not read the request body' };
+  }
+  if (Buffer.byteLength(raw) > MAX_FORM_BYTES) return { ok: false, status: 413, message: 'request body too large' };
+  if (type.startsWith('application/json')) {
+    try {
+      const parsed = JSON.parse(raw);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, status: 400, message: 'body must be a JSON object' };
+      return { ok: true, fields: parsed };
+    } catch {
+      return { ok: false, status: 400, message: 'body is not valid JSON' };
+    }
+  }
+  if (type.startsWith('application/x-www-form-urlencoded') || type === '') {
+    return { ok: true, fields: Object.fromEntries(new URLSearchParams(raw)) };
+  }
+  if (type.startsWith('multipart/form-data')) {
+    try {
+      const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+      return { ok: true, fields: Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) };
+    } catch {
+      return { ok: false, status: 400, message: 'malformed form data' };
+    }
+  }
+  return { ok: false, status: 415, message: 'send the form as application/x-www-form-urlencoded, multipart/form-data or JSON' };
+}
+
+export function wantsJson(request: Request): boolean {
+  return (request.headers.get('accept') ?? '').includes('application/json') || (request.headers.get('content-type') ?? '').startsWith('application/json');
+}
+
+/** The message a visitor sees for a subscribe outcome, in their language. */
+export function subscribeMessage(lang: string, outcome: { ok: boolean; status?: number; field?: string }): string {
+  if (outcome.ok) return t(lang, 'subscribe.checkTitle') + '. ' + t(lang, 'subscribe.checkText');
+  if (outcome.status === 429) return t(lang, 'subscribe.tooMany');
+  if (outcome.field === 'email') return t(lang, 'subscribe.errorEmail');
+  return t(lang, 'subscribe.error');
+}

@@ -1,0 +1,47 @@
+import { appSecret } from '../auth/secret.server.ts';
+import { signToken, verifyToken } from '../auth/tokens.ts';
+import { getEnv } from '../env.server.ts';
+
+// Links that act on one subscriber. Both are signed over the subscriber's id and address, so
+// one cannot be edited into another address's link.
+
+export const CONFIRM_TOKEN_TTL_MS = 7 * 86_400_000;
+
+export function confirmUrl(subscriber: { id: number; email: string }, issuedAt: number): string {
+  const token = signToken(appSecret(), 'confirm', { s: subscriber.id, e: subscriber.email, t: issuedAt });
+  return `${getEnv().SITE_URL}/subscribe/confirm?token=${token}`;
+}
+
+export function unsubscribeUrl(subscriber: { id: number; email: string }): string {
+  const token = signToken(appSecret(), 'unsubscribe', { s: subscriber.id, e: subscriber.email });
+  return `${getEnv().SITE_URL}/unsubscribe?token=${token}`;
+}
+
+export function readConfirmToken(token: unknown): { id: number; email: string; issuedAt: number } | undefined {
+  const data = verifyToken(appSecret(), 'confirm', token);
+  if (!data || typeof data.s !== 'number' || typeof data.e !== 'string' || typeof data.t !== 'number') return undefined;
+  return { id: data.s, email: data.e, issuedAt: data.t };
+}
+
+export function readUnsubscribeToken(token: unknown): { id: number; email: string } | undefined {
+  const data = verifyToken(appSecret(), 'unsubscribe', token);
+  if (!data || typeof data.s !== 'number' || typeof data.e !== 'string') return undefined;
+  return { id: data.s, email: data.e };
+}
+
+/** RFC 8058 one-click unsubscribe headers, for every email a subscriber gets. */
+export function unsubscribeHeaders(url: string): Record<string, string> {
+  return { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
+/** The lead magnet's download link, sent in the welcome email. */
+export function downloadUrl(subscriber: { id: number; email: string }): string {
+  const token = signToken(appSecret(), 'download', { s: subscriber.id, e: subscriber.email });
+  return `${getEnv().SITE_URL}/subscribe/download?token=${token}`;
+}
+
+export function readDownloadToken(token: unknown): { id: number; email: string } | undefined {
+  const data = verifyToken(appSecret(), 'download', token);
+  if (!data || typeof data.s !== 'number' || typeof data.e !== 'string') return undefined;
+  return { id: data.s, email: data.e };
+}

@@ -1,0 +1,47 @@
+import type { NoteCatalog, NoteMeta } from '../notes/catalog.ts';
+import { nextWeeklySlot, type WeeklySlot } from '../notes/schedule.ts';
+
+/** A send that may be late by this much (server down over the slot) and still go out. */
+export const SEND_GRACE_MS = 24 * 3_600_000;
+
+export interface SendPlan {
+  noteNumber: number;
+  /** the subscribers' language group */
+  lang: string;
+  /** the language of the Note version they get */
+  noteLang: string;
+  fallback: boolean;
+}
+
+/** The newsletter slot a Note goes out in: the first slot at or after it becomes public. */
+export function slotFor(note: NoteMeta, slot: WeeklySlot, timeZone: string): number {
+  return nextWeeklySlot(note.publishAt - 1, slot, timeZone);
+}
+
+/** One plan per subscriber language: their version of the Note, or the original with a notice. */
+export function plansForNote(catalog: NoteCatalog, number: number, languages: readonly string[], defaultLanguage: string, now: number): SendPlan[] {
+  return languages.flatMap((lang) => {
+    const own = catalog.find(lang, number, now);
+    const original = own ?? catalog.find(defaultLanguage, number, now) ?? catalog.all().find((n) => n.number === number && !n.draft && n.publishAt <= now);
+    if (!original) return [];
+    return [{ noteNumber: number, lang, noteLang: original.lang, fallback: !own }];
+  });
+}
+
+/**
+ * What the schedule says is due now: the newest public Note whose slot has come within the
+ * grace period. Older Notes are never mailed by the schedule (a fresh install does not mail the
+ * archive).
+ */
+export function dueNote(catalog: NoteCatalog, defaultLanguage: string, slot: WeeklySlot, timeZone: string, now: number): NoteMeta | undefined {
+  const candidates = new Map<number, NoteMeta>();
+  for (const lang of new Set([defaultLanguage, ...catalog.all().map((n) => n.lang)])) {
+    for (const n of catalog.visible(lang, now)) if (!candidates.has(n.number)) candidates.set(n.number, n);
+  }
+  return [...candidates.values()]
+    .sort((a, b) => b.number - a.number)
+    .find((n) => {
+      const at = slotFor(n, slot, timeZone);
+      return at <= now && now < at + SEND_GRACE_MS;
+    });
+}

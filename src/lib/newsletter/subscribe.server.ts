@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { allow } from '../auth/rate-limit.server.ts';
+import { nowMs } from '../clock.ts';
+import { getDb } from '../db/client.server.ts';
+import { subscribers } from '../db/schema.ts';
+import { renderConfirmEmail, renderWelcomeEmail } from '../email/render.server.ts';
+import { sendEmail } from '../email/send.server.ts';
+import { getEnv } from '../env.server.ts';
+import { contentDir, getSite } from '../site.server.ts';
+import { CONSENT_VERSION } from './consent.ts';
+import { parseEmail, parseLang, parseSource } from './input.ts';
+import { CONFIRM_TOKEN_TTL_MS, confirmUrl, downloadUrl, readConfirmToken, readUnsubscribeToken, unsubscribeHeaders, unsubscribeUrl } from './links.server.ts';
+
+/** At most one confirmation email per address per 10 minutes, whatever is submitted. */
+export const CONFIRMATION_INTERVAL_MS = 10 * 60_000;
+const IP_LIMIT = { hits: 20, windowMs: 10 * 60_000 };
+
+export type SubscribeOutcome =
+  | { ok: true; lang: string }
+  | { ok: false; status: 400 | 429; field?: string; message: string };
+
+type Subscriber = typeof subscribers.$inferSelect;
+
+/**
+ * POST /subscribe. The visitor always gets the same neutral answer for a well-formed request
+ * (no way to learn whether an address is known); what happens behind it depends on the address.
+ */
+export async function subscribe(input: { email: unknown; lang: unknown; source: unknown; ip: string }): Promise<SubscribeOutcome> {
+  const site = getSite();
+  const email = parseEmail(input.email);
+  if (!email.ok) return { ok: false, status: 400, field: email.field, message: email.message };
+  const lang = parseLang(input.lang, site.languages, site.defaultLanguage);
+  if (!lang.ok) return { ok: false, status: 400, field: lang.field, message: lang.message };
+  if (!(await allow(`subscribe-ip:${input.ip}`, IP_LIMIT.hits, IP_LIMIT.windowMs))) {
+    return { ok: false, status: 429, message: 'too many requests from your network; try again in a few minutes' };
+  }
+  const db = getDb();
+  const now = nowMs();
+  const source = parseSource(input.source);
+  const existing = await db.query.subscribers.findFirst({ where: eq(subscribers.email, email.value) });
+
+  let subscriber: Subscriber | undefined = existing;
+  if (!existing) {
+    // onConflictDoNothing: two simultaneous first requests for one address make one row.
+    const [row] = await db
+      .insert(subscribers)
+      .values({ email: email.value, lang: lang.value, status: 'pending', source, consentVersion: CONSENT_VERSION, consentAt: now, createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .returning();
+    subscriber = row;
+  } else if (existing.status === 'pending' || existing.status === 'unsubscribed') {
+    // Asking again refreshes what they asked for; the status changes only when they confirm.
+    await db.update(subscribers).set({ lang: lang.value, source, consentVersion: CONSENT_VERSION, consentAt: now, updatedAt: now }).where(eq(subscribers.id, existing.id));
+  }
+  // Active: nothing to do. Bounced or complained: suppressed, never mailed again from a form.
+  if (subscriber && (subscriber.status === 'pending' || subscriber.status === 'unsubscribed')) {
+    await sendConfirmation({ ...subscriber, lang: lang.value }, now);
+  }
+  return { ok: true, lang: lang.value };
+}
+
+async function sendConfirmation(subscriber: Subscriber, now: number): Promise<void> {
+  // Claim the right to send in the database, so racing requests or processes send one email.
+  const claimed = await getDb().$client.execute({
+    sql: `UPDATE subscribers SET last_confirmation_sent_at = ?
+          WHERE id = ? AND (last_confirmation_sent_at IS NULL OR last_confirmation_sent_at <= ?)`,
+    args: [now, subscriber.id, now - CONFIRMATION_INTERVAL_MS],
+  });
+  if (claimed.rowsAffected === 0) return;
+  const site = getSite();
+  const leadMagnet = site.newsletter.leadMagnet;
+  const email = await renderConfirmEmail({
+    lang: subscriber.lang,
+    siteTitle: site.title,
+    authorName: site.author.name,
+    confirmUrl: confirmUrl(subscriber, now),
+    leadMagnet: leadMagnet ? { title: leadMagnet.title[subscriber.lang] ?? Object.values(leadMagnet.title)[0]! } : undefined,
+  });
+  const unsubscribe = unsubscribeUrl(subscriber);
+  await sendEmail({ to: subscriber.email, ...email, headers: unsubscribeHeaders(unsubscribe), tags: [{ name: 'kind', value: 'confirm' }] });
+}
+
+export type ConfirmOutcome =
+  | { ok: true; lang: string; email: string; alreadyConfirmed: boolean }
+  | { ok: false; reason: 'invalid' | 'expired' };
+
+/** The subscriber a confirmation link names, without changing anything (for the GET page). */
+export async function inspectConfirmToken(token: unknown): Promise<{ ok: true; lang: string; email: string; status: string } | { ok: false; reason: 'invalid' | 'expired' }> {
+  const data = readConfirmToken(token);
+  if (!data) return { ok: false, reason: 'invalid' };
+  if (nowMs() - data.issuedAt > CONFIRM_TOKEN_TTL_MS) return { ok: false, reason: 'expired' };
+  const row = await getDb().query.subscribers.findFirst({ where: and(eq(subscribers.id, data.id), eq(subscribers.email, data.email)) });
+  if (!row) return { ok: false, reason: 'invalid' };
+  // A link older than the reader's last unsubscribe must not sign them up again.
+  if (row.unsubscribedAt !== null && row.unsubscribedAt >= data.issuedAt) return { ok: false, reason: 'expired' };
+  return { ok: true, lang: row.lang, email: row.email, status: row.status };
+}
+
+/** POST of the confirmation page: pending (or unsubscribed and asking again) becomes active, once. */
+export async function confirmSubscription(token: unknown, ip: string): Promise<ConfirmOutcome> {
+  if (!(await allow(`confirm-ip:${ip}`, 30, 10 * 60_000))) return { ok: false, reason: 'invalid' };
+  const checked = await inspectConfirmToken(token);
+  if (!checked.ok) return checked;
+  const data = readConfirmToken(token)!;
+  const now = nowMs();
+  const updated = await getDb().$client.execute({
+    sql: `UPDATE subscribers SET status = 'active', confirmed_at = ?, unsubscribed_at = NULL, status_reason = NULL, updated_at = ?
+          WHERE id = ? AND email = ? AND status IN ('pending', 'unsubscribed')`,
+    args: [now, now, data.id, data.email],
+  });
+  const alreadyConfirmed = updated.rowsAffected === 0;
+  if (!alreadyConfirmed) {
+    try {
+      await sendWelcome({ id: data.id, email: data.email, lang: checked.lang });
+    } catch (err) {
+      // The subscription stands even if the welcome email could not go out now.
+      console.error(`welcome email to subscriber ${data.id} not sent: ${(err as Error).message}`);
+    }
+  }
+  return { ok: true, lang: checked.lang, email: data.email, alreadyConfirmed };
+}
+
+function welcomeMarkdown(lang: string): string {
+  const site = getSite();
+  for (const l of [lang, site.defaultLanguage]) {
+    try {
+      return readFileSync(path.join(contentDir(), 'welcome', `${l}.md`), 'utf8');
+    } catch {
+      // try the next language
+    }
+  }
+  return `# ${site.title}\n`;
+}
+
+async function sendWelcome(subscriber: { id: number; email: string; lang: string }): Promise<void> {
+  const site = getSite();
+  const unsubscribe = unsubscribeUrl(subscriber);
+  const leadMagnet = site.newsletter.leadMagnet;
+  const email = await renderWelcomeEmail({
+    lang: subscriber.lang,
+    siteTitle: site.title,
+    authorName: site.author.name,
+    welcomeMarkdown: welcomeMarkdown(subscriber.lang),
+    siteUrl: getEnv().SITE_URL,
+    unsubscribeUrl: unsubscribe,
+    leadMagnet: leadMagnet
+      ? { title: leadMagnet.title[subscriber.lang] ?? Object.values(leadMagnet.title)[0]!, url: downloadUrl(subscriber) }
+      : undefined,
+  });
+  await sendEmail({ to: subscriber.email, ...email, headers: unsubscribeHeaders(unsubscribe), tags: [{ name: 'kind', value: 'welcome' }] });
+}
+
+export type UnsubscribeOutcome = { ok: true; lang: string; email: string; changed: boolean } | { ok: false };
+
+export async function inspectUnsubscribeToken(token: unknown): Promise<{ ok: true; lang: string; email: string; status: string } | { ok: false }> {
+  const data = readUnsubscribeToken(token);
+  if (!data) return { ok: false };
+  const row = await getDb().query.subscribers.findFirst({ where: and(eq(subscribers.id, data.id), eq(subscribers.email, data.email)) });
+  return row ? { ok: true, lang: row.lang, email: row.email, status: row.status } : { ok: false };
+}
+
+/** One click, no login: the signed link is the authority. Idempotent. */
+export async function unsubscribe(token: unknown): Promise<UnsubscribeOutcome> {
+  const data = readUnsubscribeToken(token);
+  if (!data) return { ok: false };
+  const row = await getDb().query.subscribers.findFirst({ where: and(eq(subscribers.id, data.id), eq(subscribers.email, data.email)) });
+  if (!row) return { ok: false };
+  const now = nowMs();
+  const updated = await getDb().$client.execute({
+    sql: `UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = ?, updated_at = ? WHERE id = ? AND status IN ('active', 'pending')`,
+    args: [now, now, row.id],
+  });
+  return { ok: true, lang: row.lang, email: row.email, changed: updated.rowsAffected > 0 };
+}
