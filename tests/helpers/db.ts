@@ -4,6 +4,8 @@ import path from 'node:path';
 import { closeDb, getDb } from '../../src/lib/db/client.server.ts';
 import { prepareDatabase } from '../../src/lib/db/migrate.server.ts';
 import { resetEnvCache } from '../../src/lib/env.server.ts';
+import { resetAppSecretCache } from '../../src/lib/auth/secret.server.ts';
+import { resetSiteCache } from '../../src/lib/site.server.ts';
 
 /** A fresh, migrated SQLite file for this test file (real database, no mocks). */
 export async function useTempDatabase(extraEnv: Record<string, string> = {}) {
@@ -13,6 +15,8 @@ export async function useTempDatabase(extraEnv: Record<string, string> = {}) {
   delete process.env.DATABASE_URL;
   Object.assign(process.env, extraEnv);
   resetEnvCache();
+  resetAppSecretCache();
+  resetSiteCache();
   await prepareDatabase();
   return { db: getDb(), dataDir };
 }

@@ -19,8 +19,8 @@ import type { SendPlan } from './plan.ts';
 // the same key (Resend answers with the first result instead of sending twice), or "sent" rows.
 
 export const BATCH_SIZE = 100;
-export const LEASE_MS = 120_000;
-const MAX_WAIT_MS = 30_000;
+// Every wait is shorter than the lease, which is renewed after each batch.
+const MAX_WAIT_MS = 20_000;
 const MAX_ATTEMPTS = 12;
 
 export const processId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -57,7 +57,7 @@ async function claim(sendId: number, owner: string): Promise<boolean> {
   const r = await getDb().$client.execute({
     sql: `UPDATE sends SET lease_owner = ?, lease_expires_at = ?
           WHERE id = ? AND state = 'sending' AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < ?)`,
-    args: [owner, now + LEASE_MS, sendId, owner, now],
+    args: [owner, now + getEnv().DRUMBEAT_SEND_LEASE_MS, sendId, owner, now],
   });
   return r.rowsAffected === 1;
 }
