@@ -1,0 +1,164 @@
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetClock, setNow } from '../../src/lib/clock.ts';
+import { getDb } from '../../src/lib/db/client.server.ts';
+import { subscribers } from '../../src/lib/db/schema.ts';
+import { deliver } from '../../src/lib/newsletter/deliver.server.ts';
+import { duePlans, runDueSends, sendStatuses } from '../../src/lib/newsletter/scheduler.server.ts';
+import { readUnsubscribeToken } from '../../src/lib/newsletter/links.server.ts';
+import { FakeResend, resendHandlers } from '../mocks/fake-resend.ts';
+import { useTempDatabase } from '../helpers/db.ts';
+
+let fake = new FakeResend();
+const server = setupServer(...resendHandlers({ handle: (r: Request) => fake.handle(r) } as FakeResend));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
+afterAll(() => server.close());
+
+const noSleep = async () => {};
+// The sample content: 205 exists in en and it; 199 only in en.
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+
+async function addSubscribers(count: number, lang: string, status: 'active' | 'pending' | 'unsubscribed' = 'active', prefix = lang) {
+  const rows = Array.from({ length: count }, (_, i) => ({
+    email: `${prefix}${i}@example.com`, lang, status, source: 'test', consentVersion: 'v', consentAt: 1, createdAt: 1, updatedAt: 1,
+  }));
+  for (let i = 0; i < rows.length; i += 500) await getDb().insert(subscribers).values(rows.slice(i, i + 500));
+}
+
+function expectEachOnce(emails: string[], expected: string[]) {
+  expect(emails.length).toBe(new Set(emails).size);
+  expect(new Set(emails)).toEqual(new Set(expected));
+}
+
+beforeEach(async () => {
+  fake = new FakeResend();
+  await useTempDatabase({ RESEND_API_KEY: 're_test_key', EMAIL_FROM: 'Giulia <notes@example.com>' });
+  setNow(NOW);
+  return () => resetClock();
+});
+
+describe('delivering a Note', () => {
+  it('sends each active subscriber the Note once, in batches of at most 100 with one idempotency key each', async () => {
+    await addSubscribers(250, 'en');
+    await addSubscribers(5, 'en', 'pending', 'pending');
+    await addSubscribers(5, 'en', 'unsubscribed', 'gone');
+    const result = await deliver({ noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false }, { sleep: noSleep, requestsPerSecond: 1000 });
+    expect(result).toMatchObject({ state: 'done', recipients: 250, sent: 250, failed: 0 });
+    expectEachOnce(fake.recipients(), Array.from({ length: 250 }, (_, i) => `en${i}@example.com`));
+    const batches = fake.requests.filter((r) => r.path === '/emails/batch');
+    expect(batches.map((b) => b.count)).toEqual([100, 100, 50]);
+    expect(new Set(batches.map((b) => b.idempotencyKey)).size).toBe(3);
+    const mail = fake.emails[0]!;
+    expect(mail.subject).toBe('Note №205: Three steps to a goal you keep');
+    expect(mail.from).toBe('Giulia <notes@example.com>');
+    expect(mail.headers!['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    // Each recipient's unsubscribe link is their own, in the header and in the body.
+    const token = /token=([^>]+)>/.exec(mail.headers!['List-Unsubscribe']!)![1]!;
+    expect(readUnsubscribeToken(token)).toMatchObject({ email: mail.to[0] });
+    expect(mail.html).toContain(`token=${token}`);
+    expect(mail.html).not.toContain('<script');
+    expect(mail.html).toContain('/notes/205-three-steps/');
+    expect(mail.text).toContain('Three steps to a goal you keep');
+  });
+
+  it('sends at most once: a second run finds the send done', async () => {
+    await addSubscribers(20, 'en');
+    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false };
+    await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 });
+    expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'busy' });
+    expect(fake.emails).toHaveLength(20);
+  });
+
+  it('gives a subscriber whose language lacks the Note the original, with a line saying so', async () => {
+    await addSubscribers(3, 'it');
+    setNow(NOW);
+    const plans = await import('../../src/lib/newsletter/plan.ts');
+    const { loadNotesFromDisk } = await import('../../src/lib/notes/disk.server.ts');
+    const [, itPlan] = plans.plansForNote(loadNotesFromDisk().catalog, 199, ['en', 'it'], 'en', NOW);
+    expect(itPlan).toEqual({ noteNumber: 199, lang: 'it', noteLang: 'en', fallback: true });
+    await deliver(itPlan!, { sleep: noSleep, requestsPerSecond: 1000 });
+    expect(fake.emails).toHaveLength(3);
+    expect(fake.emails[0]!.html).toContain('non è ancora disponibile in italiano');
+  });
+
+  it('rides out a 429 storm and 5xx errors, honouring retry-after, with no duplicate', async () => {
+    await addSubscribers(300, 'en');
+    fake.failNext(6, { status: 429, headers: { 'retry-after': '1' } });
+    fake.failNext(2, { status: 500 });
+    const waits: number[] = [];
+    const result = await deliver({ noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false }, {
+      requestsPerSecond: 1000,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    expect(result).toMatchObject({ state: 'done', sent: 300, failed: 0 });
+    expectEachOnce(fake.recipients(), Array.from({ length: 300 }, (_, i) => `en${i}@example.com`));
+    // retry-after: 1 second is honoured.
+    expect(waits.filter((w) => w > 900).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('marks recipients failed with the reason on a permanent 4xx and goes on', async () => {
+    await addSubscribers(150, 'en');
+    fake.failNext(1, { status: 422, name: 'validation_error' });
+    const result = await deliver({ noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false }, { sleep: noSleep, requestsPerSecond: 1000 });
+    expect(result).toMatchObject({ state: 'done', sent: 50, failed: 100 });
+    const failed = await getDb().$client.execute(`SELECT COUNT(*) AS n, MIN(error) AS error FROM send_recipients WHERE state = 'failed'`);
+    expect(Number(failed.rows[0]!.n)).toBe(100);
+    expect(String(failed.rows[0]!.error)).toContain('validation_error');
+    const [status] = await sendStatuses();
+    expect(status).toMatchObject({ recipients: 150, sent: 50, failed: 100, state: 'done' });
+  });
+
+  it('lets only one of two racing schedulers send', async () => {
+    await addSubscribers(400, 'en');
+    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false };
+    const results = await Promise.all([
+      deliver(plan, { owner: 'worker-a', sleep: noSleep, requestsPerSecond: 1000 }),
+      deliver(plan, { owner: 'worker-b', sleep: noSleep, requestsPerSecond: 1000 }),
+    ]);
+    expect(results.map((r) => r.state).sort()).toEqual(['busy', 'done']);
+    expectEachOnce(fake.recipients(), Array.from({ length: 400 }, (_, i) => `en${i}@example.com`));
+  });
+
+  it('lets a second process take over a send whose holder died (expired lease), with no duplicate', async () => {
+    await addSubscribers(250, 'en');
+    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false };
+    // A holder that dies after its first batch: its lease is never renewed.
+    let batches = 0;
+    await expect(
+      deliver(plan, {
+        owner: 'doomed',
+        requestsPerSecond: 1000,
+        sleep: noSleep,
+        onProgress: () => {
+          if (++batches === 1) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    expect(await deliver(plan, { owner: 'rescuer', sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'busy' });
+    setNow(NOW + 61_000);
+    expect(await deliver(plan, { owner: 'rescuer', sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'done', sent: 250 });
+    expectEachOnce(fake.recipients(), Array.from({ length: 250 }, (_, i) => `en${i}@example.com`));
+  });
+});
+
+describe('the weekly schedule', () => {
+  it('sends Note 206 at Monday 07:00 Rome in both languages, and never mails the archive', async () => {
+    await addSubscribers(3, 'en');
+    await addSubscribers(2, 'it');
+    setNow('2026-11-30T05:59:00Z');
+    expect(await duePlans()).toEqual([]);
+    setNow('2026-11-30T06:00:00Z');
+    const results = await runDueSends({ sleep: noSleep, requestsPerSecond: 1000 });
+    expect(results.map((r) => r.state)).toEqual(['done', 'done']);
+    const subjects = fake.emails.map((e) => e.subject);
+    expect(subjects.filter((x) => x === 'Note №206: Planning the year in one afternoon')).toHaveLength(3);
+    expect(subjects.filter((x) => x.startsWith('Nota №206: Pianificare'))).toHaveLength(2);
+    // The next tick finds nothing to do; a week later neither (206 is past its window, 207 does not exist).
+    expect(await runDueSends({ sleep: noSleep })).toEqual([]);
+    setNow('2026-12-07T06:00:00Z');
+    expect(await duePlans()).toEqual([]);
+    expect(fake.emails).toHaveLength(5);
+  });
+});
