@@ -25,6 +25,7 @@ const count = (s: string, needle: string) => s.split(needle).length - 1;
 
 /** What every email must be: self-contained, script-free, inline-styled, with a tag-free text part. */
 function expectEmailSafe({ html, text }: RenderedEmail) {
+  expect(count(html, '<!DOCTYPE')).toBe(1);
   expect(html).not.toMatch(/<script/i);
   expect(html).not.toMatch(/<style/i);
   expect(html).not.toMatch(/\sclass(Name)?=/);
@@ -60,6 +61,11 @@ describe('confirmation email', () => {
     expect(withMagnet.text).toContain('Il tuo download gratuito, «Il foglio degli obiettivi», arriva appena confermi.');
     const without = await renderConfirmEmail({ lang: 'it', ...common, confirmUrl });
     expect(without.text).not.toContain('download');
+  });
+
+  it('refuses a language it has no words for, rather than mailing the wrong one', async () => {
+    await expect(renderConfirmEmail({ lang: 'de', ...common, confirmUrl: `${SITE}/c` })).rejects.toThrow('no email strings for language "de"');
+    await expect(renderConfirmEmail({ lang: 'toString', ...common, confirmUrl: `${SITE}/c` })).rejects.toThrow();
   });
 });
 

@@ -1,0 +1,99 @@
+// The one module the rest of the code calls to turn an email into { subject, html, text }.
+import { createElement, type ReactElement } from 'react';
+import { render } from 'react-email';
+import Confirm, { type ConfirmProps } from '../../../emails/Confirm.tsx';
+import Newsletter, { type NewsletterProps } from '../../../emails/Newsletter.tsx';
+import Welcome, { type WelcomeProps } from '../../../emails/Welcome.tsx';
+import { noteLabel, strings } from '../../../emails/components/strings.ts';
+import type { Lang } from '../site.ts';
+import { markdownElement, noteBodyElement, type Citations } from './note-mdx.server.ts';
+
+export type { Citation, Citations } from './note-mdx.server.ts';
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/**
+ * The newsletter is rendered once per Note and language with this as its unsubscribe URL, then
+ * `personalize` swaps in each recipient's: rendering React per recipient would be thousands of times slower.
+ */
+export const UNSUBSCRIBE_PLACEHOLDER = 'UNSUBSCRIBE_URL_PLACEHOLDER';
+
+// html-to-text shouts headings in capitals by default; a Note's headings read better as written.
+const textOptions = {
+  plainText: true,
+  htmlToTextOptions: { selectors: ['h1', 'h2', 'h3'].map((selector) => ({ selector, options: { uppercase: false } })) },
+} as const;
+
+async function finish(subject: string, element: ReactElement): Promise<RenderedEmail> {
+  const [html, text] = await Promise.all([render(element), render(element, textOptions)]);
+  return { subject, html, text };
+}
+
+// render() makes a document (doctype, Suspense markers); the welcome text goes inside another one.
+// (react-dom/server's renderToStaticMarkup would do, but the project has no @types/react-dom.)
+async function fragmentHtml(element: ReactElement): Promise<string> {
+  return (await render(element)).replace(/^<!DOCTYPE[^>]*>(?:<!--\$-->)?/, '').replace(/<!--\/\$-->$/, '');
+}
+
+// Languages arrive as plain strings (the subscribers table, the catalog). An unknown one is a bug
+// upstream: refuse it loudly rather than mail someone the wrong language.
+function emailLang(lang: string): Lang {
+  if (Object.hasOwn(strings, lang)) return lang as Lang;
+  throw new Error(`no email strings for language "${lang}" (emails/components/strings.ts has ${Object.keys(strings).join(', ')})`);
+}
+
+type WithLang<T> = Omit<T, 'lang'> & { lang: string };
+
+export type ConfirmInput = WithLang<ConfirmProps>;
+
+export async function renderConfirmEmail(input: ConfirmInput): Promise<RenderedEmail> {
+  const lang = emailLang(input.lang);
+  return finish(strings[lang].confirmSubject(input.siteTitle), createElement(Confirm, { ...input, lang }));
+}
+
+export interface WelcomeInput extends WithLang<Omit<WelcomeProps, 'welcomeHtml'>> {
+  /** content/welcome/<lang>.md: its first `# ` heading is the subject, the rest the body. */
+  welcomeMarkdown: string;
+}
+
+export async function renderWelcomeEmail({ welcomeMarkdown, ...input }: WelcomeInput): Promise<RenderedEmail> {
+  const lang = emailLang(input.lang);
+  const heading = /^#[ \t]+(.+?)[ \t#]*$/m.exec(welcomeMarkdown);
+  const subject = heading?.[1]?.trim() || strings[lang].welcomeSubject(input.siteTitle);
+  const body = heading ? welcomeMarkdown.slice(0, heading.index) + welcomeMarkdown.slice(heading.index + heading[0].length) : welcomeMarkdown;
+  const welcomeHtml = await fragmentHtml(await markdownElement(body, { lang, siteUrl: input.siteUrl }));
+  return finish(subject, createElement(Welcome, { ...input, lang, welcomeHtml }));
+}
+
+export interface NewsletterInput extends WithLang<Omit<NewsletterProps, 'note' | 'children' | 'siteUrl'>> {
+  /** `body` is the Note's MDX after the frontmatter; `lang` the language it is written in. */
+  note: WithLang<NewsletterProps['note']> & { body: string };
+  /** Titles and URLs of the Notes the body cites with <NoteRef>; a missing entry is not public yet. */
+  citations: Citations;
+  siteUrl: string;
+}
+
+export async function renderNewsletterEmail({ note: { body, ...note }, citations, ...input }: NewsletterInput): Promise<RenderedEmail> {
+  const lang = emailLang(input.lang);
+  const noteLang = emailLang(note.lang);
+  const children = await noteBodyElement(body, { lang: noteLang, siteUrl: input.siteUrl, citations });
+  const subject = `${noteLabel(lang, note.number)}: ${note.title}`;
+  return finish(subject, createElement(Newsletter, { ...input, lang, note: { ...note, lang: noteLang }, children }));
+}
+
+const escapeAttribute = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/** One recipient's copy of an email rendered with UNSUBSCRIBE_PLACEHOLDER. */
+export function personalize(rendered: RenderedEmail, unsubscribeUrl: string): RenderedEmail {
+  const inHtml = escapeAttribute(unsubscribeUrl);
+  // Function replacers: a string replacement would expand `$&` and friends inside the URL.
+  return {
+    subject: rendered.subject,
+    html: rendered.html.replaceAll(UNSUBSCRIBE_PLACEHOLDER, () => inHtml),
+    text: rendered.text.replaceAll(UNSUBSCRIBE_PLACEHOLDER, () => unsubscribeUrl),
+  };
+}
