@@ -1,6 +1,6 @@
 // Synthetic Notes shaped like the real ones: 800–1000 words of prose in sections, lists, emphasis,
 // links and a few <NoteRef /> citations of earlier Notes. Seeded, so every run builds the same text.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { countWords, plainTextOfMdx } from '../../src/lib/notes/reading-time.ts';
 import { ROOT } from './lib.ts';
@@ -113,11 +113,12 @@ export interface GeneratedContent {
   averageWords: number;
 }
 
-/** Writes site.yaml and notes/{en,it}/<n>-<slug>.mdx for Notes 1..count into contentDir. */
+/** Writes a content dir whose notes/{en,it}/<n>-<slug>.mdx are Notes 1..count. */
 export function generateNotes(contentDir: string, count: number): GeneratedContent {
   const notesDir = path.join(contentDir, 'notes');
-  mkdirSync(contentDir, { recursive: true });
-  copyFileSync(path.join(ROOT, 'content', 'site.yaml'), path.join(contentDir, 'site.yaml'));
+  // site.yaml and whatever else the site reads from content/ come from the real site; only the Notes differ.
+  const real = path.join(ROOT, 'content');
+  cpSync(real, contentDir, { recursive: true, filter: (src) => src !== path.join(real, 'notes') });
   const paths: string[] = [];
   let words = 0;
   for (const lang of ['en', 'it'] as const) {

@@ -91,14 +91,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+async function waitForPort(port: number, child: ChildProcess, log: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before listening`);
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before listening; see ${path.relative(ROOT, log)}`);
     // A bare TCP connect, so readiness checks never warm a page or the catalog.
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (open) return;
@@ -109,7 +112,6 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 30_000
 
 export interface RunningServer {
   origin: string;
-  startMs: number;
   stop: () => Promise<void>;
 }
 
@@ -119,7 +121,6 @@ export async function startServer(outDir: string, log: string): Promise<RunningS
   const data = tempDir('data');
   mkdirSync(path.dirname(log), { recursive: true });
   const out = createWriteStream(log);
-  const started = performance.now();
   const child = track(spawn(process.execPath, [path.join(outDir, 'server', 'entry.mjs')], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: data.dir, DRUMBEAT_SCHEDULER: 'off' },
@@ -138,12 +139,12 @@ export async function startServer(outDir: string, log: string): Promise<RunningS
     data.remove();
   };
   try {
-    await waitForPort(port, child);
+    await waitForPort(port, child, log);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { origin: `http://127.0.0.1:${port}`, startMs: performance.now() - started, stop };
+  return { origin: `http://127.0.0.1:${port}`, stop };
 }
 
 export async function withServer<T>(outDir: string, log: string, use: (server: RunningServer) => Promise<T>): Promise<T> {
@@ -162,7 +163,7 @@ export async function ensureSampleBuild(): Promise<{ rebuilt: boolean }> {
   return { rebuilt: true };
 }
 
-export async function getText(url: string): Promise<{ status: number; body: Buffer; type: string }> {
+export async function fetchBytes(url: string): Promise<{ status: number; body: Buffer }> {
   const res = await fetch(url, { redirect: 'manual' });
-  return { status: res.status, body: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type') ?? '' };
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
 }

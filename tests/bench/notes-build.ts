@@ -11,6 +11,7 @@ import { ASTRO_BIN, RESULTS_DIR, ROOT, runNode, seconds, tempDir, withServer, ty
 const NOTES = 1000;
 const CONCURRENCY = 8;
 const GOAL_RATIO = 1.3;
+const ROUNDS = 2;
 
 const log = (name: string) => path.join(RESULTS_DIR, `notes-build.${name}.log`);
 
@@ -37,7 +38,13 @@ import mdx from '@astrojs/mdx';
 export default defineConfig({
   output: 'static',
   outDir: ${JSON.stringify(outDir)},
+  // Its own caches: node_modules is a link to ours and must not be written through.
   cacheDir: ${JSON.stringify(path.join(dir, '.cache'))},
+  vite: {
+    cacheDir: ${JSON.stringify(path.join(dir, '.vite'))},
+    // Silenced as in our config, so neither build pays for printing 2,000 warnings.
+    build: { rollupOptions: { onwarn(w, warn) { if (w.code !== 'MODULE_LEVEL_DIRECTIVE') warn(w); } } },
+  },
   integrations: [mdx()],
 });
 `,
@@ -91,41 +98,56 @@ const { Content } = await render(note);
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
 }
 
+interface OursTiming {
+  buildMs: number;
+  renderMs: number;
+  totalMs: number;
+}
+
+async function buildOurs(contentDir: string, outDir: string, paths: string[], round: number): Promise<OursTiming> {
+  const buildMs = await runNode([ASTRO_BIN, 'build', '--force'], {
+    cwd: ROOT,
+    env: { DRUMBEAT_CONTENT_DIR: contentDir, DRUMBEAT_OUT_DIR: outDir },
+    log: log(`ours-${round}`),
+  });
+  const render = await withServer(outDir, log(`ours-server-${round}`), (server) => renderAll(server.origin, paths));
+  if (render.failures.length > 0) {
+    throw new Error(`${render.failures.length} Note pages did not answer 200, e.g. ${render.failures.slice(0, 3).join(', ')}`);
+  }
+  return { buildMs, renderMs: render.ms, totalMs: buildMs + render.ms };
+}
+
 export async function notesBuild(): Promise<BenchResult> {
   const tmp = tempDir('build');
   try {
     const content = generateNotes(path.join(tmp.dir, 'content'), NOTES);
     const pages = content.paths.length;
-
-    // --force: both builds start without a content-layer cache from an earlier run.
-    const oursOut = path.join(tmp.dir, 'ours-dist');
     // The built server imports packages from node_modules, found by walking up from its output dir.
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(tmp.dir, 'node_modules'), 'dir');
-    const oursBuildMs = await runNode([ASTRO_BIN, 'build', '--force'], {
-      cwd: ROOT,
-      env: { DRUMBEAT_CONTENT_DIR: content.contentDir, DRUMBEAT_OUT_DIR: oursOut },
-      log: log('ours'),
-    });
-    const render = await withServer(oursOut, log('ours-server'), (server) => renderAll(server.origin, content.paths));
-    if (render.failures.length > 0) {
-      throw new Error(`${render.failures.length} Note pages did not answer 200, e.g. ${render.failures.slice(0, 3).join(', ')}`);
-    }
-
     const baselineDir = path.join(tmp.dir, 'baseline');
-    const baselineOut = path.join(tmp.dir, 'baseline-dist');
-    writeBaseline(baselineDir, content.notesDir, baselineOut);
-    const baselineMs = await runNode([ASTRO_BIN, 'build', '--force'], { cwd: baselineDir, log: log('baseline') });
+    writeBaseline(baselineDir, content.notesDir, path.join(tmp.dir, 'baseline-dist'));
 
-    const oursMs = oursBuildMs + render.ms;
-    const ratio = oursMs / baselineMs;
+    // The machine is small and may be shared, so each side is built twice, in alternating order,
+    // and its best round counts. --force makes every build start without a content-layer cache.
+    const ours: OursTiming[] = [];
+    const baseline: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const runOurs = async () => ours.push(await buildOurs(content.contentDir, path.join(tmp.dir, `ours-dist-${round}`), content.paths, round));
+      const runBaseline = async () => baseline.push(await runNode([ASTRO_BIN, 'build', '--force'], { cwd: baselineDir, log: log(`baseline-${round}`) }));
+      for (const step of round % 2 === 1 ? [runOurs, runBaseline] : [runBaseline, runOurs]) await step();
+    }
+    const best = ours.reduce((a, b) => (b.totalMs < a.totalMs ? b : a));
+    const baselineMs = Math.min(...baseline);
+
+    const ratio = best.totalMs / baselineMs;
     const perSecond = (ms: number) => Math.round((pages / (ms / 1000)) * 10) / 10;
     return {
       name: 'notes-build',
       figures: [
-        { label: 'ours: build only', value: seconds(oursBuildMs), unit: 's' },
-        { label: 'ours: first render of every Note', value: seconds(render.ms), unit: 's' },
-        { label: 'ours: build + first render', value: seconds(oursMs), unit: 's' },
-        { label: 'ours: pages/s (build + first render)', value: perSecond(oursMs), unit: 'pages/s' },
+        { label: 'ours: build only', value: seconds(best.buildMs), unit: 's' },
+        { label: 'ours: first render of every Note', value: seconds(best.renderMs), unit: 's' },
+        { label: 'ours: build + first render', value: seconds(best.totalMs), unit: 's' },
+        { label: 'ours: pages/s (build + first render)', value: perSecond(best.totalMs), unit: 'pages/s' },
         { label: 'baseline: static build', value: seconds(baselineMs), unit: 's' },
         { label: 'baseline: pages/s', value: perSecond(baselineMs), unit: 'pages/s' },
         { label: 'ratio ours/baseline', value: Math.round(ratio * 100) / 100, goal: `<= ${GOAL_RATIO}`, pass: ratio <= GOAL_RATIO },
@@ -136,16 +158,17 @@ export async function notesBuild(): Promise<BenchResult> {
         pages,
         averageWords: content.averageWords,
         renderConcurrency: CONCURRENCY,
-        oursBuildMs: Math.round(oursBuildMs),
-        oursFirstRenderMs: Math.round(render.ms),
-        baselineBuildMs: Math.round(baselineMs),
-        oursBuildOnlyPagesPerSecond: perSecond(oursBuildMs),
+        oursBuildOnlyPagesPerSecond: perSecond(best.buildMs),
+        rounds: {
+          ours: ours.map((o) => ({ buildMs: Math.round(o.buildMs), renderMs: Math.round(o.renderMs) })),
+          baselineMs: baseline.map(Math.round),
+        },
       },
     };
   } finally {
     tmp.remove();
-    // Our build wrote the generated collection into .astro/ and node_modules/.astro/; sync puts
-    // back the real content so `astro dev` and `astro check` keep working.
+    // Our builds wrote the generated collection into .astro/ and node_modules/.astro/, which the
+    // normal build and `astro dev` share; sync puts the real content back.
     await runNode([ASTRO_BIN, 'sync'], { cwd: ROOT, log: log('resync') }).catch((err) => console.warn(`astro sync failed: ${err.message}`));
   }
 }

@@ -3,7 +3,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { ensureSampleBuild, getText, RESULTS_DIR, SAMPLE_OUT_DIR, withServer, type BenchResult } from './lib.ts';
+import { ensureSampleBuild, fetchBytes, RESULTS_DIR, SAMPLE_OUT_DIR, withServer, type BenchResult } from './lib.ts';
 import { SAMPLE_NOTE } from './notes-page-weight.ts';
 
 const CONNECTIONS = 100;
@@ -43,19 +43,16 @@ export async function notesServing(): Promise<BenchResult> {
   const staticFile = path.join(SAMPLE_OUT_DIR, 'client', STATIC_NAME);
   const log = path.join(RESULTS_DIR, 'notes-serving.server.log');
 
-  // The Note's size is only known once it is rendered, and the static file must exist before the
-  // server starts (it lists client files at startup), hence a short first server.
-  const html = await withServer(SAMPLE_OUT_DIR, log, async ({ origin }) => {
-    const page = await getText(origin + SAMPLE_NOTE);
-    if (page.status !== 200) throw new Error(`${SAMPLE_NOTE} answered ${page.status}`);
-    return page.body;
-  });
-  writeFileSync(staticFile, html);
   try {
     return await withServer(SAMPLE_OUT_DIR, log, async ({ origin }) => {
-      const warm = await getText(origin + SAMPLE_NOTE);
-      const file = await getText(`${origin}/${STATIC_NAME}`);
-      if (warm.status !== 200 || file.status !== 200) throw new Error(`warm-up answered ${warm.status} (Note) and ${file.status} (static file)`);
+      // Rendering the Note once also warms the route cache. The adapter looks static files up on
+      // disk per request, so the file of the same size can be written while the server runs.
+      const page = await fetchBytes(origin + SAMPLE_NOTE);
+      if (page.status !== 200) throw new Error(`${SAMPLE_NOTE} answered ${page.status}`);
+      writeFileSync(staticFile, page.body);
+      const file = await fetchBytes(`${origin}/${STATIC_NAME}`);
+      if (file.status !== 200 || !file.body.equals(page.body)) throw new Error(`/${STATIC_NAME} answered ${file.status} or not the file written`);
+
       const note = await load(origin + SAMPLE_NOTE);
       const asset = await load(`${origin}/${STATIC_NAME}`);
       const ratio = note.requestsPerSecond / asset.requestsPerSecond;
@@ -64,11 +61,11 @@ export async function notesServing(): Promise<BenchResult> {
         figures: [
           { label: `Note ${SAMPLE_NOTE}: requests/s`, value: Math.round(note.requestsPerSecond), unit: 'req/s' },
           { label: 'Note: p99 latency', value: note.p99Ms, unit: 'ms' },
-          { label: `static file (${html.length} B): requests/s`, value: Math.round(asset.requestsPerSecond), unit: 'req/s' },
+          { label: `static file (${page.body.length} B): requests/s`, value: Math.round(asset.requestsPerSecond), unit: 'req/s' },
           { label: 'static file: p99 latency', value: asset.p99Ms, unit: 'ms' },
           { label: 'ratio Note/static', value: Math.round(ratio * 100) / 100, goal: `>= ${GOAL_RATIO}`, pass: ratio >= GOAL_RATIO },
         ],
-        details: { sampleRebuilt: rebuilt, connections: CONNECTIONS, durationSeconds: DURATION_S, bytes: html.length, note, static: asset },
+        details: { sampleRebuilt: rebuilt, connections: CONNECTIONS, durationSeconds: DURATION_S, bytes: page.body.length, note, static: asset },
       };
     });
   } finally {

@@ -31,7 +31,8 @@ export async function readForm(request: Request): Promise<FormRead> {
   }
   if (type.startsWith('multipart/form-data')) {
     try {
-      const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+      // The boundary is case-sensitive: pass the header as sent.
+      const form = await new Response(raw, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
       return { ok: true, fields: Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) };
     } catch {
       return { ok: false, status: 400, message: 'malformed form data' };

@@ -124,8 +124,8 @@ describe('importing the platform exports', () => {
       [3, 0, 0, 0],
       [2, 0, 0, 0],
       [6, 0, 1, 0], // uma: unsubscribed in both
-      [5, 0, 2, 0], // uma again; zoe active in both
-      [4, 0, 3, 1], // uma, zoe, quinn; bo was cleaned already, una never confirmed
+      [3, 0, 4, 0], // ada.free (Substack), uma, zoe and quinn (Mailchimp) were there already
+      [3, 0, 4, 1], // uma, zoe, quinn; bo was cleaned already; una never confirmed
     ]);
     expect(await row('bo.bounced@example.com')).toMatchObject({ status: 'bounced', source: 'import:mailchimp', statusReason: 'cleaned by Mailchimp' });
   });
@@ -224,7 +224,7 @@ describe('a file that cannot be read', () => {
     const text = `email,active_subscription,expiry,plan,email_disabled,created_at,first_payment_at\n${rows.join('')}"unclosed@example.com,false\n`;
     await expect(importSubscribersCsv(text, OPTS)).rejects.toThrow(/^Cannot read the CSV file: Quote Not Closed/);
     expect(await total()).toBe(0);
-    await expect(importSubscribersCsv(`${text.split('"')[0]}extra@example.com,false,,other,false,2024-01-15T10:00:00.000Z,,surplus\n`, OPTS)).rejects.toThrow(/Invalid Record Length/);
+    await expect(importSubscribersCsv(`${text.split('"')[0]}extra@example.com,false,,other,false,2024-01-15T10:00:00.000Z,,surplus\n`, OPTS)).rejects.toThrow('Cannot read the CSV file: line 1202 has 8 fields, the header has 7.');
     expect(await total()).toBe(0);
   });
 
@@ -233,7 +233,7 @@ describe('a file that cannot be read', () => {
     const rows = Array.from({ length: 1200 }, (_, i) => `n${i}@example.com,false,,other,false,2024-01-15T10:00:00.000Z,\n`);
     const progress: [number, number][] = [];
     const attempt = importSubscribersCsv(`email,active_subscription,expiry,plan,email_disabled,created_at,first_payment_at\n${rows.join('')}`, { ...OPTS, onProgress: (d, t) => progress.push([d, t]) });
-    await expect(attempt).rejects.toThrow('Import stopped at line 502 (rows before line 502 were saved): boom');
+    await expect(attempt).rejects.toThrow(/^Import stopped at line 502 \(rows before line 502 were saved\): .*boom$/);
     expect(await total()).toBe(500);
     expect(progress).toEqual([[500, 1200]]);
   });
@@ -256,7 +256,7 @@ describe('export', () => {
 
     ({ db } = await useTempDatabase());
     const report = await importSubscribersCsv(first.text, OPTS);
-    expect(counts(report)).toMatchObject({ format: 'drumbeat', imported: 25, skipped: 0 });
+    expect(counts(report)).toMatchObject({ format: 'drumbeat', imported: 22, skipped: 0 });
     expect((await exportText()).text).toBe(first.text);
   });
 

@@ -1,0 +1,17 @@
+// autocannon ships no types; this declares the part of its programmatic API the benchmarks use.
+declare module 'autocannon' {
+  interface Histogram {
+    average: number;
+    p99: number;
+    total: number;
+  }
+  interface Result {
+    requests: Histogram;
+    latency: Histogram;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+  }
+  function autocannon(options: { url: string; connections: number; duration: number }): Promise<Result>;
+  export default autocannon;
+}
