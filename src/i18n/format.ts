@@ -21,10 +21,14 @@ export function formatDate(lang: string, at: number | Date, timeZone: string): s
   return formatter(lang, timeZone, { year: 'numeric', month: 'long', day: 'numeric' }).format(at);
 }
 
+const isoFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** Machine-readable calendar day in the zone (YYYY-MM-DD), for <time datetime>. */
 export function isoDay(at: number | Date, timeZone: string): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  // en-CA formats dates as YYYY-MM-DD; building a DateTimeFormat is costly, so keep one per zone.
+  let f = isoFormatters.get(timeZone);
+  if (!f) isoFormatters.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(at);
 }
 
 export function formatNumber(lang: string, n: number): string {
