@@ -1,5 +1,6 @@
 import { defineMiddleware } from 'astro:middleware';
 import { getEnv } from './lib/env.server.ts';
+import { ensureDatabase } from './lib/db/migrate.server.ts';
 
 // Security headers on every response. No inline event handlers or third-party origins are used,
 // so the policy can stay strict.
@@ -32,6 +33,8 @@ export const onRequest = defineMiddleware(async ({ request, url }, next) => {
   if (isCrossSite(request, url) && !url.pathname.startsWith('/webhooks/')) {
     return new Response('Cross-site form submissions are forbidden.', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   }
+  // `npm start` migrates before serving; this covers a server started from dist/ directly.
+  await ensureDatabase();
   const response = await next();
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
     if (!response.headers.has(name)) response.headers.set(name, value);

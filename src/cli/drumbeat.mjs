@@ -7,6 +7,7 @@ if (major < 22) {
   process.exit(1);
 }
 const { register } = await import('tsx/esm/api');
-register();
+// Our tsconfig (automatic JSX runtime) wherever the command is run from.
+register({ tsconfig: new URL('../../tsconfig.json', import.meta.url).pathname });
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv.slice(2));

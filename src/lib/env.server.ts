@@ -57,6 +57,8 @@ const envSchema = z
     NODE_ENV: z.string().optional(),
     // How long a newsletter send stays claimed by a process that stopped renewing it (it died).
     DRUMBEAT_SEND_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+    // Subscribe attempts allowed per IP address per 10 minutes (raise it for readers behind one NAT).
+    DRUMBEAT_SUBSCRIBE_IP_LIMIT: z.coerce.number().int().min(1).default(20),
     DRUMBEAT_SCHEDULER: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
     // Test-only: lets tests move the server's clock through POST /__test/clock. Never set in production.
     DRUMBEAT_TEST_CLOCK: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('off'),

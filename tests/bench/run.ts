@@ -6,15 +6,18 @@ import { ROOT, saveResult, type Bench, type BenchResult, type Figure } from './l
 import { notesBuild } from './notes-build.ts';
 import { notesPageWeight } from './notes-page-weight.ts';
 import { notesServing } from './notes-serving.ts';
+import { newsletterSend, newsletterSubscribe } from './newsletter.ts';
 
 const BENCHES: Record<string, Bench> = {
   'notes-build': notesBuild,
   'notes-page-weight': notesPageWeight,
   'notes-serving': notesServing,
+  'newsletter-send': newsletterSend,
+  'newsletter-subscribe': newsletterSubscribe,
 };
 
 const args = process.argv.slice(2);
-const wanted = args.map((arg) => (arg in BENCHES ? arg : `notes-${arg}`));
+const wanted = args.map((arg) => (arg in BENCHES ? arg : [`notes-${arg}`, `newsletter-${arg}`].find((n) => n in BENCHES) ?? arg));
 const unknown = args.filter((_, i) => !(wanted[i]! in BENCHES));
 if (unknown.length > 0) {
   console.error(`Unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(BENCHES).join(', ')}`);

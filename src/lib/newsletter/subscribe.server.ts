@@ -15,7 +15,7 @@ import { CONFIRM_TOKEN_TTL_MS, confirmUrl, downloadUrl, readConfirmToken, readUn
 
 /** At most one confirmation email per address per 10 minutes, whatever is submitted. */
 export const CONFIRMATION_INTERVAL_MS = 10 * 60_000;
-const IP_LIMIT = { hits: 20, windowMs: 10 * 60_000 };
+const IP_WINDOW_MS = 10 * 60_000;
 
 export type SubscribeOutcome =
   | { ok: true; lang: string }
@@ -33,7 +33,7 @@ export async function subscribe(input: { email: unknown; lang: unknown; source: 
   if (!email.ok) return { ok: false, status: 400, field: email.field, message: email.message };
   const lang = parseLang(input.lang, site.languages, site.defaultLanguage);
   if (!lang.ok) return { ok: false, status: 400, field: lang.field, message: lang.message };
-  if (!(await allow(`subscribe-ip:${input.ip}`, IP_LIMIT.hits, IP_LIMIT.windowMs))) {
+  if (!(await allow(`subscribe-ip:${input.ip}`, getEnv().DRUMBEAT_SUBSCRIBE_IP_LIMIT, IP_WINDOW_MS))) {
     return { ok: false, status: 429, message: 'too many requests from your network; try again in a few minutes' };
   }
   const db = getDb();

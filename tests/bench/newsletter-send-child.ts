@@ -1,0 +1,29 @@
+// Runs in its own process so its peak RSS is the sender's alone: fills a database with
+// subscribers, measures render + personalize, then delivers one Note to all of them.
+import { getDb } from '../../src/lib/db/client.server.ts';
+import { prepareDatabase } from '../../src/lib/db/migrate.server.ts';
+import { deliver, personalizedEmail, renderPlan } from '../../src/lib/newsletter/deliver.server.ts';
+
+const count = Number(process.env.BENCH_SUBSCRIBERS);
+const rps = Number(process.env.BENCH_RPS);
+await prepareDatabase();
+await getDb().$client.execute({
+  sql: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+        INSERT INTO subscribers (email, lang, status, source, consent_version, consent_at, created_at, updated_at)
+        SELECT 'reader' || i || '@example.com', 'en', 'active', 'bench', 'bench', 0, 0, 0 FROM n`,
+  args: [count],
+});
+const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false };
+
+const renderStart = performance.now();
+const rendered = await renderPlan(plan);
+const renderMs = performance.now() - renderStart;
+const samples = 10_000;
+const personalizeStart = performance.now();
+for (let i = 0; i < samples; i++) personalizedEmail(rendered, { id: i, email: `reader${i}@example.com` }, []);
+const personalizeMs = (performance.now() - personalizeStart) / samples;
+
+const start = performance.now();
+const result = await deliver(plan, { requestsPerSecond: rps });
+const seconds = (performance.now() - start) / 1000;
+console.log(JSON.stringify({ result, seconds, renderMs, personalizeMs, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
