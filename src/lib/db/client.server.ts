@@ -17,7 +17,9 @@ export function getDb(): Database {
   if (env.DATABASE_URL.startsWith('file:')) {
     mkdirSync(path.dirname(fileURLToPath(new URL(env.DATABASE_URL, `file://${process.cwd()}/`))), { recursive: true });
   }
-  const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+  // timeout: the busy timeout of every pooled connection (transactions borrow their own), so
+  // concurrent writers wait for each other instead of failing with SQLITE_BUSY.
+  const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN, timeout: 10_000 });
   db = drizzle(client, { schema }) as Database;
   return db;
 }
@@ -43,4 +45,17 @@ export async function databaseAnswers(): Promise<boolean> {
 export function closeDb(): void {
   db?.$client.close();
   db = undefined;
+}
+
+let writeQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs database writes of this process one after another. The embedded SQLite driver blocks the
+ * thread while it waits for a lock, so a second connection writing while an interactive
+ * transaction of this same process is open would wait for a transaction that can no longer move.
+ */
+export function serializeWrites<T>(fn: () => Promise<T>): Promise<T> {
+  const run = writeQueue.then(fn, fn);
+  writeQueue = run.catch(() => undefined);
+  return run;
 }

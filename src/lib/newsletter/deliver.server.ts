@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { nowMs } from '../clock.ts';
-import { getDb } from '../db/client.server.ts';
+import { getDb, serializeWrites } from '../db/client.server.ts';
 import { personalize, renderNewsletterEmail } from '../email/render.server.ts';
 import { sendBatch, type OutgoingEmail, type RateLimitInfo } from '../email/send.server.ts';
 import { getEnv } from '../env.server.ts';
@@ -22,6 +22,8 @@ export const BATCH_SIZE = 100;
 // Every wait is shorter than the lease, which is renewed after each batch.
 const MAX_WAIT_MS = 20_000;
 const MAX_ATTEMPTS = 12;
+/** batches in flight at once; the pacer, not this, sets the rate */
+const IN_FLIGHT = 4;
 
 export const processId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
@@ -54,11 +56,13 @@ async function ensureSend(plan: SendPlan): Promise<number> {
 /** Takes (or renews) the send's lease; false if another live process holds it or it is done. */
 async function claim(sendId: number, owner: string): Promise<boolean> {
   const now = nowMs();
-  const r = await getDb().$client.execute({
-    sql: `UPDATE sends SET lease_owner = ?, lease_expires_at = ?
+  const r = await serializeWrites(() =>
+    getDb().$client.execute({
+      sql: `UPDATE sends SET lease_owner = ?, lease_expires_at = ?
           WHERE id = ? AND state = 'sending' AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < ?)`,
-    args: [owner, now + getEnv().DRUMBEAT_SEND_LEASE_MS, sendId, owner, now],
-  });
+      args: [owner, now + getEnv().DRUMBEAT_SEND_LEASE_MS, sendId, owner, now],
+    }),
+  );
   return r.rowsAffected === 1;
 }
 
@@ -68,25 +72,27 @@ async function freezeRecipients(sendId: number, lang: string): Promise<void> {
   const others = site.languages.filter((l) => l !== site.defaultLanguage);
   const langClause = lang === site.defaultLanguage ? `(lang = ? OR lang NOT IN (${others.map(() => '?').join(',') || "''"}))` : 'lang = ?';
   const langArgs = lang === site.defaultLanguage ? [lang, ...others] : [lang];
-  const tx = await getDb().$client.transaction('write');
-  try {
-    const frozen = await tx.execute({ sql: 'SELECT frozen_at FROM sends WHERE id = ?', args: [sendId] });
-    if (frozen.rows[0]?.frozen_at === null) {
-      await tx.execute({
-        sql: `INSERT INTO send_recipients (send_id, subscriber_id, email, batch)
+  await serializeWrites(async () => {
+    const tx = await getDb().$client.transaction('write');
+    try {
+      const frozen = await tx.execute({ sql: 'SELECT frozen_at FROM sends WHERE id = ?', args: [sendId] });
+      if (frozen.rows[0]?.frozen_at === null) {
+        await tx.execute({
+          sql: `INSERT INTO send_recipients (send_id, subscriber_id, email, batch)
               SELECT ?, id, email, (ROW_NUMBER() OVER (ORDER BY id) - 1) / ${BATCH_SIZE}
               FROM subscribers WHERE status = 'active' AND ${langClause}`,
-        args: [sendId, ...langArgs],
-      });
-      await tx.execute({
-        sql: `UPDATE sends SET frozen_at = ?, recipients = (SELECT COUNT(*) FROM send_recipients WHERE send_id = ?) WHERE id = ?`,
-        args: [nowMs(), sendId, sendId],
-      });
+          args: [sendId, ...langArgs],
+        });
+        await tx.execute({
+          sql: `UPDATE sends SET frozen_at = ?, recipients = (SELECT COUNT(*) FROM send_recipients WHERE send_id = ?) WHERE id = ?`,
+          args: [nowMs(), sendId, sendId],
+        });
+      }
+      await tx.commit();
+    } finally {
+      tx.close();
     }
-    await tx.commit();
-  } finally {
-    tx.close();
-  }
+  });
 }
 
 export interface RenderedNewsletter {
@@ -113,7 +119,14 @@ export async function renderPlan(plan: SendPlan): Promise<RenderedNewsletter> {
     siteTitle: site.title,
     authorName: site.author.name,
     authorBio: site.author.bio[plan.lang] ?? site.author.bio[site.defaultLanguage] ?? '',
-    note: { number: note.number, title: note.title, summary: note.summary, lang: note.lang, dateLabel: formatDate(plan.lang, note.publishAt, site.timeZone), body: body(note) },
+    note: {
+      number: note.number,
+      title: note.title,
+      summary: note.summary,
+      lang: note.lang,
+      dateLabel: formatDate(plan.lang, note.publishAt, site.timeZone),
+      body: body(note),
+    },
     citations,
     siteUrl,
     readOnlineUrl: absoluteUrl(siteUrl, notePath(note)),
@@ -130,7 +143,10 @@ export function personalizedEmail(rendered: RenderedNewsletter, recipient: { id:
 /** Paces requests to a steady rate, and waits out the window when Resend says none remain. */
 class Pacer {
   #next = 0;
-  constructor(private intervalMs: number, private sleep: (ms: number) => Promise<void>) {}
+  constructor(
+    private intervalMs: number,
+    private sleep: (ms: number) => Promise<void>,
+  ) {}
   async wait(): Promise<void> {
     const now = Date.now();
     if (this.#next > now) await this.sleep(this.#next - now);
@@ -145,7 +161,11 @@ class Pacer {
 }
 
 /** One transaction: the batch's rows become sent (with Resend's ids) and the counter moves by as many. */
-async function markSent(sendId: number, recipients: { id: number }[], ids: string[], now: number): Promise<void> {
+function markSent(sendId: number, recipients: { id: number }[], ids: string[], now: number): Promise<void> {
+  return serializeWrites(() => markSentNow(sendId, recipients, ids, now));
+}
+
+async function markSentNow(sendId: number, recipients: { id: number }[], ids: string[], now: number): Promise<void> {
   const tx = await getDb().$client.transaction('write');
   try {
     const cases = recipients.map(() => 'WHEN ? THEN ?').join(' ');
@@ -174,54 +194,100 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
   const db = getDb().$client;
   const tags = [{ name: 'send', value: String(sendId) }];
   let attempts = 0;
+  let cursor = -1;
+  let stopped: DeliveryResult | undefined;
+  let crashed: unknown;
 
-  for (;;) {
-    const next = await db.execute({
-      sql: `SELECT subscriber_id, email, batch FROM send_recipients
-            WHERE send_id = ? AND state = 'pending' AND batch = (SELECT MIN(batch) FROM send_recipients WHERE send_id = ? AND state = 'pending')`,
-      args: [sendId, sendId],
+  // Batches are handed out in order, one at a time, to a few workers: requests overlap (a
+  // 100-email request takes longer than the pacing interval) while the pacer keeps the rate.
+  let handout: Promise<unknown> = Promise.resolve();
+  const nextBatch = () => {
+    const next = handout.then(async () => {
+      const rows = await db.execute({
+        sql: `SELECT subscriber_id, email, batch FROM send_recipients
+              WHERE send_id = ? AND state = 'pending' AND batch = (SELECT MIN(batch) FROM send_recipients WHERE send_id = ? AND state = 'pending' AND batch > ?)`,
+        args: [sendId, sendId, cursor],
+      });
+      if (rows.rows.length === 0) return undefined;
+      cursor = Number(rows.rows[0]!.batch);
+      return { batch: cursor, recipients: rows.rows.map((r) => ({ id: Number(r.subscriber_id), email: String(r.email) })) };
     });
-    if (next.rows.length === 0) break;
-    const batch = Number(next.rows[0]!.batch);
-    const recipients = next.rows.map((r) => ({ id: Number(r.subscriber_id), email: String(r.email) }));
-    const emails = recipients.map((r) => personalizedEmail(rendered, r, tags));
+    handout = next.catch(() => undefined);
+    return next;
+  };
 
-    await pacer.wait();
-    const outcome = await sendBatch(emails, { idempotencyKey: `drumbeat-send-${sendId}-batch-${batch}` });
-    pacer.adapt(outcome.rateLimit);
-    const now = nowMs();
-    if (outcome.ok) {
-      attempts = 0;
-      await markSent(sendId, recipients, outcome.ids, now);
-    } else if (outcome.retryable) {
-      attempts++;
-      await db.execute({ sql: 'UPDATE sends SET last_error = ? WHERE id = ?', args: [`${outcome.error} (attempt ${attempts})`, sendId] });
-      if (attempts >= MAX_ATTEMPTS) {
-        await db.execute({ sql: 'UPDATE sends SET lease_owner = NULL WHERE id = ? AND lease_owner = ?', args: [sendId, owner] });
-        return { state: 'paused', sendId, reason: outcome.error };
+  const worker = async () => {
+    for (;;) {
+      if (stopped || crashed) return;
+      const claimed = await nextBatch();
+      if (!claimed) return;
+      const { batch, recipients } = claimed;
+      const emails = recipients.map((r) => personalizedEmail(rendered, r, tags));
+      for (;;) {
+        if (stopped || crashed) return;
+        await pacer.wait();
+        const outcome = await sendBatch(emails, { idempotencyKey: `drumbeat-send-${sendId}-batch-${batch}` });
+        pacer.adapt(outcome.rateLimit);
+        if (outcome.ok) {
+          attempts = 0;
+          await markSent(sendId, recipients, outcome.ids, nowMs());
+          break;
+        }
+        if (outcome.retryable) {
+          attempts++;
+          await serializeWrites(() =>
+            db.execute({ sql: 'UPDATE sends SET last_error = ? WHERE id = ?', args: [`${outcome.error} (attempt ${attempts})`, sendId] }),
+          );
+          if (attempts >= MAX_ATTEMPTS) {
+            stopped ??= { state: 'paused', sendId, reason: outcome.error };
+            return;
+          }
+          // Exponential backoff with jitter, or exactly what Resend asked for.
+          const backoff = outcome.retryAfterMs ?? Math.min(MAX_WAIT_MS, 250 * 2 ** attempts) * (0.5 + Math.random() / 2);
+          pacer.pause(Math.min(MAX_WAIT_MS, backoff));
+          continue;
+        }
+        attempts = 0;
+        const error = outcome.error.slice(0, 500);
+        await serializeWrites(async () => {
+          const tx = await db.transaction('write');
+          try {
+            const failed = await tx.execute({
+              sql: `UPDATE send_recipients SET state = 'failed', error = ? WHERE send_id = ? AND batch = ? AND state = 'pending'`,
+              args: [error, sendId, batch],
+            });
+            await tx.execute({ sql: 'UPDATE sends SET failed = failed + ?, last_error = ? WHERE id = ?', args: [failed.rowsAffected, error, sendId] });
+            await tx.commit();
+          } finally {
+            tx.close();
+          }
+        });
+        break;
       }
-      // Exponential backoff with jitter, or exactly what Resend asked for.
-      const backoff = outcome.retryAfterMs ?? Math.min(MAX_WAIT_MS, 250 * 2 ** attempts) * (0.5 + Math.random() / 2);
-      pacer.pause(Math.min(MAX_WAIT_MS, backoff));
-    } else {
-      attempts = 0;
-      const tx = await db.transaction('write');
-      try {
-        const failed = await tx.execute({ sql: `UPDATE send_recipients SET state = 'failed', error = ? WHERE send_id = ? AND batch = ? AND state = 'pending'`, args: [outcome.error.slice(0, 500), sendId, batch] });
-        await tx.execute({ sql: 'UPDATE sends SET failed = failed + ?, last_error = ? WHERE id = ?', args: [failed.rowsAffected, outcome.error.slice(0, 500), sendId] });
-        await tx.commit();
-      } finally {
-        tx.close();
+      // Renewing the lease also tells us whether another process took the send over.
+      if (!(await claim(sendId, owner))) {
+        stopped ??= { state: 'busy', sendId };
+        return;
+      }
+      if (options.onProgress) {
+        const s = await db.execute({ sql: 'SELECT sent, failed, recipients FROM sends WHERE id = ?', args: [sendId] });
+        const row = s.rows[0]!;
+        options.onProgress({ sendId, sent: Number(row.sent), failed: Number(row.failed), recipients: Number(row.recipients) });
       }
     }
-    // Renewing the lease also tells us whether another process took the send over.
-    if (!(await claim(sendId, owner))) return { state: 'busy', sendId };
-    if (options.onProgress) {
-      const s = await db.execute({ sql: 'SELECT sent, failed, recipients FROM sends WHERE id = ?', args: [sendId] });
-      const row = s.rows[0]!;
-      options.onProgress({ sendId, sent: Number(row.sent), failed: Number(row.failed), recipients: Number(row.recipients) });
-    }
+  };
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, () =>
+      worker().catch((err) => {
+        crashed ??= err;
+      }),
+    ),
+  );
+  if (crashed) throw crashed;
+  if (stopped?.state === 'paused') {
+    await db.execute({ sql: 'UPDATE sends SET lease_owner = NULL WHERE id = ? AND lease_owner = ?', args: [sendId, owner] });
   }
+  if (stopped) return stopped;
 
   const now = nowMs();
   await db.execute({

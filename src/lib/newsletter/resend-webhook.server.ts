@@ -1,6 +1,6 @@
 import { Webhook } from 'svix';
 import { nowMs } from '../clock.ts';
-import { getDb } from '../db/client.server.ts';
+import { getDb, serializeWrites } from '../db/client.server.ts';
 import { getEnv } from '../env.server.ts';
 
 export type WebhookOutcome = { status: 200 | 400; body: { ok: boolean; error?: string; duplicate?: boolean; applied?: string } };
@@ -32,7 +32,11 @@ export async function handleResendWebhook(rawBody: string, headers: Headers): Pr
   const secret = getEnv().RESEND_WEBHOOK_SECRET;
   if (!secret) return { status: 400, body: { ok: false, error: 'webhooks are not configured (RESEND_WEBHOOK_SECRET is unset)' } };
   if (rawBody.length > MAX_WEBHOOK_BYTES) return { status: 400, body: { ok: false, error: 'payload too large' } };
-  const svixHeaders = { 'svix-id': headers.get('svix-id') ?? '', 'svix-timestamp': headers.get('svix-timestamp') ?? '', 'svix-signature': headers.get('svix-signature') ?? '' };
+  const svixHeaders = {
+    'svix-id': headers.get('svix-id') ?? '',
+    'svix-timestamp': headers.get('svix-timestamp') ?? '',
+    'svix-signature': headers.get('svix-signature') ?? '',
+  };
   try {
     new Webhook(secret).verify(rawBody, svixHeaders);
   } catch {
@@ -48,42 +52,47 @@ export async function handleResendWebhook(rawBody: string, headers: Headers): Pr
 
   const isHardBounce = event.type === 'email.bounced' && (event.data?.bounce?.type ?? 'Permanent').toLowerCase() === 'permanent';
   const isComplaint = event.type === 'email.complained';
-  const recipients = [event.data?.to ?? []].flat().filter((e): e is string => typeof e === 'string').map((e) => e.trim().toLowerCase());
+  const recipients = [event.data?.to ?? []]
+    .flat()
+    .filter((e): e is string => typeof e === 'string')
+    .map((e) => e.trim().toLowerCase());
 
-  const tx = await getDb().$client.transaction('write');
-  try {
-    const fresh = await tx.execute({
-      sql: `INSERT INTO webhook_events (id, source, type, received_at) VALUES (?, 'resend', ?, ?) ON CONFLICT(id) DO NOTHING`,
-      args: [svixHeaders['svix-id'], event.type, nowMs()],
-    });
-    if (fresh.rowsAffected === 0) {
+  return serializeWrites(async () => {
+    const tx = await getDb().$client.transaction('write');
+    try {
+      const fresh = await tx.execute({
+        sql: `INSERT INTO webhook_events (id, source, type, received_at) VALUES (?, 'resend', ?, ?) ON CONFLICT(id) DO NOTHING`,
+        args: [svixHeaders['svix-id'], event.type, nowMs()],
+      });
+      if (fresh.rowsAffected === 0) {
+        await tx.commit();
+        return { status: 200, body: { ok: true, duplicate: true } };
+      }
+      let applied = 'ignored';
+      if (isHardBounce || isComplaint) {
+        const status = isComplaint ? 'complained' : 'bounced';
+        const reason = isComplaint ? 'spam complaint' : `hard bounce${event.data?.bounce?.message ? `: ${event.data.bounce.message.slice(0, 200)}` : ''}`;
+        for (const email of recipients) {
+          // A complaint outranks a bounce; both outrank everything else.
+          await tx.execute({
+            sql: `UPDATE subscribers SET status = ?, status_reason = ?, updated_at = ? WHERE email = ? AND status != 'complained'`,
+            args: [status, reason, nowMs(), email],
+          });
+        }
+        let sendId = Number(tagValue(event.data?.tags as never, 'send')) || undefined;
+        if (!sendId && event.data?.email_id) {
+          const row = await tx.execute({ sql: 'SELECT send_id FROM send_recipients WHERE provider_id = ? LIMIT 1', args: [event.data.email_id] });
+          sendId = row.rows[0] ? Number(row.rows[0].send_id) : undefined;
+        }
+        if (sendId) {
+          await tx.execute({ sql: `UPDATE sends SET ${isComplaint ? 'complained = complained + 1' : 'bounced = bounced + 1'} WHERE id = ?`, args: [sendId] });
+        }
+        applied = `${status}: ${recipients.length} address(es)`;
+      }
       await tx.commit();
-      return { status: 200, body: { ok: true, duplicate: true } };
+      return { status: 200, body: { ok: true, applied } };
+    } finally {
+      tx.close();
     }
-    let applied = 'ignored';
-    if (isHardBounce || isComplaint) {
-      const status = isComplaint ? 'complained' : 'bounced';
-      const reason = isComplaint ? 'spam complaint' : `hard bounce${event.data?.bounce?.message ? `: ${event.data.bounce.message.slice(0, 200)}` : ''}`;
-      for (const email of recipients) {
-        // A complaint outranks a bounce; both outrank everything else.
-        await tx.execute({
-          sql: `UPDATE subscribers SET status = ?, status_reason = ?, updated_at = ? WHERE email = ? AND status != 'complained'`,
-          args: [status, reason, nowMs(), email],
-        });
-      }
-      let sendId = Number(tagValue(event.data?.tags as never, 'send')) || undefined;
-      if (!sendId && event.data?.email_id) {
-        const row = await tx.execute({ sql: 'SELECT send_id FROM send_recipients WHERE provider_id = ? LIMIT 1', args: [event.data.email_id] });
-        sendId = row.rows[0] ? Number(row.rows[0].send_id) : undefined;
-      }
-      if (sendId) {
-        await tx.execute({ sql: `UPDATE sends SET ${isComplaint ? 'complained = complained + 1' : 'bounced = bounced + 1'} WHERE id = ?`, args: [sendId] });
-      }
-      applied = `${status}: ${recipients.length} address(es)`;
-    }
-    await tx.commit();
-    return { status: 200, body: { ok: true, applied } };
-  } finally {
-    tx.close();
-  }
+  });
 }
