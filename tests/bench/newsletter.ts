@@ -41,6 +41,8 @@ export async function newsletterSend(): Promise<BenchResult> {
         { label: 'render once (Note 205)', value: Number(r.renderMs.toFixed(1)), unit: 'ms' },
         { label: 'personalize per email', value: Number(r.personalizeMs.toFixed(4)), unit: 'ms', goal: '<= 0.5 ms', pass: r.personalizeMs <= 0.5 },
         { label: 'sender peak RSS', value: Math.round(r.peakRssMb), unit: 'MB', goal: '<= 250 MB', pass: r.peakRssMb <= 250 },
+        { label: 'sender RSS before the send (modules, rendered Note)', value: Math.round(r.rssBeforeSendMb), unit: 'MB' },
+        { label: 'sender RSS after 100,000 sent', value: Math.round(r.rssAfterSendMb), unit: 'MB' },
         { label: 'requests refused with 429 by the fake', value: rejected },
       ],
       details: { ...r, requests: fake.requests.length, rejected },

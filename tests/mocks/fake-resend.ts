@@ -100,8 +100,10 @@ export class FakeResend {
       return this.#error(401, 'missing_api_key', 'Missing API key in the authorization header.');
     }
     if (this.requestsPerSecond) {
-      if (now - this.#windowStart >= 1000) {
-        this.#windowStart = now;
+      // Windows aligned to wall-clock seconds, as rate limiters commonly count.
+      const window = Math.floor(now / 1000) * 1000;
+      if (window !== this.#windowStart) {
+        this.#windowStart = window;
         this.#windowCount = 0;
       }
       this.#windowCount++;
