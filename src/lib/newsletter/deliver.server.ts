@@ -24,6 +24,8 @@ const MAX_WAIT_MS = 20_000;
 const MAX_ATTEMPTS = 12;
 /** batches in flight at once; the pacer, not this, sets the rate */
 const IN_FLIGHT = 4;
+/** requests leave on time but arrive with jitter, and one 429 costs a second: stay a hair under the limit */
+const SAFETY = 1.03;
 
 export const processId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
@@ -143,17 +145,25 @@ export function personalizedEmail(rendered: RenderedNewsletter, recipient: { id:
 /** Paces requests to a steady rate, and waits out the window when Resend says none remain. */
 class Pacer {
   #next = 0;
-  constructor(
-    private intervalMs: number,
-    private sleep: (ms: number) => Promise<void>,
-  ) {}
+  #intervalMs: number;
+  #sleep: (ms: number) => Promise<void>;
+  constructor(intervalMs: number, sleep: (ms: number) => Promise<void>) {
+    this.#intervalMs = intervalMs;
+    this.#sleep = sleep;
+  }
   async wait(): Promise<void> {
     const now = Date.now();
-    if (this.#next > now) await this.sleep(this.#next - now);
-    this.#next = Math.max(now, this.#next) + this.intervalMs;
+    if (this.#next > now) await this.#sleep(this.#next - now);
+    this.#next = Math.max(now, this.#next) + this.#intervalMs;
   }
+  /**
+   * Follows the account's real limit when Resend reports a lower one than configured. An empty
+   * window with a reset beyond the next second means the quota is spent elsewhere too: wait.
+   * (A reset of one second or less is just the current window ending, which pacing handles.)
+   */
   adapt(info: RateLimitInfo | undefined): void {
-    if (info?.remaining === 0 && info.reset !== undefined) this.#next = Math.max(this.#next, Date.now() + info.reset * 1000);
+    if (info?.limit && SAFETY * (1000 / info.limit) > this.#intervalMs) this.#intervalMs = SAFETY * (1000 / info.limit);
+    if (info?.remaining === 0 && info.reset !== undefined && info.reset > 1) this.#next = Math.max(this.#next, Date.now() + info.reset * 1000);
   }
   pause(ms: number): void {
     this.#next = Math.max(this.#next, Date.now() + ms);
@@ -190,9 +200,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
   await freezeRecipients(sendId, plan.lang);
   const rendered = await renderPlan(plan);
   const rps = options.requestsPerSecond ?? getSite().newsletter.requestsPerSecond;
-  // A hair under the limit: requests leave on time but arrive with a little jitter, and one 429
-  // costs a whole second of retry-after.
-  const pacer = new Pacer(1030 / rps, sleep);
+  const pacer = new Pacer((SAFETY * 1000) / rps, sleep);
   const db = getDb().$client;
   const tags = [{ name: 'send', value: String(sendId) }];
   let attempts = 0;

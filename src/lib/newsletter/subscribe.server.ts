@@ -61,6 +61,28 @@ export async function subscribe(input: { email: unknown; lang: unknown; source: 
   return { ok: true, lang: lang.value };
 }
 
+const CONFIRM_PLACEHOLDER = 'CONFIRM_URL_PLACEHOLDER';
+const confirmTemplates = new Map<string, Promise<{ subject: string; html: string; text: string }>>();
+
+/** The confirmation email per language, rendered once; each request only fills in its link. */
+function confirmTemplate(lang: string) {
+  let template = confirmTemplates.get(lang);
+  if (!template) {
+    const site = getSite();
+    const leadMagnet = site.newsletter.leadMagnet;
+    template = renderConfirmEmail({
+      lang,
+      siteTitle: site.title,
+      authorName: site.author.name,
+      confirmUrl: CONFIRM_PLACEHOLDER,
+      leadMagnet: leadMagnet ? { title: leadMagnet.title[lang] ?? Object.values(leadMagnet.title)[0]! } : undefined,
+    });
+    template.catch(() => confirmTemplates.delete(lang));
+    confirmTemplates.set(lang, template);
+  }
+  return template;
+}
+
 async function sendConfirmation(subscriber: Subscriber, now: number): Promise<void> {
   // Claim the right to send in the database, so racing requests or processes send one email.
   const claimed = await getDb().$client.execute({
@@ -69,15 +91,13 @@ async function sendConfirmation(subscriber: Subscriber, now: number): Promise<vo
     args: [now, subscriber.id, now - CONFIRMATION_INTERVAL_MS],
   });
   if (claimed.rowsAffected === 0) return;
-  const site = getSite();
-  const leadMagnet = site.newsletter.leadMagnet;
-  const email = await renderConfirmEmail({
-    lang: subscriber.lang,
-    siteTitle: site.title,
-    authorName: site.author.name,
-    confirmUrl: confirmUrl(subscriber, now),
-    leadMagnet: leadMagnet ? { title: leadMagnet.title[subscriber.lang] ?? Object.values(leadMagnet.title)[0]! } : undefined,
-  });
+  const template = await confirmTemplate(subscriber.lang);
+  const url = confirmUrl(subscriber, now);
+  const email = {
+    subject: template.subject,
+    html: template.html.replaceAll(CONFIRM_PLACEHOLDER, () => url.replaceAll('&', '&amp;')),
+    text: template.text.replaceAll(CONFIRM_PLACEHOLDER, () => url),
+  };
   const unsubscribe = unsubscribeUrl(subscriber);
   await sendEmail({ to: subscriber.email, ...email, headers: unsubscribeHeaders(unsubscribe), tags: [{ name: 'kind', value: 'confirm' }] });
 }
