@@ -88,9 +88,10 @@ export class FakeResend {
     return undefined;
   }
 
-  async handle(request: Request): Promise<Response> {
+  /** `arrivedAt`: when the request reached the server; a rate limiter counts arrivals, not the end of a large upload. */
+  async handle(request: Request, arrivedAt = Date.now()): Promise<Response> {
     const url = new URL(request.url);
-    const now = Date.now();
+    const now = arrivedAt;
     const key = request.headers.get('idempotency-key') ?? undefined;
     const raw = await request.text();
     const log = (status: number, count: number) => this.requests.push({ path: url.pathname, idempotencyKey: key, count, status, at: now });
@@ -172,6 +173,7 @@ export function resendHandlers(fake: FakeResend, origin = RESEND_ORIGIN) {
 /** The same fake on a real port, for child processes (RESEND_BASE_URL) and benchmarks. */
 export async function serveFakeResend(fake: FakeResend): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer(async (req, res) => {
+    const arrivedAt = Date.now();
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const request = new Request(`http://127.0.0.1${req.url}`, {
@@ -179,7 +181,7 @@ export async function serveFakeResend(fake: FakeResend): Promise<{ url: string; 
       headers: req.headers as Record<string, string>,
       body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
     });
-    const response = await fake.handle(request);
+    const response = await fake.handle(request, arrivedAt);
     res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
     res.end(Buffer.from(await response.arrayBuffer()));
   });
