@@ -1,5 +1,6 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
+import { z } from 'zod';
 import { noteFrontmatterSchema } from './lib/notes/frontmatter.ts';
 
 const contentDir = process.env.DRUMBEAT_CONTENT_DIR ?? './content';
@@ -9,4 +10,10 @@ const notes = defineCollection({
   schema: noteFrontmatterSchema,
 });
 
-export const collections = { notes };
+// Lessons of a course product: content/courses/<product-id>/<lang>/<NN>-<slug>.mdx, read only with access.
+const courses = defineCollection({
+  loader: glob({ pattern: '*/*/*.mdx', base: `${contentDir}/courses` }),
+  schema: z.object({ title: z.string().min(1), summary: z.string().optional() }),
+});
+
+export const collections = { notes, courses };

@@ -15,13 +15,17 @@ export interface LayoutProps {
   /** The inbox preview line; without it clients show the first words of the body. */
   preview?: string;
   unsubscribeUrl?: string;
-  /** A confirmation goes to someone who has not subscribed yet, so its footer says so. */
-  reason?: 'subscribed' | 'requested';
+  /**
+   * Why the reader gets this email, for the footer: a confirmation goes to someone who has not
+   * subscribed yet, a receipt or reminder follows a purchase, a sign-in link was asked for.
+   */
+  reason?: 'subscribed' | 'requested' | 'purchase' | 'signin';
   children: ReactNode;
 }
 
 export function Layout({ lang, siteTitle, siteUrl, authorName, authorBio, preview, unsubscribeUrl, reason = 'subscribed', children }: LayoutProps) {
   const t = strings[lang];
+  const footers = { subscribed: t.footerSubscribed, requested: t.footerRequested, purchase: t.footerPurchase, signin: t.footerSignIn };
   const title = { fontFamily: fonts.serif, fontSize: '20px', fontWeight: 700, color: colors.ink, textDecoration: 'none' };
   return (
     <Html lang={lang}>
@@ -43,7 +47,7 @@ export function Layout({ lang, siteTitle, siteUrl, authorName, authorBio, previe
           <Hr style={{ borderTop: `1px solid ${colors.line}`, margin: '32px 0 16px' }} />
           <Text style={{ ...small, color: colors.ink, fontWeight: 600 }}>{authorName}</Text>
           {authorBio ? <Text style={small}>{authorBio}</Text> : null}
-          <Text style={small}>{reason === 'requested' ? t.footerRequested(siteTitle) : t.footerSubscribed(siteTitle)}</Text>
+          <Text style={small}>{footers[reason](siteTitle)}</Text>
           {unsubscribeUrl ? (
             <Text style={small}>
               <Link href={unsubscribeUrl} style={{ color: colors.muted, textDecoration: 'underline' }}>{t.unsubscribe}</Link>

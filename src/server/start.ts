@@ -23,6 +23,15 @@ try {
   throw err;
 }
 
+// A broken product file stops start-up with its file and field named, not a 500 on the sales page.
+try {
+  const { loadProducts } = await import('../lib/payments/products.server.ts');
+  const { getSite, contentDir } = await import('../lib/site.server.ts');
+  loadProducts(contentDir(), getSite());
+} catch (err) {
+  fail((err as Error).message);
+}
+
 if (!buildIsCurrent(root, outDir)) {
   console.log('Building the site (sources changed since the last build)…');
   const astro = path.join(root, 'node_modules', 'astro', 'bin', 'astro.mjs');

@@ -94,3 +94,89 @@ export const rateLimits = sqliteTable('rate_limits', {
   count: integer('count').notNull(),
 });
 
+
+export const PURCHASE_STATUSES = ['reserved', 'pending', 'paid', 'granted', 'failed', 'expired', 'refunded', 'disputed', 'revoked'] as const;
+export type PurchaseStatus = (typeof PURCHASE_STATUSES)[number];
+
+/**
+ * One row per Checkout Session (a seat reservation that becomes a purchase) or per author's grant.
+ * Access needs only this row: paid/granted and now < access_until.
+ */
+export const purchases = sqliteTable(
+  'purchases',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** lowercased, trimmed; empty while a reservation waits for Stripe to tell us the buyer */
+    email: text('email').notNull(),
+    productId: text('product_id').notNull(),
+    cohortId: text('cohort_id'),
+    lang: text('lang').notNull(),
+    source: text('source', { enum: ['stripe', 'grant'] }).notNull(),
+    status: text('status', { enum: PURCHASE_STATUSES }).notNull(),
+    checkoutSessionId: text('checkout_session_id'),
+    paymentIntentId: text('payment_intent_id'),
+    customerId: text('customer_id'),
+    amount: integer('amount'),
+    currency: text('currency'),
+    /** a reservation holds its seat until then (the Checkout Session's expiry) */
+    reservedUntil: integer('reserved_until'),
+    purchasedAt: integer('purchased_at'),
+    /** null: access never ends */
+    accessUntil: integer('access_until'),
+    statusReason: text('status_reason'),
+    receiptSentAt: integer('receipt_sent_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('purchases_checkout_session').on(t.checkoutSessionId),
+    index('purchases_email').on(t.email, t.productId),
+    index('purchases_seats').on(t.productId, t.cohortId, t.status),
+    index('purchases_payment_intent').on(t.paymentIntentId),
+    index('purchases_access_until').on(t.status, t.accessUntil),
+  ],
+);
+
+/** Refunds and disputes, kept by payment so one that arrives before its purchase still wins. */
+export const paymentRevocations = sqliteTable('payment_revocations', {
+  paymentIntentId: text('payment_intent_id').primaryKey(),
+  status: text('status', { enum: ['refunded', 'disputed'] }).notNull(),
+  at: integer('at').notNull(),
+});
+
+/** Deadline reminders already claimed: the primary key makes each one go out once. */
+export const reminders = sqliteTable(
+  'reminders',
+  {
+    purchaseId: integer('purchase_id').notNull(),
+    kind: text('kind').notNull(),
+    sentAt: integer('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.purchaseId, t.kind] })],
+);
+
+/** Emailed sign-in links: only the SHA-256 of the token is kept; used_at makes it single-use. */
+export const loginTokens = sqliteTable(
+  'login_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    email: text('email').notNull(),
+    lang: text('lang').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('login_tokens_expires').on(t.expiresAt)],
+);
+
+/** Signed-in browsers: the cookie holds a random id, the table only its SHA-256. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    email: text('email').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_email').on(t.email)],
+);

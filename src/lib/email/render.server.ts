@@ -2,7 +2,10 @@
 import { createElement, type ReactElement } from 'react';
 import { render } from 'react-email';
 import Confirm, { type ConfirmProps } from '../../../emails/Confirm.tsx';
+import DeadlineReminder, { type DeadlineReminderProps } from '../../../emails/DeadlineReminder.tsx';
 import Newsletter, { type NewsletterProps } from '../../../emails/Newsletter.tsx';
+import Receipt, { type ReceiptProps } from '../../../emails/Receipt.tsx';
+import SignIn, { type SignInProps } from '../../../emails/SignIn.tsx';
 import Welcome, { type WelcomeProps } from '../../../emails/Welcome.tsx';
 import { noteLabel, strings } from '../../../emails/components/strings.ts';
 import type { Lang } from '../site.ts';
@@ -48,11 +51,41 @@ function emailLang(lang: string): Lang {
 
 type WithLang<T> = Omit<T, 'lang'> & { lang: string };
 
+// Counts go into the words ("30 minutes", "7 days left"): a NaN or a zero is a bug upstream too.
+function positiveInteger(name: string, n: number): number {
+  if (Number.isInteger(n) && n > 0) return n;
+  throw new Error(`${name} must be a positive integer, got ${n}`);
+}
+
 export type ConfirmInput = WithLang<ConfirmProps>;
 
 export async function renderConfirmEmail(input: ConfirmInput): Promise<RenderedEmail> {
   const lang = emailLang(input.lang);
   return finish(strings[lang].confirmSubject(input.siteTitle), createElement(Confirm, { ...input, lang }));
+}
+
+export type ReceiptInput = WithLang<ReceiptProps>;
+
+export async function renderReceiptEmail(input: ReceiptInput): Promise<RenderedEmail> {
+  const lang = emailLang(input.lang);
+  positiveInteger('signInValidMinutes', input.signInValidMinutes);
+  return finish(strings[lang].receiptSubject(input.productTitle), createElement(Receipt, { ...input, lang }));
+}
+
+export type SignInInput = WithLang<SignInProps>;
+
+export async function renderSignInEmail(input: SignInInput): Promise<RenderedEmail> {
+  const lang = emailLang(input.lang);
+  positiveInteger('validMinutes', input.validMinutes);
+  return finish(strings[lang].signInSubject(input.siteTitle), createElement(SignIn, { ...input, lang }));
+}
+
+export type DeadlineReminderInput = WithLang<DeadlineReminderProps>;
+
+export async function renderDeadlineReminderEmail(input: DeadlineReminderInput): Promise<RenderedEmail> {
+  const lang = emailLang(input.lang);
+  const days = positiveInteger('daysLeft', input.daysLeft);
+  return finish(strings[lang].deadlineSubject(input.productTitle, days), createElement(DeadlineReminder, { ...input, lang }));
 }
 
 export interface WelcomeInput extends WithLang<Omit<WelcomeProps, 'welcomeHtml'>> {

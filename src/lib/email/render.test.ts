@@ -8,7 +8,10 @@ import { loadSiteConfig, type Lang } from '../site.ts';
 import {
   personalize,
   renderConfirmEmail,
+  renderDeadlineReminderEmail,
   renderNewsletterEmail,
+  renderReceiptEmail,
+  renderSignInEmail,
   renderWelcomeEmail,
   UNSUBSCRIBE_PLACEHOLDER,
   type RenderedEmail,
@@ -176,5 +179,124 @@ describe('newsletter email', () => {
     console.info(`personalize: ${(perEmail * 1000).toFixed(1)} µs per email (${en.html.length} bytes of HTML)`);
     expect(bytes).toBeGreaterThan(n * en.html.length);
     expect(perEmail).toBeLessThan(0.5);
+  });
+});
+
+/** Purchase emails are built from many labels: a missing one must not show up as a word. */
+function expectNoBlanks({ subject, html, text }: RenderedEmail) {
+  for (const part of [subject, html, text]) expect(part).not.toMatch(/\bundefined\b|\bnull\b|\bNaN\b|\[object /);
+}
+
+const deadlineLabels: Record<Lang, string> = {
+  en: '6 p.m. on Friday, March 26, 2027 (Rome time)',
+  it: 'venerdì 26 marzo 2027 alle 18 (ora di Roma)',
+};
+
+describe('receipt email', () => {
+  const input = (lang: Lang) => ({
+    lang, ...common,
+    productTitle: 'Goals that stick',
+    amountLabel: '€97.00',
+    purchasedAtLabel: lang === 'en' ? 'March 12, 2027' : '12 marzo 2027',
+    accessUntilLabel: deadlineLabels[lang] as string | null,
+    signInUrl: `${SITE}/library/sign-in?token=s1&lang=${lang}`,
+    libraryUrl: `${SITE}/${lang === 'en' ? '' : 'it/'}library/`,
+    signInValidMinutes: 30,
+  });
+
+  for (const lang of langs) {
+    it(`${lang}: subject, purchase details, sign-in button, expired-link and invoice notes`, async () => {
+      const { signInUrl, libraryUrl, ...rest } = input(lang);
+      const email = await renderReceiptEmail({ ...rest, signInUrl, libraryUrl });
+      expect(email.subject).toBe(lang === 'en' ? 'Your receipt: Goals that stick' : 'La tua ricevuta: Goals that stick');
+      expect(count(email.html, `href="${signInUrl.replace('&', '&amp;')}"`)).toBe(1);
+      expect(count(email.html, `href="${libraryUrl}"`)).toBe(1);
+      expect(email.html).toContain(lang === 'en' ? 'Open your library' : 'Apri la tua libreria');
+      expect(email.text).toContain(signInUrl);
+      expect(email.text).toContain(libraryUrl);
+      expect(email.html).toContain(deadlineLabels[lang]);
+      expect(email.text).toContain(lang === 'en' ? `Access ends: ${deadlineLabels.en}` : `Scadenza dell'accesso: ${deadlineLabels.it}`);
+      expect(email.text).toContain(lang === 'en' ? 'Amount paid: €97.00' : 'Importo pagato: €97.00');
+      expect(email.text).toContain(lang === 'en' ? 'Date: March 12, 2027' : 'Data: 12 marzo 2027');
+      expect(email.text).toContain(lang === 'en' ? 'It works once, within 30 minutes' : 'Funziona una volta sola, entro 30 minuti');
+      expect(email.text).toContain(lang === 'en' ? 'If the link has expired' : 'Se il link è scaduto');
+      expect(email.text).toContain('Stripe');
+      expect(email.text).toContain(lang === 'en' ? 'You receive this because of your purchase at Drumbeat.' : 'Ricevi questa email per il tuo acquisto su Drumbeat.');
+      expect(email.text).not.toContain(lang === 'en' ? 'Unsubscribe' : "Annulla l'iscrizione"); // transactional
+      expect(email.html).toContain(`lang="${lang}"`);
+      expect(email.html).not.toContain(`lang="${lang === 'en' ? 'it' : 'en'}"`);
+      expectEmailSafe(email);
+      expectNoBlanks(email);
+    });
+  }
+
+  it('says there is no end date when access lasts for ever', async () => {
+    const en = await renderReceiptEmail({ ...input('en'), accessUntilLabel: null });
+    expect(en.text).toContain('Access: No end date');
+    expect(en.text).not.toContain('Access ends');
+    expectNoBlanks(en);
+    const it_ = await renderReceiptEmail({ ...input('it'), accessUntilLabel: null, signInValidMinutes: 1 });
+    expect(it_.text).toContain('Accesso: Nessuna scadenza');
+    expect(it_.text).toContain('entro 1 minuto da questa email');
+    expectNoBlanks(it_);
+  });
+
+  it('refuses an unknown language or a nonsense validity', async () => {
+    await expect(renderReceiptEmail({ ...input('en'), lang: 'de' })).rejects.toThrow('no email strings for language "de"');
+    await expect(renderReceiptEmail({ ...input('en'), signInValidMinutes: 0 })).rejects.toThrow('signInValidMinutes');
+  });
+});
+
+describe('sign-in email', () => {
+  for (const lang of langs) {
+    it(`${lang}: subject, button and link to the sign-in URL, validity and ignore lines`, async () => {
+      const signInUrl = `${SITE}/library/sign-in?token=s2&lang=${lang}`;
+      const email = await renderSignInEmail({ lang, ...common, signInUrl, validMinutes: 15 });
+      expect(email.subject).toBe(lang === 'en' ? 'Your sign-in link for Drumbeat' : 'Il tuo link di accesso a Drumbeat');
+      expect(count(email.html, `href="${signInUrl.replace('&', '&amp;')}"`)).toBe(2); // the button and the link as text
+      expect(email.text).toContain(signInUrl);
+      expect(email.text).toContain(lang === 'en' ? 'It works once, within 15 minutes' : 'Funziona una volta sola, entro 15 minuti');
+      expect(email.text).toContain(lang === 'en' ? "If you didn't ask to sign in, ignore this email" : 'Se non hai chiesto tu di accedere, ignora questa email');
+      expect(email.text).toContain(lang === 'en' ? 'someone asked to sign in to Drumbeat' : 'qualcuno ha chiesto di accedere a Drumbeat');
+      expect(email.html).toContain(`lang="${lang}"`);
+      expectEmailSafe(email);
+      expectNoBlanks(email);
+    });
+  }
+
+  it('refuses a validity that is not a whole number of minutes', async () => {
+    await expect(renderSignInEmail({ lang: 'en', ...common, signInUrl: `${SITE}/s`, validMinutes: Number.NaN })).rejects.toThrow('validMinutes');
+  });
+});
+
+describe('deadline reminder email', () => {
+  const subjects: Record<Lang, Record<number, string>> = {
+    en: { 7: '7 days left to watch Goals that stick', 1: '1 day left to watch Goals that stick' },
+    it: { 7: 'Ancora 7 giorni per guardare Goals that stick', 1: 'Ultimo giorno per guardare Goals that stick' },
+  };
+  for (const lang of langs) {
+    for (const daysLeft of [7, 1]) {
+      it(`${lang}, ${daysLeft} day(s) left: subject, exact deadline, library button`, async () => {
+        const libraryUrl = `${SITE}/library/?from=reminder&lang=${lang}`;
+        const email = await renderDeadlineReminderEmail({ lang, ...common, productTitle: 'Goals that stick', deadlineLabel: deadlineLabels[lang], daysLeft, libraryUrl });
+        expect(email.subject).toBe(subjects[lang][daysLeft]);
+        expect(email.html).toContain(deadlineLabels[lang]);
+        expect(email.text).toContain(deadlineLabels[lang]);
+        expect(count(email.html, `href="${libraryUrl.replace('&', '&amp;')}"`)).toBe(1);
+        expect(email.text).toContain(libraryUrl);
+        expect(email.text).toContain(lang === 'en' ? 'Open your library' : 'Apri la tua libreria');
+        if (daysLeft === 7) expect(email.text).toContain(lang === 'en' ? 'ends in 7 days' : 'scade tra 7 giorni');
+        else expect(email.text).toContain(lang === 'en' ? 'is about to end' : 'sta per scadere');
+        expect(email.text).toContain(lang === 'en' ? 'because of your purchase at Drumbeat' : 'per il tuo acquisto su Drumbeat');
+        expect(email.html).toContain(`lang="${lang}"`);
+        expectEmailSafe(email);
+        expectNoBlanks(email);
+      });
+    }
+  }
+
+  it('refuses a day count that is not a positive whole number', async () => {
+    const base = { lang: 'en', ...common, productTitle: 'X', deadlineLabel: 'soon', libraryUrl: `${SITE}/library/` };
+    for (const daysLeft of [0, -1, 1.5, Number.NaN]) await expect(renderDeadlineReminderEmail({ ...base, daysLeft })).rejects.toThrow('daysLeft');
   });
 });

@@ -1,3 +1,4 @@
+import { sendDueReminders } from '../access/reminders.server.ts';
 import { nowMs } from '../clock.ts';
 import { getDb } from '../db/client.server.ts';
 import { loadNotesFromDisk } from '../notes/disk.server.ts';
@@ -47,7 +48,12 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
   let stopped = false;
   const tick = () => {
     if (running || stopped) return;
-    running = runDueSends()
+    running = sendDueReminders()
+      .then((r) => {
+        if (r.sent || r.failed) log(`reminders: ${r.sent} deadline reminders sent, ${r.failed} failed`);
+      })
+      .catch((err) => log(`reminders: tick failed: ${(err as Error).message}`))
+      .then(() => runDueSends())
       .then((results) => {
         for (const r of results) {
           if (r.state === 'done') log(`newsletter: send ${r.sendId} done: ${r.sent} sent, ${r.failed} failed of ${r.recipients}`);

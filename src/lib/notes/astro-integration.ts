@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { writeBuildStamp } from '../../server/build-stamp.ts';
 import { loadSiteConfig } from '../site.ts';
+import { loadProducts } from '../payments/products.server.ts';
 import { formatProblems, scanNotes } from './validate.ts';
 
 const SITE_MODULE = 'virtual:drumbeat/site';
@@ -14,6 +15,14 @@ const LOCALIZED_ROUTES: [string, string][] = [
   ['/rss.xml', 'rss.xml.ts'],
   ['/privacy', 'privacy.astro'],
   ['/subscribe/thanks', 'subscribe-thanks.astro'],
+  ['/workshops/[product]', 'sales.astro'],
+  ['/certification/[product]', 'sales.astro'],
+  ['/checkout/success', 'checkout-success.astro'],
+  ['/login', 'login.astro'],
+  ['/login/verify', 'login-verify.astro'],
+  ['/library', 'library.astro'],
+  ['/library/[product]', 'library-item.astro'],
+  ['/library/[product]/[lesson]', 'lesson.astro'],
 ];
 
 /**
@@ -35,6 +44,8 @@ export function drumbeatContent({ contentDir }: { contentDir: string }): AstroIn
           if (problems.length > 0) {
             throw new Error(`Content problems:\n${formatProblems(problems)}`);
           }
+          // Throws naming the file and field.
+          loadProducts(contentDir, site);
         }
         // One route file per page, mounted once per language: /notes/… in the default language,
         // /<lang>/notes/… for the others.

@@ -1,0 +1,47 @@
+import { Button, Heading, Section, Text } from 'react-email';
+import type { Lang } from '../src/lib/site.ts';
+import { Layout } from './components/Layout.tsx';
+import { strings } from './components/strings.ts';
+import { colors, fonts, prose, small } from './components/theme.ts';
+
+export interface DeadlineReminderProps {
+  lang: Lang;
+  siteTitle: string;
+  authorName: string;
+  productTitle: string;
+  /** The exact end of access, already formatted: "6 p.m. on Friday, March 26, 2027 (Rome time)". */
+  deadlineLabel: string;
+  daysLeft: number;
+  libraryUrl: string;
+}
+
+export default function DeadlineReminder({ lang, siteTitle, authorName, productTitle, deadlineLabel, daysLeft, libraryUrl }: DeadlineReminderProps) {
+  const t = strings[lang];
+  return (
+    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={`${t.accessEndsLabel}: ${deadlineLabel}`} reason="purchase">
+      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t.deadlineHeading(daysLeft)}</Heading>
+      <Text style={prose.p}>{t.deadlineIntro(productTitle, daysLeft)}</Text>
+      <Section style={{ backgroundColor: '#f1ece2', padding: '14px 18px', borderRadius: '4px', margin: '0 0 24px' }}>
+        <Text style={{ ...small, margin: '0 0 4px' }}>{t.accessEndsLabel}</Text>
+        <Text style={{ ...prose.p, fontWeight: 700, margin: 0 }}>{deadlineLabel}</Text>
+      </Section>
+      <Text style={prose.p}>{t.deadlineLibrary}</Text>
+      <Button
+        href={libraryUrl}
+        style={{ backgroundColor: colors.accent, color: colors.accentInk, fontFamily: fonts.sans, fontSize: '16px', fontWeight: 600, borderRadius: '6px', padding: '12px 20px', margin: '8px 0 24px' }}
+      >
+        {t.libraryButton}
+      </Button>
+    </Layout>
+  );
+}
+
+DeadlineReminder.PreviewProps = {
+  lang: 'it',
+  siteTitle: 'Drumbeat',
+  authorName: 'Giulia Ferri',
+  productTitle: 'Obiettivi che restano: il corso in dodici settimane',
+  deadlineLabel: 'venerdì 26 marzo 2027 alle 18 (ora di Roma)',
+  daysLeft: 7,
+  libraryUrl: 'http://localhost:4321/it/library/',
+} satisfies DeadlineReminderProps;

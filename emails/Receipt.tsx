@@ -1,0 +1,72 @@
+import { Button, Heading, Link, Section, Text } from 'react-email';
+import type { Lang } from '../src/lib/site.ts';
+import { Layout } from './components/Layout.tsx';
+import { strings } from './components/strings.ts';
+import { colors, fonts, prose, small } from './components/theme.ts';
+
+export interface ReceiptProps {
+  lang: Lang;
+  siteTitle: string;
+  authorName: string;
+  productTitle: string;
+  /** Already formatted for the reader's language: "€97.00". */
+  amountLabel: string;
+  purchasedAtLabel: string;
+  /** "6 p.m. on Friday, March 26, 2027 (Rome time)"; null when access has no end. */
+  accessUntilLabel: string | null;
+  /** A single-use sign-in link, valid for signInValidMinutes. */
+  signInUrl: string;
+  /** Where to ask for a new sign-in link once that one has expired. */
+  libraryUrl: string;
+  signInValidMinutes: number;
+}
+
+export default function Receipt({
+  lang, siteTitle, authorName, productTitle, amountLabel, purchasedAtLabel, accessUntilLabel, signInUrl, libraryUrl, signInValidMinutes,
+}: ReceiptProps) {
+  const t = strings[lang];
+  const details: [string, string][] = [
+    [t.receiptProductLabel, productTitle],
+    [t.receiptAmountLabel, amountLabel],
+    [t.receiptDateLabel, purchasedAtLabel],
+    accessUntilLabel === null ? [t.receiptAccessLabel, t.receiptNoEnd] : [t.accessEndsLabel, accessUntilLabel],
+  ];
+  return (
+    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t.receiptPreview(productTitle)} reason="purchase">
+      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t.receiptHeading}</Heading>
+      <Text style={prose.p}>{t.receiptIntro(productTitle, siteTitle)}</Text>
+      <Section style={{ backgroundColor: '#f1ece2', padding: '14px 18px', borderRadius: '4px', margin: '0 0 24px' }}>
+        {details.map(([label, value]) => (
+          <Text key={label} style={{ ...prose.p, fontSize: '16px', margin: '0 0 6px' }}>
+            <span style={{ fontFamily: fonts.sans, fontSize: '14px', color: colors.muted }}>{label}:</span> <strong>{value}</strong>
+          </Text>
+        ))}
+      </Section>
+      <Button
+        href={signInUrl}
+        style={{ backgroundColor: colors.accent, color: colors.accentInk, fontFamily: fonts.sans, fontSize: '16px', fontWeight: 600, borderRadius: '6px', padding: '12px 20px', margin: '8px 0 24px' }}
+      >
+        {t.libraryButton}
+      </Button>
+      <Text style={small}>{t.signInOnce(signInValidMinutes)}</Text>
+      <Text style={small}>{t.signInExpired}</Text>
+      <Text style={{ ...small, wordBreak: 'break-all', margin: '0 0 24px' }}>
+        <Link href={libraryUrl} style={{ color: colors.accent }}>{libraryUrl}</Link>
+      </Text>
+      <Text style={small}>{t.receiptInvoice}</Text>
+    </Layout>
+  );
+}
+
+Receipt.PreviewProps = {
+  lang: 'en',
+  siteTitle: 'Drumbeat',
+  authorName: 'Giulia Ferri',
+  productTitle: 'Goals that stick: the twelve-week course',
+  amountLabel: '€97.00',
+  purchasedAtLabel: 'March 12, 2027',
+  accessUntilLabel: '6 p.m. on Friday, March 26, 2027 (Rome time)',
+  signInUrl: 'http://localhost:4321/library/sign-in?token=preview-token',
+  libraryUrl: 'http://localhost:4321/library/',
+  signInValidMinutes: 30,
+} satisfies ReceiptProps;

@@ -1,0 +1,71 @@
+import { nowMs } from '../clock.ts';
+import { libraryPath, salesPath } from '../payments/checkout.server.ts';
+import { pick, type Product } from '../payments/product.ts';
+import { getProduct } from '../payments/products.server.ts';
+import { purchasesOf, type PurchaseRow } from '../payments/purchases.server.ts';
+import { getSite } from '../site.server.ts';
+import { t, tf } from '../../i18n/strings.ts';
+import { accessTo } from './access.server.ts';
+import { formatMoment, hasAccess } from './deadlines.ts';
+
+// What the library pages show: each purchase with its deadline, or why access is gone.
+
+export interface LibraryItem {
+  product: Product;
+  title: string;
+  access: boolean;
+  /** "Access until …", "Access ended on …", "Refunded: access ended" */
+  state: string;
+  path: string;
+}
+
+export function accessLabel(purchase: PurchaseRow, product: Product, lang: string, now: number): string {
+  if (purchase.status === 'refunded') return t(lang, 'library.refunded');
+  if (purchase.status === 'disputed') return t(lang, 'library.disputed');
+  if (purchase.status === 'revoked') return t(lang, 'library.revoked');
+  if (purchase.status === 'pending') return t(lang, 'library.pending');
+  if (purchase.accessUntil === null) return t(lang, 'library.forever');
+  const date = formatMoment(lang, purchase.accessUntil, product.timeZone);
+  return tf(lang, purchase.accessUntil > now ? 'library.until' : 'library.ended', { date });
+}
+
+export async function libraryItems(email: string, lang: string): Promise<LibraryItem[]> {
+  const now = nowMs();
+  const d = getSite().defaultLanguage;
+  const byProduct = new Map<string, PurchaseRow[]>();
+  for (const p of await purchasesOf(email)) byProduct.set(p.productId, [...(byProduct.get(p.productId) ?? []), p]);
+  const items: LibraryItem[] = [];
+  for (const [productId, rows] of byProduct) {
+    const product = getProduct(productId);
+    if (!product) continue;
+    const best = rows.find((r) => hasAccess(r, now)) ?? rows[0]!;
+    items.push({ product, title: pick(product.title, lang, d), access: hasAccess(best, now), state: accessLabel(best, product, lang, now), path: libraryPath(lang, productId) });
+  }
+  return items.sort((a, b) => Number(b.access) - Number(a.access));
+}
+
+export type LibraryPage =
+  | { kind: 'unknown' }
+  | { kind: 'access'; product: Product; purchase: PurchaseRow; title: string; state: string }
+  | { kind: 'ended'; product: Product; title: string; endedOn?: string; state?: string; next?: { title: string; path: string }; salesPath: string };
+
+/** /library/<id>/: the gated content, or what happened to access. */
+export async function libraryPage(email: string, productId: string | undefined, lang: string): Promise<LibraryPage> {
+  const product = productId ? getProduct(productId) : undefined;
+  if (!product) return { kind: 'unknown' };
+  const d = getSite().defaultLanguage;
+  const title = pick(product.title, lang, d);
+  const now = nowMs();
+  const access = await accessTo(email, product.id);
+  if (access.access) return { kind: 'access', product, purchase: access.purchase, title, state: accessLabel(access.purchase, product, lang, now) };
+  const nextProduct = product.next ? getProduct(product.next) : undefined;
+  return {
+    kind: 'ended',
+    product,
+    title,
+    endedOn: access.purchase?.accessUntil ? formatMoment(lang, access.purchase.accessUntil, product.timeZone) : undefined,
+    state: access.purchase ? accessLabel(access.purchase, product, lang, now) : undefined,
+    next: nextProduct ? { title: pick(nextProduct.title, lang, d), path: salesPath(nextProduct, lang) } : undefined,
+    salesPath: salesPath(product, lang),
+  };
+}

@@ -1,0 +1,120 @@
+import type Stripe from 'stripe';
+import { availability, hasAccess, type UnavailableReason } from '../access/deadlines.ts';
+import { nowMs } from '../clock.ts';
+import { getDb, serializeWrites } from '../db/client.server.ts';
+import { getEnv } from '../env.server.ts';
+import { langPrefix } from '../notes/urls.ts';
+import { getSite } from '../site.server.ts';
+import { pick, salesSection, type Product } from './product.ts';
+import { getProduct } from './products.server.ts';
+import { HOLDS_SEAT, purchasesOf, seatsTaken } from './purchases.server.ts';
+import { getStripe, META } from './stripe.server.ts';
+
+// POST /checkout/<id>: check availability with the same rule the sales page uses, hold a seat,
+// create the Checkout Session, hand back its URL.
+
+/** Stripe's shortest allowed session lifetime; the seat is held as long as the session can be paid. */
+const SESSION_LIFETIME_S = 30 * 60;
+/** Slack for clock differences between Stripe and us before a held seat is given back. */
+const RESERVATION_SLACK_MS = 5 * 60_000;
+
+export type CheckoutOutcome =
+  | { ok: true; url: string }
+  | { ok: false; status: 404; reason: 'unknown_product' }
+  | { ok: false; status: 400; reason: 'unknown_cohort' }
+  | { ok: false; status: 409; reason: UnavailableReason | 'payments_off' }
+  | { ok: false; status: 503; reason: 'stripe_unavailable' };
+
+export function salesPath(product: Product, lang: string): string {
+  return `${langPrefix(lang, getSite().defaultLanguage)}/${salesSection(product)}/${product.id}/`;
+}
+
+export function libraryPath(lang: string, productId?: string): string {
+  return `${langPrefix(lang, getSite().defaultLanguage)}/library/${productId ? `${productId}/` : ''}`;
+}
+
+/** Reserve a row (and, for a cohort, a seat) in one statement, so racing buyers cannot share the last seat. */
+async function reserve(product: Product, cohortId: string | undefined, seats: number | undefined, lang: string, email: string): Promise<number | undefined> {
+  const now = nowMs();
+  const reservedUntil = now + SESSION_LIFETIME_S * 1000 + RESERVATION_SLACK_MS;
+  const values = [email, product.id, cohortId ?? null, lang, product.amount ?? null, product.currency?.toLowerCase() ?? null, reservedUntil, now, now];
+  const insert = `INSERT INTO purchases (email, product_id, cohort_id, lang, source, status, amount, currency, reserved_until, created_at, updated_at)
+                  SELECT ?, ?, ?, ?, 'stripe', 'reserved', ?, ?, ?, ?, ?`;
+  const result = await serializeWrites(() =>
+    getDb().$client.execute(
+      seats === undefined
+        ? { sql: `${insert} RETURNING id`, args: values }
+        : {
+            sql: `${insert} WHERE (SELECT count(*) FROM purchases WHERE product_id = ? AND cohort_id = ? AND ${HOLDS_SEAT}) < ? RETURNING id`,
+            args: [...values, product.id, cohortId!, now, seats],
+          },
+    ),
+  );
+  return result.rows[0] ? Number(result.rows[0].id) : undefined;
+}
+
+async function release(purchaseId: number): Promise<void> {
+  await serializeWrites(() => getDb().$client.execute({ sql: `DELETE FROM purchases WHERE id = ? AND status = 'reserved'`, args: [purchaseId] }));
+}
+
+export async function startCheckout(input: { productId: string; cohortId?: string; lang: string; buyerEmail?: string }): Promise<CheckoutOutcome> {
+  const product = getProduct(input.productId);
+  if (!product) return { ok: false, status: 404, reason: 'unknown_product' };
+  const stripe = getStripe();
+  if (!stripe) return { ok: false, status: 409, reason: 'payments_off' };
+  const site = getSite();
+  const lang = site.languages.includes(input.lang as never) ? input.lang : site.defaultLanguage;
+  const now = nowMs();
+
+  // Someone signed in who can already watch it is sent to it, not charged twice.
+  if (input.buyerEmail) {
+    const owned = await purchasesOf(input.buyerEmail, product.id);
+    if (owned.some((p) => hasAccess(p, now))) return { ok: true, url: libraryPath(lang, product.id) };
+  }
+
+  const available = availability(product, now, await seatsTaken(product.id, now), input.cohortId);
+  if (!available.ok) return available.reason === 'unknown_cohort' ? { ok: false, status: 400, reason: 'unknown_cohort' } : { ok: false, status: 409, reason: available.reason };
+  const cohort = available.cohort;
+  const purchaseId = await reserve(product, cohort?.id, cohort?.seats, lang, input.buyerEmail ?? '');
+  if (purchaseId === undefined) return { ok: false, status: 409, reason: 'sold_out' };
+
+  const siteUrl = getEnv().SITE_URL;
+  const prefix = langPrefix(lang, site.defaultLanguage);
+  const metadata: Record<string, string> = { [META.product]: product.id, [META.lang]: lang, [META.purchase]: String(purchaseId) };
+  if (cohort) metadata[META.cohort] = cohort.id;
+  const name = pick(product.title, lang, site.defaultLanguage) + (cohort ? ` (${pick(cohort.title, lang, site.defaultLanguage) || cohort.id})` : '');
+  const params: Stripe.Checkout.SessionCreateParams = {
+    mode: 'payment',
+    line_items: [
+      product.stripePrice
+        ? { price: product.stripePrice, quantity: 1 }
+        : { quantity: 1, price_data: { currency: product.currency!.toLowerCase(), unit_amount: product.amount!, product_data: { name, description: pick(product.summary, lang, site.defaultLanguage) } } },
+    ],
+    metadata,
+    payment_intent_data: { metadata },
+    allow_promotion_codes: true,
+    tax_id_collection: { enabled: true },
+    billing_address_collection: 'required',
+    invoice_creation: { enabled: true, invoice_data: { metadata } },
+    locale: lang === 'it' ? 'it' : 'en',
+    // Stripe checks expires_at against its own clock, not ours (which tests may move).
+    expires_at: Math.floor(Date.now() / 1000) + SESSION_LIFETIME_S,
+    success_url: `${siteUrl}${prefix}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${siteUrl}${salesPath(product, lang)}`,
+  };
+  if (input.buyerEmail) params.customer_email = input.buyerEmail;
+
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await stripe.checkout.sessions.create(params, { idempotencyKey: `drumbeat-checkout-${purchaseId}` });
+  } catch (err) {
+    await release(purchaseId);
+    console.error(`checkout: Stripe refused or did not answer for ${product.id}: ${(err as Error).message}`);
+    return { ok: false, status: 503, reason: 'stripe_unavailable' };
+  }
+  await serializeWrites(() =>
+    getDb().$client.execute({ sql: 'UPDATE purchases SET checkout_session_id = ?, updated_at = ? WHERE id = ?', args: [session.id, nowMs(), purchaseId] }),
+  );
+  if (!session.url) return { ok: false, status: 503, reason: 'stripe_unavailable' };
+  return { ok: true, url: session.url };
+}

@@ -1,0 +1,31 @@
+import type Stripe from 'stripe';
+import { fulfilCheckoutSession } from './fulfil.server.ts';
+import { purchaseBySession } from './purchases.server.ts';
+import { getStripe, isCheckoutSessionId, META } from './stripe.server.ts';
+
+// /checkout/success?session_id=…: Stripe sends the buyer here, often before the webhook arrives.
+// Retrieving the session and fulfilling it here too makes access immediate; both paths are idempotent.
+
+export type SuccessOutcome = { state: 'paid' | 'pending'; email: string; productId: string; lang: string } | { state: 'unknown' };
+
+/** "g•••@example.com": enough for the buyer to recognise, not enough to collect from the URL. */
+export function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}•••@${domain}`;
+}
+
+export async function checkoutSuccess(sessionId: unknown): Promise<SuccessOutcome> {
+  const stripe = getStripe();
+  if (!stripe || !isCheckoutSessionId(sessionId)) return { state: 'unknown' };
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await stripe.checkout.sessions.retrieve(sessionId);
+  } catch {
+    return { state: 'unknown' };
+  }
+  if (!session.metadata?.[META.product] || session.status !== 'complete') return { state: 'unknown' };
+  await fulfilCheckoutSession(session);
+  const purchase = await purchaseBySession(session.id);
+  if (!purchase || (purchase.status !== 'paid' && purchase.status !== 'pending')) return { state: 'unknown' };
+  return { state: purchase.status, email: purchase.email, productId: purchase.productId, lang: purchase.lang };
+}

@@ -1,0 +1,67 @@
+import type Stripe from 'stripe';
+import { nowMs } from '../clock.ts';
+import { getDb, serializeWrites } from '../db/client.server.ts';
+import { getEnv } from '../env.server.ts';
+import { expireCheckoutSession, failCheckoutSession, fulfilCheckoutSession, revokePayment, type FulfilOutcome } from './fulfil.server.ts';
+import { getStripe } from './stripe.server.ts';
+
+// POST /webhooks/stripe: verify with the SDK against the raw body, skip events already applied,
+// dispatch by type. Unknown types and other sites' sessions are acknowledged and ignored.
+
+export const MAX_WEBHOOK_BYTES = 512 * 1024;
+const TOLERANCE_S = 300;
+
+export interface WebhookAnswer {
+  status: number;
+  body: { received: boolean; outcome?: FulfilOutcome | 'duplicate' | 'unhandled'; error?: string };
+}
+
+type Handler = (event: Stripe.Event) => Promise<FulfilOutcome>;
+
+function paymentIntentOf(object: { payment_intent?: string | { id: string } | null }): string | undefined {
+  const pi = object.payment_intent;
+  return typeof pi === 'string' ? pi : pi?.id;
+}
+
+const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
+  'checkout.session.completed': (e) => fulfilCheckoutSession(e.data.object as Stripe.Checkout.Session),
+  'checkout.session.async_payment_succeeded': (e) => fulfilCheckoutSession(e.data.object as Stripe.Checkout.Session),
+  'checkout.session.async_payment_failed': (e) => failCheckoutSession(e.data.object as Stripe.Checkout.Session),
+  'checkout.session.expired': (e) => expireCheckoutSession(e.data.object as Stripe.Checkout.Session),
+  'charge.refunded': async (e) => {
+    const charge = e.data.object as Stripe.Charge;
+    const pi = paymentIntentOf(charge);
+    // A partial refund (a goodwill discount) keeps access; only a full refund ends it.
+    if (!pi || !charge.refunded) return 'ignored';
+    return revokePayment(pi, 'refunded', `refunded (${charge.id})`);
+  },
+  'charge.dispute.created': async (e) => {
+    const dispute = e.data.object as Stripe.Dispute;
+    const pi = paymentIntentOf(dispute);
+    if (!pi) return 'ignored';
+    return revokePayment(pi, 'disputed', `disputed: ${dispute.reason} (${dispute.id})`);
+  },
+};
+
+export async function handleStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookAnswer> {
+  const secret = getEnv().STRIPE_WEBHOOK_SECRET;
+  const stripe = getStripe();
+  if (!secret || !stripe) return { status: 400, body: { received: false, error: 'payments are not configured' } };
+  if (!signature) return { status: 400, body: { received: false, error: 'missing Stripe-Signature header' } };
+  let event: Stripe.Event;
+  try {
+    event = stripe.webhooks.constructEvent(rawBody, signature, secret, TOLERANCE_S);
+  } catch {
+    return { status: 400, body: { received: false, error: 'signature verification failed' } };
+  }
+  const db = getDb().$client;
+  const seen = await db.execute({ sql: `SELECT 1 FROM webhook_events WHERE id = ? AND source = 'stripe'`, args: [event.id] });
+  if (seen.rows.length > 0) return { status: 200, body: { received: true, outcome: 'duplicate' } };
+  const handler = handlers[event.type];
+  const outcome = handler ? await handler(event) : 'unhandled';
+  // Recorded after the effect: a crash in between makes Stripe retry, and every effect is idempotent.
+  await serializeWrites(() =>
+    db.execute({ sql: `INSERT INTO webhook_events (id, source, type, received_at) VALUES (?, 'stripe', ?, ?) ON CONFLICT DO NOTHING`, args: [event.id, event.type, nowMs()] }),
+  );
+  return { status: 200, body: { received: true, outcome } };
+}
