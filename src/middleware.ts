@@ -4,14 +4,22 @@ import { ensureDatabase } from './lib/db/migrate.server.ts';
 
 // Security headers on every response. No inline event handlers or third-party origins are used,
 // so the policy can stay strict.
+// form-action also covers the redirect after a form is posted: the Buy button's 303 goes to Stripe's
+// Checkout (or to wherever STRIPE_API_BASE points, e.g. the tests' fake).
+function contentSecurityPolicy(): string {
+  const base = getEnv().STRIPE_API_BASE;
+  const checkout = ['https://checkout.stripe.com', ...(base ? [new URL(base).origin] : [])].join(' ');
+  return `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; media-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self' ${checkout}`;
+}
+
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; media-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self' https://checkout.stripe.com",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'strict-origin-when-cross-origin',
   'X-Frame-Options': 'DENY',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
 };
+
+let csp: string | undefined;
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -36,6 +44,7 @@ export const onRequest = defineMiddleware(async ({ request, url }, next) => {
   // `npm start` migrates before serving; this covers a server started from dist/ directly.
   await ensureDatabase();
   const response = await next();
+  if (!response.headers.has('Content-Security-Policy')) response.headers.set('Content-Security-Policy', (csp ??= contentSecurityPolicy()));
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
     if (!response.headers.has(name)) response.headers.set(name, value);
   }
