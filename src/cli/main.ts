@@ -4,6 +4,7 @@ import { nowMs } from '../lib/clock.ts';
 import { EnvError } from '../lib/env.server.ts';
 import { AuthoringError, createNote, createTranslation } from '../lib/notes/authoring.ts';
 import { loadSiteConfig } from '../lib/site.ts';
+import { accessCommands } from './access.ts';
 import { newsletterCommands } from './newsletter.ts';
 import { type Command, UsageError } from './shared.ts';
 import { subscriberCommands } from './subscribers.ts';
@@ -55,6 +56,7 @@ const commands: Record<string, Command> = {
   },
   ...newsletterCommands,
   ...subscriberCommands,
+  ...accessCommands,
 };
 
 function helpText(): string {

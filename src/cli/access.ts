@@ -1,0 +1,63 @@
+import { hasAccess } from '../lib/access/deadlines.ts';
+import { grantAccess, GrantError, listAccess, revokeAccess } from '../lib/access/grants.server.ts';
+import { nowMs } from '../lib/clock.ts';
+import { prepareDatabase } from '../lib/db/migrate.server.ts';
+import { ProductError } from '../lib/payments/product.ts';
+import { type Command, UsageError } from './shared.ts';
+
+function accessUntilText(at: number | null): string {
+  return at === null ? 'never' : new Date(at).toISOString();
+}
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof GrantError || err instanceof ProductError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+export const accessCommands: Record<string, Command> = {
+  'access grant': {
+    summary: 'give (or extend) access to a product without a payment',
+    usage: 'drumbeat access grant EMAIL PRODUCT [--until 2027-04-30T18:00|never] [--cohort ID]\n\n--until defaults to the product\'s own rule; a time without a zone is in the product\'s time zone.',
+    options: { until: { type: 'string' }, cohort: { type: 'string' } },
+    async run({ values, positionals }) {
+      if (positionals.length !== 2) throw new UsageError('give an email and a product id, e.g. drumbeat access grant ann@example.com okr-workshop-2027-03');
+      await prepareDatabase();
+      const r = await guarded(() =>
+        grantAccess({ email: positionals[0]!, productId: positionals[1]!, until: values.until as string | undefined, cohortId: values.cohort as string | undefined }),
+      );
+      const until = r.accessUntil === null ? 'with no end date' : `until ${accessUntilText(r.accessUntil)}`;
+      console.log(`${r.created ? 'Granted' : 'Updated the grant of'} ${r.email} access to ${r.product.id}${r.cohortId ? ` (cohort ${r.cohortId})` : ''} ${until}.`);
+    },
+  },
+  'access revoke': {
+    summary: 'take away access to a product (purchases and grants)',
+    usage: 'drumbeat access revoke EMAIL PRODUCT',
+    options: {},
+    async run({ positionals }) {
+      if (positionals.length !== 2) throw new UsageError('give an email and a product id, e.g. drumbeat access revoke ann@example.com okr-workshop-2027-03');
+      await prepareDatabase();
+      const count = await guarded(() => revokeAccess({ email: positionals[0]!, productId: positionals[1]! }));
+      console.log(count === 0 ? `${positionals[0]} had no access to ${positionals[1]}; nothing changed.` : `Revoked ${count} purchase${count === 1 ? '' : 's'} or grant${count === 1 ? '' : 's'} of ${positionals[1]} for ${positionals[0]!.trim().toLowerCase()}.`);
+    },
+  },
+  'access list': {
+    summary: 'one line per purchase or grant: email, product, status, access-until (tab-separated)',
+    usage: 'drumbeat access list [EMAIL]',
+    options: {},
+    async run({ positionals }) {
+      if (positionals.length > 1) throw new UsageError('give at most one email address');
+      await prepareDatabase();
+      const rows = await guarded(() => listAccess(positionals[0]));
+      const now = nowMs();
+      for (const r of rows) {
+        const live = hasAccess(r, now) ? '' : r.status === 'paid' || r.status === 'granted' ? '\tended' : '';
+        console.log(`${r.email}\t${r.productId}${r.cohortId ? `/${r.cohortId}` : ''}\t${r.status}\t${accessUntilText(r.accessUntil)}${live}`);
+      }
+      if (rows.length === 0 && process.stdout.isTTY) console.error('No purchases or grants.');
+    },
+  },
+};
