@@ -40,11 +40,13 @@ export type ByteRange = { start: number; end: number } | 'unsatisfiable' | undef
 /** One range of "bytes=a-b", "bytes=a-" or "bytes=-n"; multiple ranges are served whole (undefined). */
 export function parseRange(header: string | null, size: number): ByteRange {
   if (!header) return undefined;
+  // Another unit than bytes is ignored (RFC 9110): the whole file is served.
+  if (!/^\s*bytes=/i.test(header)) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return header.includes(',') ? undefined : 'unsatisfiable';
   if (m[1] === '') {
     const suffix = Number(m[2]);
-    if (suffix === 0) return 'unsatisfiable';
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(m[1]);

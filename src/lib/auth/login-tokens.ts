@@ -23,6 +23,7 @@ export function hashToken(token: string): string {
 export function normalizeEmail(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const email = value.trim().toLowerCase();
+  if (/[\u0000-\u001f\u007f]/.test(email)) return undefined;
   if (email.length > 254 || !/^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]{2,}$/.test(email)) return undefined;
   return email;
 }

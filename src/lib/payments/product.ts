@@ -19,7 +19,7 @@ export function parseMoment(text: string): Moment | undefined {
   const m = MOMENT.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', timeZone] = m;
-  if (!isValidTimeZone(timeZone!)) return undefined;
+  if (!/^(UTC|[A-Z][A-Za-z_+-]*(\/[A-Za-z0-9_+-]+)+)$/.test(timeZone!) || !isValidTimeZone(timeZone!)) return undefined;
   const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
   // Reject impossible days (Feb 30) rather than rolling them over.
@@ -90,7 +90,13 @@ export const productSchema = z
     /** a Stripe Price to charge instead of `price` (then `price` is only what the page shows) */
     stripePrice: z.string().regex(/^price_[A-Za-z0-9]+$/, 'a Stripe price id such as price_1Abc').optional(),
     sales: z.object({ opens: moment.optional(), closes: moment.optional() }).strict().default({}),
-    access: z.union([z.object({ until: moment }).strict(), z.object({ days: z.number().int().min(1).max(36_500) }).strict()]).optional(),
+    // One object (not a union) so a bad moment is reported as access.until with its own message.
+    access: z
+      .object({ until: moment.optional(), days: z.number().int().min(1).max(36_500).optional() })
+      .strict()
+      .refine((a) => (a.until === undefined) !== (a.days === undefined), 'set exactly one of until or days')
+      .transform((a) => (a.until ? { until: a.until } : { days: a.days! }))
+      .optional(),
     cohorts: z.array(cohortSchema).default([]),
     media: z.array(mediaSchema).default([]),
     chapters: z.array(z.object({ at: timestamp, title: perLanguage }).strict()).default([]),
@@ -153,9 +159,25 @@ export function parseProduct(productId: string, text: string, file: string, opts
   }
   const data = result.data;
   const defaultLang = opts.languages[0]!;
-  for (const field of ['title', 'summary', 'description'] as const) {
-    if (!data[field][defaultLang]) throw new ProductError(`${file}: ${field}.${defaultLang}: is required (the default language)`);
-    for (const lang of Object.keys(data[field])) {
+  // Every text shown to buyers: the default language is required (others fall back to it) and
+  // no language the site does not have.
+  const texts: [string, Record<string, unknown> | undefined][] = [
+    ['title', data.title],
+    ['summary', data.summary],
+    ['description', data.description],
+    ['includes', Object.keys(data.includes).length > 0 ? data.includes : undefined],
+    ...data.chapters.map((c, i): [string, Record<string, unknown>] => [`chapters.${i}.title`, c.title]),
+    ...data.cohorts.map((c, i): [string, Record<string, unknown> | undefined] => [`cohorts.${i}.title`, c.title]),
+    ...data.media.map((m, i): [string, Record<string, unknown> | undefined] => [`media.${i}.title`, m.title]),
+    ...data.testimonials.flatMap((x, i): [string, Record<string, unknown> | undefined][] => [
+      [`testimonials.${i}.quote`, x.quote],
+      [`testimonials.${i}.role`, x.role],
+    ]),
+  ];
+  for (const [field, value] of texts) {
+    if (!value) continue;
+    if (!value[defaultLang]) throw new ProductError(`${file}: ${field}.${defaultLang}: is required (the default language)`);
+    for (const lang of Object.keys(value)) {
       if (!opts.languages.includes(lang)) throw new ProductError(`${file}: ${field}.${lang}: "${lang}" is not one of the site's languages (${opts.languages.join(', ')})`);
     }
   }
