@@ -112,18 +112,20 @@ async function waitForPort(port: number, child: ChildProcess, log: string, timeo
 
 export interface RunningServer {
   origin: string;
+  /** the server's DATA_DIR (its SQLite file, outbox) */
+  dataDir: string;
   stop: () => Promise<void>;
 }
 
 /** Starts a built Drumbeat server (<outDir>/server/entry.mjs) on 127.0.0.1 with a throwaway DATA_DIR. */
-export async function startServer(outDir: string, log: string): Promise<RunningServer> {
+export async function startServer(outDir: string, log: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const data = tempDir('data');
   mkdirSync(path.dirname(log), { recursive: true });
   const out = createWriteStream(log);
   const child = track(spawn(process.execPath, [path.join(outDir, 'server', 'entry.mjs')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: data.dir, DRUMBEAT_SCHEDULER: 'off' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: data.dir, DRUMBEAT_SCHEDULER: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   }));
   child.stdout!.pipe(out);
@@ -144,11 +146,11 @@ export async function startServer(outDir: string, log: string): Promise<RunningS
     await stop();
     throw err;
   }
-  return { origin: `http://127.0.0.1:${port}`, stop };
+  return { origin: `http://127.0.0.1:${port}`, dataDir: data.dir, stop };
 }
 
-export async function withServer<T>(outDir: string, log: string, use: (server: RunningServer) => Promise<T>): Promise<T> {
-  const server = await startServer(outDir, log);
+export async function withServer<T>(outDir: string, log: string, use: (server: RunningServer) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+  const server = await startServer(outDir, log, env);
   try {
     return await use(server);
   } finally {

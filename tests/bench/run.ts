@@ -7,6 +7,7 @@ import { notesBuild } from './notes-build.ts';
 import { notesPageWeight } from './notes-page-weight.ts';
 import { notesServing } from './notes-serving.ts';
 import { newsletterSend, newsletterSubscribe } from './newsletter.ts';
+import { paymentsGated, paymentsWebhooks } from './payments.ts';
 
 const BENCHES: Record<string, Bench> = {
   'notes-build': notesBuild,
@@ -14,10 +15,12 @@ const BENCHES: Record<string, Bench> = {
   'notes-serving': notesServing,
   'newsletter-send': newsletterSend,
   'newsletter-subscribe': newsletterSubscribe,
+  'payments-gated': paymentsGated,
+  'payments-webhooks': paymentsWebhooks,
 };
 
 const args = process.argv.slice(2);
-const wanted = args.map((arg) => (arg in BENCHES ? arg : [`notes-${arg}`, `newsletter-${arg}`].find((n) => n in BENCHES) ?? arg));
+const wanted = args.map((arg) => (arg in BENCHES ? arg : [`notes-${arg}`, `newsletter-${arg}`, `payments-${arg}`].find((n) => n in BENCHES) ?? arg));
 const unknown = args.filter((_, i) => !(wanted[i]! in BENCHES));
 if (unknown.length > 0) {
   console.error(`Unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(BENCHES).join(', ')}`);

@@ -5,7 +5,7 @@ import { getProduct } from '../payments/products.server.ts';
 import { purchasesOf, type PurchaseRow } from '../payments/purchases.server.ts';
 import { getSite } from '../site.server.ts';
 import { t, tf } from '../../i18n/strings.ts';
-import { accessTo } from './access.server.ts';
+import { sessionAccess } from './access.server.ts';
 import { formatMoment, hasAccess } from './deadlines.ts';
 
 // What the library pages show: each purchase with its deadline, or why access is gone.
@@ -45,25 +45,27 @@ export async function libraryItems(email: string, lang: string): Promise<Library
 }
 
 export type LibraryPage =
+  | { kind: 'signed-out' }
   | { kind: 'unknown' }
   | { kind: 'access'; product: Product; purchase: PurchaseRow; title: string; state: string }
-  | { kind: 'ended'; product: Product; title: string; endedOn?: string; state?: string; next?: { title: string; path: string }; salesPath: string };
+  | { kind: 'ended'; email: string; product: Product; title: string; state?: string; next?: { title: string; path: string }; salesPath: string };
 
 /** /library/<id>/: the gated content, or what happened to access. */
-export async function libraryPage(email: string, productId: string | undefined, lang: string): Promise<LibraryPage> {
+export async function libraryPage(sessionToken: string | undefined, productId: string | undefined, lang: string): Promise<LibraryPage> {
   const product = productId ? getProduct(productId) : undefined;
+  const access = await sessionAccess(sessionToken, product?.id ?? '');
+  if (!access.email) return { kind: 'signed-out' };
   if (!product) return { kind: 'unknown' };
   const d = getSite().defaultLanguage;
   const title = pick(product.title, lang, d);
   const now = nowMs();
-  const access = await accessTo(email, product.id);
   if (access.access) return { kind: 'access', product, purchase: access.purchase, title, state: accessLabel(access.purchase, product, lang, now) };
   const nextProduct = product.next ? getProduct(product.next) : undefined;
   return {
     kind: 'ended',
+    email: access.email,
     product,
     title,
-    endedOn: access.purchase?.accessUntil ? formatMoment(lang, access.purchase.accessUntil, product.timeZone) : undefined,
     state: access.purchase ? accessLabel(access.purchase, product, lang, now) : undefined,
     next: nextProduct ? { title: pick(nextProduct.title, lang, d), path: salesPath(nextProduct, lang) } : undefined,
     salesPath: salesPath(product, lang),

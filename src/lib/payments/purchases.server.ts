@@ -21,9 +21,9 @@ export interface PurchaseRow {
   receiptSentAt: number | null;
 }
 
-const COLUMNS = `id, email, product_id, cohort_id, lang, source, status, checkout_session_id, payment_intent_id, amount, currency, purchased_at, access_until, status_reason, receipt_sent_at`;
+export const COLUMNS = `id, email, product_id, cohort_id, lang, source, status, checkout_session_id, payment_intent_id, amount, currency, purchased_at, access_until, status_reason, receipt_sent_at`;
 
-function toRow(r: Record<string, unknown>): PurchaseRow {
+export function toRow(r: Record<string, unknown>): PurchaseRow {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return {

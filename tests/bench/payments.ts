@@ -1,0 +1,156 @@
+// Issue 4's benchmarks.
+// 1. A gated page (/library/<id>/, session lookup + access check against 10,000 stored purchases on
+//    every request) against a cached Note page, same server, same run.
+// 2. 1,000 signed webhook deliveries (200 distinct checkout.session.completed events, each 5 times,
+//    shuffled, 50 in flight): exactly 200 purchases must come out.
+import path from 'node:path';
+import { createClient } from '@libsql/client';
+import autocannon from 'autocannon';
+import { hashToken, newSecretToken } from '../../src/lib/auth/login-tokens.ts';
+import { FakeStripe } from '../mocks/fake-stripe.ts';
+import { ensureSampleBuild, RESULTS_DIR, SAMPLE_OUT_DIR, withServer, type BenchResult } from './lib.ts';
+import { SAMPLE_NOTE } from './notes-page-weight.ts';
+
+const CONNECTIONS = 100;
+const DURATION_S = 20;
+const PURCHASES = 10_000;
+const GATED = '/library/okr-workshop-2027-03/';
+const WEBHOOK_SECRET = 'whsec_bench_payments_0123456789abcdef';
+const STRIPE_ENV = {
+  STRIPE_SECRET_KEY: 'sk_test_bench',
+  STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  // Nothing here calls Stripe; a closed port makes sure of it.
+  STRIPE_API_BASE: 'http://127.0.0.1:9',
+};
+
+async function load(url: string, headers: Record<string, string> = {}) {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
+  if (r.non2xx + r.errors + r.timeouts > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts under load`);
+  return { requestsPerSecond: r.requests.average, p99Ms: r.latency.p99, averageMs: r.latency.average, requests: r.requests.total };
+}
+
+function database(dataDir: string) {
+  return createClient({ url: `file:${path.join(dataDir, 'drumbeat.db')}`, timeout: 10_000 });
+}
+
+export async function paymentsGated(): Promise<BenchResult> {
+  const { rebuilt } = await ensureSampleBuild();
+  return withServer(
+    SAMPLE_OUT_DIR,
+    path.join(RESULTS_DIR, 'payments-gated.server.log'),
+    async ({ origin, dataDir }) => {
+      // The first request migrates the database.
+      if ((await fetch(`${origin}/healthz`)).status !== 200) throw new Error('/healthz failed');
+      const db = database(dataDir);
+      const now = Date.now();
+      const until = Date.parse('2027-03-26T17:00:00Z');
+      const products = ['okr-workshop-2027-03', 'okr-coach'];
+      const statements = Array.from({ length: PURCHASES }, (_, i) => ({
+        sql: `INSERT INTO purchases (email, product_id, cohort_id, lang, source, status, checkout_session_id, payment_intent_id, amount, currency, purchased_at, access_until, created_at, updated_at)
+              VALUES (?, ?, ?, 'en', 'stripe', ?, ?, ?, 9700, 'eur', ?, ?, ?, ?)`,
+        args: [`buyer${i % 7000}@example.com`, products[i % 2]!, i % 2 ? 'spring-2027' : null, i % 50 === 0 ? 'refunded' : 'paid', `cs_test_bench${i}`, `pi_test_bench${i}`, now, until, now, now],
+      }));
+      await db.batch(statements, 'write');
+      // One buyer among them, signed in.
+      const token = newSecretToken();
+      await db.execute({ sql: 'INSERT INTO sessions (id_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)', args: [hashToken(token), 'buyer42@example.com', now, now + 86_400_000] });
+      db.close();
+      const cookie = `drumbeat_session=${token}`;
+
+      const gatedCheck = await fetch(origin + GATED, { headers: { cookie }, redirect: 'manual' });
+      const body = await gatedCheck.text();
+      if (gatedCheck.status !== 200 || !body.includes('/media/okr-workshop-2027-03/')) throw new Error(`${GATED} answered ${gatedCheck.status} without the player`);
+      if ((await fetch(origin + SAMPLE_NOTE)).status !== 200) throw new Error(`${SAMPLE_NOTE} failed`);
+
+      const note = await load(origin + SAMPLE_NOTE);
+      const gated = await load(origin + GATED, { cookie });
+      const ratio = gated.requestsPerSecond / note.requestsPerSecond;
+      return {
+        name: 'payments-gated',
+        figures: [
+          { label: `gated ${GATED} (${PURCHASES.toLocaleString('en-US')} purchases): requests/s`, value: Math.round(gated.requestsPerSecond), unit: 'req/s' },
+          { label: 'gated page: p99 latency', value: gated.p99Ms, unit: 'ms', goal: '<= 50 ms', pass: gated.p99Ms <= 50 },
+          { label: `cached Note ${SAMPLE_NOTE}: requests/s`, value: Math.round(note.requestsPerSecond), unit: 'req/s' },
+          { label: 'ratio gated/Note', value: Math.round(ratio * 100) / 100, goal: '>= 0.5', pass: ratio >= 0.5 },
+        ],
+        details: { sampleRebuilt: rebuilt, connections: CONNECTIONS, durationSeconds: DURATION_S, purchases: PURCHASES, gated, note },
+      };
+    },
+    STRIPE_ENV,
+  );
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+export async function paymentsWebhooks(): Promise<BenchResult> {
+  const DISTINCT = 200;
+  const REPEATS = 5;
+  const IN_FLIGHT = 50;
+  const { rebuilt } = await ensureSampleBuild();
+  return withServer(
+    SAMPLE_OUT_DIR,
+    path.join(RESULTS_DIR, 'payments-webhooks.server.log'),
+    async ({ origin, dataDir }) => {
+      if ((await fetch(`${origin}/healthz`)).status !== 200) throw new Error('/healthz failed');
+      const fake = new FakeStripe();
+      const events = Array.from({ length: DISTINCT }, (_, i) =>
+        fake.event('checkout.session.completed', {
+          id: `cs_test_webhookbench${i}`,
+          object: 'checkout.session',
+          mode: 'payment',
+          status: 'complete',
+          payment_status: 'paid',
+          amount_total: 9700,
+          currency: 'eur',
+          customer: `cus_test_${i}`,
+          customer_details: { email: `hook${i}@example.com` },
+          customer_email: null,
+          payment_intent: `pi_test_webhookbench${i}`,
+          metadata: { drumbeat_product: 'okr-workshop-2027-03', drumbeat_lang: i % 3 ? 'en' : 'it' },
+        }),
+      );
+      const deliveries = shuffle(events.flatMap((e) => Array.from({ length: REPEATS }, () => e)));
+      const statuses = new Map<number, number>();
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (next < deliveries.length) {
+            const event = deliveries[next++]!;
+            // Signed at send time, as Stripe does for each attempt.
+            const { body, headers } = fake.signedDelivery(event, WEBHOOK_SECRET);
+            const res = await fetch(`${origin}/webhooks/stripe`, { method: 'POST', headers, body });
+            await res.arrayBuffer();
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const db = database(dataDir);
+      const count = async (sql: string) => Number((await db.execute(sql)).rows[0]!.n);
+      const purchases = await count(`SELECT count(*) AS n FROM purchases`);
+      const paid = await count(`SELECT count(*) AS n FROM purchases WHERE status = 'paid'`);
+      const receipts = await count(`SELECT count(*) AS n FROM purchases WHERE receipt_sent_at IS NOT NULL`);
+      const recorded = await count(`SELECT count(*) AS n FROM webhook_events WHERE source = 'stripe'`);
+      db.close();
+      const ok = statuses.get(200) ?? 0;
+      return {
+        name: 'payments-webhooks',
+        figures: [
+          { label: `deliveries (${DISTINCT} events x ${REPEATS}, shuffled, ${IN_FLIGHT} in flight) answered 200`, value: ok, goal: `= ${deliveries.length}`, pass: ok === deliveries.length },
+          { label: 'fulfilments (paid purchases)', value: paid, goal: `= ${DISTINCT}`, pass: paid === DISTINCT && purchases === DISTINCT },
+          { label: 'receipts sent', value: receipts, goal: `= ${DISTINCT}`, pass: receipts === DISTINCT },
+          { label: 'deliveries/s', value: Math.round(deliveries.length / seconds), unit: '/s' },
+        ],
+        details: { sampleRebuilt: rebuilt, seconds, statuses: Object.fromEntries(statuses), purchases, paid, receipts, eventsRecorded: recorded },
+      };
+    },
+    STRIPE_ENV,
+  );
+}
