@@ -251,7 +251,7 @@ describe('deadlineLabel and formatPrice', () => {
     const label = deadlineLabel('en', UNTIL, ROME, Date.UTC(2026, 5, 1));
     expect(label.startsWith('6 p.m. on Friday, March 26, 2027 (')).toBe(true);
     expect(label.endsWith(')')).toBe(true);
-    expect(deadlineLabel('it', UNTIL, ROME, Date.UTC(2027, 0, 1)).startsWith('alle 18:00 di venerdì 26 marzo (')).toBe(true);
+    expect(deadlineLabel('it', UNTIL, ROME, Date.UTC(2027, 0, 1)).startsWith('venerdì 26 marzo alle 18:00 (')).toBe(true);
   });
 
   it('formats a price from minor units', () => {

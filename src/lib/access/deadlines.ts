@@ -93,12 +93,12 @@ export function zoneName(lang: string, at: number, timeZone: string): string {
   return lang === 'en' ? part : part.charAt(0).toLowerCase() + part.slice(1);
 }
 
-/** "6 p.m. on Friday, March 26, 2027 (Italy Time)" / "alle 18:00 di venerdì 26 marzo 2027 (ora dell’Europa centrale)" */
+/** "6 p.m. on Friday, March 26, 2027 (Italy Time)" / "venerdì 26 marzo 2027 alle 18:00 (ora dell’Europa centrale)" */
 export function deadlineLabel(lang: string, at: number, timeZone: string, now: number): string {
   const day = calendarDay(lang, at, timeZone, now);
   const time = clockTime(lang, at, timeZone);
   const zone = zoneName(lang, at, timeZone);
-  return lang === 'en' ? `${time} on ${day} (${zone})` : `alle ${time} di ${day} (${zone})`;
+  return lang === 'en' ? `${time} on ${day} (${zone})` : `${day} alle ${time} (${zone})`;
 }
 
 /**
