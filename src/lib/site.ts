@@ -28,7 +28,7 @@ export const siteConfigSchema = z
         /** Resend requests per second for the weekly send (the account's rate limit) */
         requestsPerSecond: z.number().positive().max(100).default(2),
       })
-      .default({ schedule: { weekday: 1, time: '07:00' } }),
+      .default({ schedule: { weekday: 1, time: '07:00' }, requestsPerSecond: 2 }),
   })
   .refine((s) => s.languages.includes(s.defaultLanguage), {
     message: 'defaultLanguage must be one of languages',

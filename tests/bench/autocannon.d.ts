@@ -12,6 +12,6 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
   }
-  function autocannon(options: { url: string; connections: number; duration: number }): Promise<Result>;
+  function autocannon(options: { url: string; connections: number; duration: number; method?: string; headers?: Record<string, string>; body?: string; idReplacement?: boolean }): Promise<Result>;
   export default autocannon;
 }

@@ -36,7 +36,11 @@ export class FakeResend {
   keepBodies = true;
 
   /** requests per second before answering 429 like Resend does; undefined = unlimited */
-  constructor(public requestsPerSecond?: number) {}
+  requestsPerSecond?: number;
+
+  constructor(requestsPerSecond?: number) {
+    this.requestsPerSecond = requestsPerSecond;
+  }
 
   /** The next `count` requests fail with this status (then normal service resumes). */
   failNext(count: number, failure: Failure): void {

@@ -4,7 +4,6 @@ import { getDb, serializeWrites } from '../db/client.server.ts';
 import { parseMoment, type Product } from '../payments/product.ts';
 import { getProduct } from '../payments/products.server.ts';
 import { allPurchases, type PurchaseRow } from '../payments/purchases.server.ts';
-import { zonedTimeToEpoch } from '../time-zone.ts';
 import { accessUntilFor } from './deadlines.ts';
 
 // The author's hand on access: comp someone, extend a deadline, take access away. A grant is its

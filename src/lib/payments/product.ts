@@ -95,7 +95,7 @@ export const productSchema = z
       .object({ until: moment.optional(), days: z.number().int().min(1).max(36_500).optional() })
       .strict()
       .refine((a) => (a.until === undefined) !== (a.days === undefined), 'set exactly one of until or days')
-      .transform((a) => (a.until ? { until: a.until } : { days: a.days! }))
+      .transform((a): { until: Moment } | { days: number } => (a.until ? { until: a.until } : { days: a.days! }))
       .optional(),
     cohorts: z.array(cohortSchema).default([]),
     media: z.array(mediaSchema).default([]),
