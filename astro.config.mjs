@@ -13,7 +13,8 @@ export default defineConfig({
   site: process.env.SITE_URL ?? 'http://localhost:4321',
   output: 'server',
   ...(outDir ? { outDir } : {}),
-  adapter: node({ mode: 'standalone' }),
+  // No form or webhook we accept comes near 1 MB; a bigger body is refused before it is read.
+  adapter: node({ mode: 'standalone', bodySizeLimit: 1024 * 1024 }),
   integrations: [drumbeatContent({ contentDir }), mdx()],
   i18n: {
     locales: ['en', 'it'],

@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendDueReminders } from '../../src/lib/access/reminders.server.ts';
@@ -93,6 +95,14 @@ describe('checkout', () => {
     expect(fake.requests.filter((r) => r.path === '/v1/checkout/sessions')).toHaveLength(1);
   });
 
+  it('limits checkouts per IP, so nobody can hold every seat', async () => {
+    const outcomes = [];
+    for (let i = 0; i < 11; i++) outcomes.push(await startCheckout({ productId: COURSE, cohortId: 'spring-2027', lang: 'en', ip: '9.9.9.9' }));
+    expect(outcomes.slice(0, 10).every((o) => o.ok)).toBe(true);
+    expect(outcomes[10]).toEqual({ ok: false, status: 429, reason: 'too_many' });
+    expect((await startCheckout({ productId: COURSE, cohortId: 'spring-2027', lang: 'en', ip: '8.8.8.8' })).ok).toBe(true);
+  });
+
   it('releases the reservation when Stripe fails, and stores nothing', async () => {
     fake.failNext(5, { status: 500 });
     expect(await startCheckout({ productId: WORKSHOP, lang: 'en' })).toMatchObject({ ok: false, status: 503 });
@@ -157,6 +167,22 @@ describe('fulfilment', () => {
     expect(receipts()[0]!.text).toMatch(/6 p\.m\. on Friday, March 26, 2027/);
     expect(receipts()[0]!.html).toMatch(/\/login\/verify\?token=/);
     expect(await accessTo('buyer@example.com', WORKSHOP)).toMatchObject({ access: true });
+  });
+
+  it('a receipt that could not be sent makes the webhook answer 503, and the retry sends it', async () => {
+    const id = await checkout();
+    const completed = fake.complete(id, { email: 'retry@example.com' });
+    // The outbox cannot be written: a file stands where its folder should be.
+    const outbox = path.join(process.env.DATA_DIR!, 'outbox');
+    rmSync(outbox, { recursive: true, force: true });
+    writeFileSync(outbox, 'not a folder');
+    expect(await deliver(completed)).toMatchObject({ status: 503 });
+    expect((await rows())[0]).toMatchObject({ status: 'paid', receipt_sent_at: null });
+    rmSync(outbox);
+    expect(await deliver(completed)).toMatchObject({ status: 200, body: { outcome: 'already' } });
+    expect(receipts()).toHaveLength(1);
+    expect(await deliver(completed)).toMatchObject({ status: 200, body: { outcome: 'duplicate' } });
+    expect(receipts()).toHaveLength(1);
   });
 
   it('the success page alone fulfils when the webhook is late', async () => {

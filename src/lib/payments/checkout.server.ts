@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { availability, hasAccess, type UnavailableReason } from '../access/deadlines.ts';
+import { allow } from '../auth/rate-limit.server.ts';
 import { nowMs } from '../clock.ts';
 import { getDb, serializeWrites } from '../db/client.server.ts';
 import { getEnv } from '../env.server.ts';
@@ -23,6 +24,7 @@ export type CheckoutOutcome =
   | { ok: false; status: 404; reason: 'unknown_product' }
   | { ok: false; status: 400; reason: 'unknown_cohort' }
   | { ok: false; status: 409; reason: UnavailableReason | 'payments_off' }
+  | { ok: false; status: 429; reason: 'too_many' }
   | { ok: false; status: 503; reason: 'stripe_unavailable' };
 
 export function salesPath(product: Product, lang: string): string {
@@ -57,11 +59,15 @@ async function release(purchaseId: number): Promise<void> {
   await serializeWrites(() => getDb().$client.execute({ sql: `DELETE FROM purchases WHERE id = ? AND status = 'reserved'`, args: [purchaseId] }));
 }
 
-export async function startCheckout(input: { productId: string; cohortId?: string; lang: string; buyerEmail?: string }): Promise<CheckoutOutcome> {
+/** Checkouts started per IP per 10 minutes: each one holds a seat, so nobody may hold them all. */
+const CHECKOUT_IP_LIMIT = 10;
+
+export async function startCheckout(input: { productId: string; cohortId?: string; lang: string; buyerEmail?: string; ip?: string }): Promise<CheckoutOutcome> {
   const product = getProduct(input.productId);
   if (!product) return { ok: false, status: 404, reason: 'unknown_product' };
   const stripe = getStripe();
   if (!stripe) return { ok: false, status: 409, reason: 'payments_off' };
+  if (input.ip !== undefined && !(await allow(`checkout-ip:${input.ip}`, CHECKOUT_IP_LIMIT, 10 * 60_000))) return { ok: false, status: 429, reason: 'too_many' };
   const site = getSite();
   const lang = site.languages.includes(input.lang as never) ? input.lang : site.defaultLanguage;
   const now = nowMs();

@@ -12,7 +12,7 @@ import { getSite } from '../site.server.ts';
 import { libraryPath } from './checkout.server.ts';
 import { minorUnitFactor, pick } from './product.ts';
 import { getProduct } from './products.server.ts';
-import { purchaseById } from './purchases.server.ts';
+import { purchaseById, purchaseBySession } from './purchases.server.ts';
 import { META } from './stripe.server.ts';
 
 // Fulfilment, keyed by the Checkout Session id. Every change is one conditional UPDATE whose
@@ -56,12 +56,7 @@ export async function fulfilCheckoutSession(session: Stripe.Checkout.Session): P
   const paymentIntent = idOf(session.payment_intent);
   const now = nowMs();
 
-  // A refund or dispute may have arrived first (Stripe does not promise order); it wins.
-  let target: 'paid' | 'pending' | 'refunded' | 'disputed' = paid ? 'paid' : 'pending';
-  if (paymentIntent) {
-    const revoked = await getDb().$client.execute({ sql: 'SELECT status FROM payment_revocations WHERE payment_intent_id = ?', args: [paymentIntent] });
-    if (revoked.rows[0]) target = String(revoked.rows[0].status) as 'refunded' | 'disputed';
-  }
+  const target: 'paid' | 'pending' = paid ? 'paid' : 'pending';
   const accessUntil = accessUntilFor(mine.product, mine.cohort, now);
 
   // The reservation made at checkout normally carries the session id; if the process died between
@@ -76,16 +71,25 @@ export async function fulfilCheckoutSession(session: Stripe.Checkout.Session): P
     [email, mine.product.id, mine.cohort?.id ?? null, mine.lang, session.id, now, now],
   );
   const from = target === 'pending' ? `('reserved', 'expired')` : `('reserved', 'expired', 'pending')`;
+  // A refund or dispute may have arrived first (Stripe does not promise order) and wins. It is
+  // looked up inside the UPDATE, so one landing at the same moment cannot slip between check and write.
   const changed = await run(
-    `UPDATE purchases SET status = ?, email = ?, payment_intent_id = ?, customer_id = ?, amount = ?, currency = ?,
+    `UPDATE purchases SET status = COALESCE((SELECT status FROM payment_revocations WHERE payment_intent_id = ?), ?),
+       email = ?, payment_intent_id = ?, customer_id = ?, amount = ?, currency = ?,
        purchased_at = COALESCE(purchased_at, ?), access_until = ?, reserved_until = NULL, updated_at = ?
-     WHERE checkout_session_id = ? AND status IN ${from} RETURNING id`,
-    [target, email, paymentIntent, idOf(session.customer), session.amount_total ?? null, session.currency ?? null, now, accessUntil, now, session.id],
+     WHERE checkout_session_id = ? AND status IN ${from} RETURNING id, status`,
+    [paymentIntent, target, email, paymentIntent, idOf(session.customer), session.amount_total ?? null, session.currency ?? null, now, accessUntil, now, session.id],
   );
   const row = changed.rows[0];
-  if (!row) return 'already';
-  if (target === 'pending') return 'pending';
-  if (target !== 'paid') return 'revoked';
+  if (!row) {
+    // Already applied; a receipt whose sending failed earlier goes out now.
+    const existing = await purchaseBySession(session.id);
+    if (existing?.status === 'paid' && existing.receiptSentAt === null) await sendReceipt(existing.id);
+    return 'already';
+  }
+  const status = String(row.status);
+  if (status === 'pending') return 'pending';
+  if (status !== 'paid') return 'revoked';
   await sendReceipt(Number(row.id));
   return 'fulfilled';
 }
@@ -118,7 +122,12 @@ export async function revokePayment(paymentIntent: string, status: 'refunded' | 
   return changed.rows.length > 0 ? 'revoked' : 'already';
 }
 
-/** The receipt goes out once per purchase: whoever sets receipt_sent_at sends it. */
+export class ReceiptNotSent extends Error {}
+
+/**
+ * The receipt goes out once per purchase: whoever sets receipt_sent_at sends it. A failure gives
+ * the claim back and throws, so the webhook answers 5xx and Stripe delivers again.
+ */
 export async function sendReceipt(purchaseId: number): Promise<boolean> {
   const claimed = await run(`UPDATE purchases SET receipt_sent_at = ? WHERE id = ? AND receipt_sent_at IS NULL RETURNING id`, [nowMs(), purchaseId]);
   if (!claimed.rows[0]) return false;
@@ -147,7 +156,6 @@ export async function sendReceipt(purchaseId: number): Promise<boolean> {
   } catch (err) {
     // Give the claim back so the next delivery (Stripe retries, the success page) tries again.
     await run(`UPDATE purchases SET receipt_sent_at = NULL WHERE id = ?`, [purchaseId]);
-    console.error(`receipt for purchase ${purchaseId} not sent: ${(err as Error).message}`);
-    return false;
+    throw new ReceiptNotSent(`receipt for purchase ${purchaseId} not sent: ${(err as Error).message}`);
   }
 }

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
-import { fulfilCheckoutSession } from './fulfil.server.ts';
+import { allow } from '../auth/rate-limit.server.ts';
+import { fulfilCheckoutSession, ReceiptNotSent } from './fulfil.server.ts';
 import { purchaseBySession } from './purchases.server.ts';
 import { getStripe, isCheckoutSessionId, META } from './stripe.server.ts';
 
@@ -14,9 +15,11 @@ export function maskEmail(email: string): string {
   return `${local.slice(0, 1)}•••@${domain}`;
 }
 
-export async function checkoutSuccess(sessionId: unknown): Promise<SuccessOutcome> {
+export async function checkoutSuccess(sessionId: unknown, ip?: string): Promise<SuccessOutcome> {
   const stripe = getStripe();
   if (!stripe || !isCheckoutSessionId(sessionId)) return { state: 'unknown' };
+  // Each visit asks Stripe; a loop of made-up ids should not spend the account's API rate.
+  if (ip !== undefined && !(await allow(`success-ip:${ip}`, 60, 10 * 60_000))) return { state: 'unknown' };
   let session: Stripe.Checkout.Session;
   try {
     session = await stripe.checkout.sessions.retrieve(sessionId);
@@ -24,7 +27,13 @@ export async function checkoutSuccess(sessionId: unknown): Promise<SuccessOutcom
     return { state: 'unknown' };
   }
   if (!session.metadata?.[META.product] || session.status !== 'complete') return { state: 'unknown' };
-  await fulfilCheckoutSession(session);
+  try {
+    await fulfilCheckoutSession(session);
+  } catch (err) {
+    // The purchase is stored; the receipt will go out when Stripe's webhook retries.
+    if (!(err instanceof ReceiptNotSent)) throw err;
+    console.error(err.message);
+  }
   const purchase = await purchaseBySession(session.id);
   if (!purchase || (purchase.status !== 'paid' && purchase.status !== 'pending')) return { state: 'unknown' };
   return { state: purchase.status, email: purchase.email, productId: purchase.productId, lang: purchase.lang };

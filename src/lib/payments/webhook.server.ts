@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { nowMs } from '../clock.ts';
 import { getDb, serializeWrites } from '../db/client.server.ts';
 import { getEnv } from '../env.server.ts';
-import { expireCheckoutSession, failCheckoutSession, fulfilCheckoutSession, revokePayment, type FulfilOutcome } from './fulfil.server.ts';
+import { expireCheckoutSession, failCheckoutSession, fulfilCheckoutSession, ReceiptNotSent, revokePayment, type FulfilOutcome } from './fulfil.server.ts';
 import { getStripe } from './stripe.server.ts';
 
 // POST /webhooks/stripe: verify with the SDK against the raw body, skip events already applied,
@@ -58,7 +58,15 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   const seen = await db.execute({ sql: `SELECT 1 FROM webhook_events WHERE id = ? AND source = 'stripe'`, args: [event.id] });
   if (seen.rows.length > 0) return { status: 200, body: { received: true, outcome: 'duplicate' } };
   const handler = handlers[event.type];
-  const outcome = handler ? await handler(event) : 'unhandled';
+  let outcome: WebhookAnswer['body']['outcome'];
+  try {
+    outcome = handler ? await handler(event) : 'unhandled';
+  } catch (err) {
+    if (!(err instanceof ReceiptNotSent)) throw err;
+    // The purchase is stored; only its receipt failed. Not recording the event makes Stripe retry.
+    console.error(err.message);
+    return { status: 503, body: { received: false, error: 'temporarily unable to send the receipt; retry' } };
+  }
   // Recorded after the effect: a crash in between makes Stripe retry, and every effect is idempotent.
   await serializeWrites(() =>
     db.execute({ sql: `INSERT INTO webhook_events (id, source, type, received_at) VALUES (?, 'stripe', ?, ?) ON CONFLICT DO NOTHING`, args: [event.id, event.type, nowMs()] }),
