@@ -60,6 +60,8 @@ const envSchema = z
     // Subscribe attempts allowed per IP address per 10 minutes (raise it for readers behind one NAT).
     DRUMBEAT_SUBSCRIBE_IP_LIMIT: z.coerce.number().int().min(1).default(20),
     DRUMBEAT_SCHEDULER: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
+    // Behind a reverse proxy: count rate limits by the X-Forwarded-For address the proxy appends.
+    DRUMBEAT_TRUST_PROXY: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('off'),
     // Test-only: lets tests move the server's clock through POST /__test/clock. Never set in production.
     DRUMBEAT_TEST_CLOCK: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('off'),
   })
