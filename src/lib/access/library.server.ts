@@ -5,7 +5,7 @@ import { getProduct } from '../payments/products.server.ts';
 import { purchasesOf, type PurchaseRow } from '../payments/purchases.server.ts';
 import { getSite } from '../site.server.ts';
 import { t, tf } from '../../i18n/strings.ts';
-import { sessionAccess } from './access.server.ts';
+import { sessionAccess, type AccessRow } from './access.server.ts';
 import { formatMoment, hasAccess } from './deadlines.ts';
 
 // What the library pages show: each purchase with its deadline, or why access is gone.
@@ -19,7 +19,7 @@ export interface LibraryItem {
   path: string;
 }
 
-export function accessLabel(purchase: PurchaseRow, product: Product, lang: string, now: number): string {
+export function accessLabel(purchase: AccessRow, product: Product, lang: string, now: number): string {
   if (purchase.status === 'refunded') return t(lang, 'library.refunded');
   if (purchase.status === 'disputed') return t(lang, 'library.disputed');
   if (purchase.status === 'revoked') return t(lang, 'library.revoked');
@@ -47,7 +47,7 @@ export async function libraryItems(email: string, lang: string): Promise<Library
 export type LibraryPage =
   | { kind: 'signed-out' }
   | { kind: 'unknown' }
-  | { kind: 'access'; product: Product; purchase: PurchaseRow; title: string; state: string }
+  | { kind: 'access'; product: Product; purchase: AccessRow; title: string; state: string }
   | { kind: 'ended'; email: string; product: Product; title: string; state?: string; next?: { title: string; path: string }; salesPath: string };
 
 /** /library/<id>/: the gated content, or what happened to access. */
