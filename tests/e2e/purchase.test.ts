@@ -209,6 +209,43 @@ describe('when the deadline passes', () => {
   });
 });
 
+describe('closed shops say why, and the checkout refuses with the same reason', () => {
+  const checkout = (productId: string, body: string) =>
+    fetch(`${server.url}/checkout/${productId}`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body });
+
+  it('before sales open', async () => {
+    await server.setClock('2026-10-15T10:00:00Z');
+    const html = await (await fetch(server.url + WORKSHOP)).text();
+    expect(html).toContain('Sales have not opened yet.');
+    expect(html).toContain('action="/subscribe"');
+    expect(html).not.toContain('action="/checkout/');
+    const res = await checkout('okr-workshop-2027-03', 'lang=en');
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: 'not_open' });
+    await server.setClock('2026-12-01T10:00:00Z');
+  });
+
+  it('when every cohort is full', async () => {
+    const now = Date.now();
+    for (const cohort of ['spring-2027', 'autumn-2027']) {
+      for (let i = 0; i < 12; i++) {
+        await getDb().$client.execute({
+          sql: `INSERT INTO purchases (email, product_id, cohort_id, lang, source, status, created_at, updated_at) VALUES (?, 'okr-coach', ?, 'en', 'grant', 'granted', ?, ?)`,
+          args: [`seat${i}-${cohort}@example.com`, cohort, now, now],
+        });
+      }
+    }
+    const html = await (await fetch(`${server.url}/it/certification/okr-coach/`)).text();
+    expect(html).toContain('Questo gruppo è al completo.');
+    expect(html).toContain('action="/subscribe"');
+    expect(html).not.toContain('action="/checkout/');
+    const res = await checkout('okr-coach', 'lang=it&cohort=autumn-2027');
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: 'sold_out' });
+    await getDb().$client.execute(`DELETE FROM purchases WHERE email LIKE 'seat%'`);
+  });
+});
+
 describe('every endpoint with malformed input', () => {
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     fetch(server.url + path, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, ...headers }, body });
