@@ -1,8 +1,9 @@
-import { Button, Heading, Link, Text } from 'react-email';
+import { Heading, Text } from 'react-email';
 import type { Lang } from '../src/lib/site.ts';
+import { ActionButton, UrlAsText } from './components/Actions.tsx';
 import { Layout } from './components/Layout.tsx';
 import { strings } from './components/strings.ts';
-import { colors, fonts, prose, small } from './components/theme.ts';
+import { prose, small } from './components/theme.ts';
 
 export interface ConfirmProps {
   lang: Lang;
@@ -19,16 +20,9 @@ export default function Confirm({ lang, siteTitle, authorName, confirmUrl, leadM
       <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t.confirmHeading}</Heading>
       <Text style={prose.p}>{t.confirmIntro(siteTitle)}</Text>
       {leadMagnet ? <Text style={prose.p}>{t.confirmLeadMagnet(leadMagnet.title)}</Text> : null}
-      <Button
-        href={confirmUrl}
-        style={{ backgroundColor: colors.accent, color: colors.accentInk, fontFamily: fonts.sans, fontSize: '16px', fontWeight: 600, borderRadius: '6px', padding: '12px 20px', margin: '8px 0 24px' }}
-      >
-        {t.confirmButton}
-      </Button>
+      <ActionButton href={confirmUrl}>{t.confirmButton}</ActionButton>
       <Text style={small}>{t.confirmLinkAsText}</Text>
-      <Text style={{ ...small, wordBreak: 'break-all', margin: '0 0 24px' }}>
-        <Link href={confirmUrl} style={{ color: colors.accent }}>{confirmUrl}</Link>
-      </Text>
+      <UrlAsText href={confirmUrl} />
       <Text style={small}>{t.confirmIgnore}</Text>
     </Layout>
   );

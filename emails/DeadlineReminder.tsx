@@ -1,8 +1,9 @@
-import { Button, Heading, Section, Text } from 'react-email';
+import { Heading, Section, Text } from 'react-email';
 import type { Lang } from '../src/lib/site.ts';
+import { ActionButton } from './components/Actions.tsx';
 import { Layout } from './components/Layout.tsx';
 import { strings } from './components/strings.ts';
-import { colors, fonts, prose, small } from './components/theme.ts';
+import { prose, small } from './components/theme.ts';
 
 export interface DeadlineReminderProps {
   lang: Lang;
@@ -26,12 +27,7 @@ export default function DeadlineReminder({ lang, siteTitle, authorName, productT
         <Text style={{ ...prose.p, fontWeight: 700, margin: 0 }}>{deadlineLabel}</Text>
       </Section>
       <Text style={prose.p}>{t.deadlineLibrary}</Text>
-      <Button
-        href={libraryUrl}
-        style={{ backgroundColor: colors.accent, color: colors.accentInk, fontFamily: fonts.sans, fontSize: '16px', fontWeight: 600, borderRadius: '6px', padding: '12px 20px', margin: '8px 0 24px' }}
-      >
-        {t.libraryButton}
-      </Button>
+      <ActionButton href={libraryUrl}>{t.libraryButton}</ActionButton>
     </Layout>
   );
 }

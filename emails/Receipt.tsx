@@ -1,5 +1,6 @@
-import { Button, Heading, Link, Section, Text } from 'react-email';
+import { Heading, Section, Text } from 'react-email';
 import type { Lang } from '../src/lib/site.ts';
+import { ActionButton, UrlAsText } from './components/Actions.tsx';
 import { Layout } from './components/Layout.tsx';
 import { strings } from './components/strings.ts';
 import { colors, fonts, prose, small } from './components/theme.ts';
@@ -42,17 +43,10 @@ export default function Receipt({
           </Text>
         ))}
       </Section>
-      <Button
-        href={signInUrl}
-        style={{ backgroundColor: colors.accent, color: colors.accentInk, fontFamily: fonts.sans, fontSize: '16px', fontWeight: 600, borderRadius: '6px', padding: '12px 20px', margin: '8px 0 24px' }}
-      >
-        {t.libraryButton}
-      </Button>
+      <ActionButton href={signInUrl}>{t.libraryButton}</ActionButton>
       <Text style={small}>{t.signInOnce(signInValidMinutes)}</Text>
       <Text style={small}>{t.signInExpired}</Text>
-      <Text style={{ ...small, wordBreak: 'break-all', margin: '0 0 24px' }}>
-        <Link href={libraryUrl} style={{ color: colors.accent }}>{libraryUrl}</Link>
-      </Text>
+      <UrlAsText href={libraryUrl} />
       <Text style={small}>{t.receiptInvoice}</Text>
     </Layout>
   );

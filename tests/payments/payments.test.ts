@@ -52,6 +52,17 @@ async function rows(sql = 'SELECT * FROM purchases ORDER BY id') {
   return (await getDb().$client.execute(sql)).rows;
 }
 
+/** Paid purchases taking `count` seats of a cohort of the certification. */
+async function fillSeats(cohort: string, count: number) {
+  const now = nowMs();
+  for (let i = 0; i < count; i++) {
+    await getDb().$client.execute({
+      sql: `INSERT INTO purchases (email, product_id, cohort_id, lang, source, status, created_at, updated_at) VALUES (?, ?, ?, 'en', 'stripe', 'paid', ?, ?)`,
+      args: [`seat${i}@example.com`, COURSE, cohort, now, now],
+    });
+  }
+}
+
 const receipts = () => readOutbox().filter((e) => /receipt|ricevuta/i.test(e.subject));
 
 describe('checkout', () => {
@@ -110,13 +121,7 @@ describe('checkout', () => {
   });
 
   it('gives the last seat of a cohort to exactly one of many racing buyers', async () => {
-    const now = nowMs();
-    for (let i = 0; i < 11; i++) {
-      await getDb().$client.execute({
-        sql: `INSERT INTO purchases (email, product_id, cohort_id, lang, source, status, created_at, updated_at) VALUES (?, ?, 'spring-2027', 'en', 'stripe', 'paid', ?, ?)`,
-        args: [`p${i}@example.com`, COURSE, now, now],
-      });
-    }
+    await fillSeats('spring-2027', 11);
     const results = await Promise.all(Array.from({ length: 8 }, () => startCheckout({ productId: COURSE, cohortId: 'spring-2027', lang: 'en' })));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok && r.reason === 'sold_out')).toHaveLength(7);
@@ -126,13 +131,7 @@ describe('checkout', () => {
   });
 
   it('gives an expired reservation its seat back', async () => {
-    const now = nowMs();
-    for (let i = 0; i < 11; i++) {
-      await getDb().$client.execute({
-        sql: `INSERT INTO purchases (email, product_id, cohort_id, lang, source, status, created_at, updated_at) VALUES (?, ?, 'spring-2027', 'en', 'stripe', 'paid', ?, ?)`,
-        args: [`p${i}@example.com`, COURSE, now, now],
-      });
-    }
+    await fillSeats('spring-2027', 11);
     const id = await checkout(COURSE, { cohortId: 'spring-2027' });
     expect(await startCheckout({ productId: COURSE, cohortId: 'spring-2027', lang: 'en' })).toMatchObject({ status: 409, reason: 'sold_out' });
     expect((await deliver(fake.expire(id))).status).toBe(200);
@@ -140,15 +139,9 @@ describe('checkout', () => {
   });
 
   it('gives the seat back when a reservation outlives its session even without the expired event', async () => {
-    const now = nowMs();
-    for (let i = 0; i < 11; i++) {
-      await getDb().$client.execute({
-        sql: `INSERT INTO purchases (email, product_id, cohort_id, lang, source, status, created_at, updated_at) VALUES (?, ?, 'spring-2027', 'en', 'stripe', 'paid', ?, ?)`,
-        args: [`p${i}@example.com`, COURSE, now, now],
-      });
-    }
+    await fillSeats('spring-2027', 11);
     await checkout(COURSE, { cohortId: 'spring-2027' });
-    setNow(now + 36 * 60_000);
+    setNow(nowMs() + 36 * 60_000);
     expect((await startCheckout({ productId: COURSE, cohortId: 'spring-2027', lang: 'en' })).ok).toBe(true);
   });
 });
