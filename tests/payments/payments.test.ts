@@ -9,6 +9,7 @@ import { nowMs, resetClock, setNow } from '../../src/lib/clock.ts';
 import { getDb } from '../../src/lib/db/client.server.ts';
 import { readOutbox } from '../../src/lib/email/send.server.ts';
 import { startCheckout } from '../../src/lib/payments/checkout.server.ts';
+import { RECEIPT_CLAIM_MS, sendPendingReceipts } from '../../src/lib/payments/fulfil.server.ts';
 import { resetProductCache } from '../../src/lib/payments/products.server.ts';
 import { checkoutSuccess } from '../../src/lib/payments/success.server.ts';
 import { handleStripeWebhook } from '../../src/lib/payments/webhook.server.ts';
@@ -170,7 +171,7 @@ describe('fulfilment', () => {
     rmSync(outbox, { recursive: true, force: true });
     writeFileSync(outbox, 'not a folder');
     expect(await deliver(completed)).toMatchObject({ status: 503 });
-    expect((await rows())[0]).toMatchObject({ status: 'paid', receipt_sent_at: null });
+    expect((await rows())[0]).toMatchObject({ status: 'paid', receipt_sent_at: null, receipt_claimed_at: null });
     rmSync(outbox);
     expect(await deliver(completed)).toMatchObject({ status: 200, body: { outcome: 'already' } });
     expect(receipts()).toHaveLength(1);
@@ -259,6 +260,21 @@ describe('fulfilment', () => {
     expect((await accessTo('d@example.com', WORKSHOP)).access).toBe(true);
     setNow(DEADLINE);
     expect((await accessTo('d@example.com', WORKSHOP)).access).toBe(false);
+  });
+});
+
+describe('receipts left behind', () => {
+  it('a receipt claimed by a process that died is sent by the scheduler once the claim is stale', async () => {
+    const id = await checkout();
+    await deliver(fake.complete(id, { email: 'crash@example.com' }));
+    // As if the process had died between claiming the receipt and sending it.
+    await getDb().$client.execute({ sql: 'UPDATE purchases SET receipt_sent_at = NULL, receipt_claimed_at = ?', args: [nowMs()] });
+    rmSync(path.join(process.env.DATA_DIR!, 'outbox'), { recursive: true, force: true });
+    expect(await sendPendingReceipts()).toBe(0);
+    setNow(nowMs() + RECEIPT_CLAIM_MS + 1000);
+    expect(await Promise.all([sendPendingReceipts(), sendPendingReceipts()])).toEqual(expect.arrayContaining([1, 0]));
+    expect(receipts()).toHaveLength(1);
+    expect(await sendPendingReceipts()).toBe(0);
   });
 });
 

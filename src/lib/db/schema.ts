@@ -124,6 +124,8 @@ export const purchases = sqliteTable(
     /** null: access never ends */
     accessUntil: integer('access_until'),
     statusReason: text('status_reason'),
+    /** taken by the process sending the receipt; a claim older than RECEIPT_CLAIM_MS was lost with its process */
+    receiptClaimedAt: integer('receipt_claimed_at'),
     receiptSentAt: integer('receipt_sent_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),

@@ -1,4 +1,5 @@
 import { sendDueReminders } from '../access/reminders.server.ts';
+import { sendPendingReceipts } from '../payments/fulfil.server.ts';
 import { nowMs } from '../clock.ts';
 import { getDb } from '../db/client.server.ts';
 import { loadNotesFromDisk } from '../notes/disk.server.ts';
@@ -49,8 +50,10 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
   const tick = () => {
     if (running || stopped) return;
     running = sendDueReminders()
-      .then((r) => {
+      .then(async (r) => {
         if (r.sent || r.failed) log(`reminders: ${r.sent} deadline reminders sent, ${r.failed} failed`);
+        const receipts = await sendPendingReceipts();
+        if (receipts) log(`receipts: ${receipts} delayed receipts sent`);
       })
       .catch((err) => log(`reminders: tick failed: ${(err as Error).message}`))
       .then(() => runDueSends())

@@ -124,12 +124,21 @@ export async function revokePayment(paymentIntent: string, status: 'refunded' | 
 
 export class ReceiptNotSent extends Error {}
 
+/** A receipt claimed longer ago than this and still not sent was lost with its process. */
+export const RECEIPT_CLAIM_MS = 10 * 60_000;
+
 /**
- * The receipt goes out once per purchase: whoever sets receipt_sent_at sends it. A failure gives
- * the claim back and throws, so the webhook answers 5xx and Stripe delivers again.
+ * The receipt goes out once per purchase: whoever claims it sends it. A failure gives the claim
+ * back and throws, so the webhook answers 5xx and Stripe delivers again; a claim left by a process
+ * that died is taken over by sendPendingReceipts.
  */
 export async function sendReceipt(purchaseId: number): Promise<boolean> {
-  const claimed = await run(`UPDATE purchases SET receipt_sent_at = ? WHERE id = ? AND receipt_sent_at IS NULL RETURNING id`, [nowMs(), purchaseId]);
+  const now = nowMs();
+  const claimed = await run(
+    `UPDATE purchases SET receipt_claimed_at = ? WHERE id = ? AND status = 'paid' AND receipt_sent_at IS NULL
+       AND (receipt_claimed_at IS NULL OR receipt_claimed_at < ?) RETURNING id`,
+    [now, purchaseId, now - RECEIPT_CLAIM_MS],
+  );
   if (!claimed.rows[0]) return false;
   const purchase = (await purchaseById(purchaseId))!;
   const product = getProduct(purchase.productId);
@@ -152,10 +161,30 @@ export async function sendReceipt(purchaseId: number): Promise<boolean> {
       signInValidMinutes: SIGN_IN_TTL_MS / 60_000,
     });
     await sendEmail({ to: purchase.email, ...rendered, tags: [{ name: 'category', value: 'receipt' }] });
+    await run(`UPDATE purchases SET receipt_sent_at = ? WHERE id = ?`, [nowMs(), purchaseId]);
     return true;
   } catch (err) {
     // Give the claim back so the next delivery (Stripe retries, the success page) tries again.
-    await run(`UPDATE purchases SET receipt_sent_at = NULL WHERE id = ?`, [purchaseId]);
+    await run(`UPDATE purchases SET receipt_claimed_at = NULL WHERE id = ?`, [purchaseId]);
     throw new ReceiptNotSent(`receipt for purchase ${purchaseId} not sent: ${(err as Error).message}`);
   }
+}
+
+/** Receipts whose sending failed or whose process died (the scheduler's tick calls this). */
+export async function sendPendingReceipts(): Promise<number> {
+  const now = nowMs();
+  const rows = await getDb().$client.execute({
+    sql: `SELECT id FROM purchases WHERE status = 'paid' AND source = 'stripe' AND receipt_sent_at IS NULL
+            AND (receipt_claimed_at IS NULL OR receipt_claimed_at < ?) AND updated_at < ? LIMIT 100`,
+    args: [now - RECEIPT_CLAIM_MS, now - 60_000],
+  });
+  let sent = 0;
+  for (const r of rows.rows) {
+    try {
+      if (await sendReceipt(Number(r.id))) sent++;
+    } catch (err) {
+      console.error((err as Error).message);
+    }
+  }
+  return sent;
 }
