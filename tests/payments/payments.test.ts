@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { resetProductCache } from '../../src/lib/payments/products.server.ts';
 import { checkoutSuccess } from '../../src/lib/payments/success.server.ts';
 import { handleStripeWebhook } from '../../src/lib/payments/webhook.server.ts';
 import { FakeStripe, stripeHandlers, type StripeEvent } from '../mocks/fake-stripe.ts';
+import { tempContent } from '../helpers/content.ts';
 import { useTempDatabase } from '../helpers/db.ts';
 
 // The purchase flow in-process: the official Stripe SDK against the fake (msw), a real SQLite
@@ -260,6 +261,31 @@ describe('fulfilment', () => {
     expect((await accessTo('d@example.com', WORKSHOP)).access).toBe(true);
     setNow(DEADLINE);
     expect((await accessTo('d@example.com', WORKSHOP)).access).toBe(false);
+  });
+});
+
+describe('a product priced by a Stripe Price, with access for some days', () => {
+  it('charges the Price, stores what Stripe charged, and grants access from the purchase', async () => {
+    const dir = tempContent({});
+    mkdirSync(path.join(dir, 'products'));
+    writeFileSync(
+      path.join(dir, 'products', 'masterclass.md'),
+      `---\nkind: workshop\ntitle: { en: Masterclass }\nsummary: { en: Two hours. }\nstripePrice: price_Masterclass1\naccess: { days: 30 }\n---\nThe **description**, from the body.\n`,
+    );
+    await useTempDatabase({ STRIPE_SECRET_KEY: 'sk_test_payments', STRIPE_WEBHOOK_SECRET: SECRET, DRUMBEAT_CONTENT_DIR: dir });
+    resetProductCache();
+    fake.prices.set('price_Masterclass1', { unit_amount: 4900, currency: 'eur' });
+    try {
+      const id = await checkout('masterclass');
+      const create = fake.requests.find((r) => r.path === '/v1/checkout/sessions')!;
+      expect((create.body as Record<string, any>).line_items[0]).toEqual({ price: 'price_Masterclass1', quantity: 1 });
+      await deliver(fake.complete(id, { email: 'mc@example.com' }));
+      const [row] = await rows();
+      expect(row).toMatchObject({ status: 'paid', amount: 4900, currency: 'eur', access_until: nowMs() + 30 * 86_400_000 });
+    } finally {
+      delete process.env.DRUMBEAT_CONTENT_DIR;
+      resetProductCache();
+    }
   });
 });
 
