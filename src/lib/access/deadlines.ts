@@ -116,11 +116,6 @@ export function deadlineSentence(lang: string, kind: Product['kind'], at: number
   return `You have until ${time} on ${day} to ${what}.`;
 }
 
-/** "Access ended on Friday, March 26, 2027" style date, for the library. */
-export function formatMoment(lang: string, at: number, timeZone: string): string {
-  return fmt(lang, timeZone, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(at);
-}
-
 export function formatPrice(lang: string, amount: number, currency: string, factor: number): string {
   return new Intl.NumberFormat(localeOf(lang), { style: 'currency', currency }).format(amount / factor);
 }

@@ -6,7 +6,7 @@ import { purchasesOf, type PurchaseRow } from '../payments/purchases.server.ts';
 import { getSite } from '../site.server.ts';
 import { t, tf } from '../../i18n/strings.ts';
 import { sessionAccess, type AccessRow } from './access.server.ts';
-import { formatMoment, hasAccess } from './deadlines.ts';
+import { deadlineLabel, hasAccess } from './deadlines.ts';
 
 // What the library pages show: each purchase with its deadline, or why access is gone.
 
@@ -14,7 +14,7 @@ export interface LibraryItem {
   product: Product;
   title: string;
   access: boolean;
-  /** "Access until …", "Access ended on …", "Refunded: access ended" */
+  /** "Access until …", "Access ended at …", "Refunded: access ended" */
   state: string;
   path: string;
 }
@@ -25,7 +25,7 @@ export function accessLabel(purchase: AccessRow, product: Product, lang: string,
   if (purchase.status === 'revoked') return t(lang, 'library.revoked');
   if (purchase.status === 'pending') return t(lang, 'library.pending');
   if (purchase.accessUntil === null) return t(lang, 'library.forever');
-  const date = formatMoment(lang, purchase.accessUntil, product.timeZone);
+  const date = deadlineLabel(lang, purchase.accessUntil, product.timeZone, now);
   return tf(lang, purchase.accessUntil > now ? 'library.until' : 'library.ended', { date });
 }
 

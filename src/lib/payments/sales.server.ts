@@ -1,5 +1,5 @@
 import { accessTo } from '../access/access.server.ts';
-import { availability, deadlineSentence, formatMoment, formatPrice, type UnavailableReason } from '../access/deadlines.ts';
+import { availability, deadlineLabel, deadlineSentence, formatPrice, type UnavailableReason } from '../access/deadlines.ts';
 import { nowMs } from '../clock.ts';
 import { getSite } from '../site.server.ts';
 import { libraryPath, salesPath } from './checkout.server.ts';
@@ -58,8 +58,8 @@ export async function salesView(productId: string | undefined, section: string, 
     return {
       id: c.id,
       title: pick(c.title, lang, d) || c.id,
-      starts: formatMoment(lang, c.starts.at, product.timeZone),
-      accessUntil: formatMoment(lang, c.accessUntil.at, product.timeZone),
+      starts: deadlineLabel(lang, c.starts.at, product.timeZone, now),
+      accessUntil: deadlineLabel(lang, c.accessUntil.at, product.timeZone, now),
       seats: c.seats,
       seatsLeft: Math.max(0, c.seats - (taken.get(c.id) ?? 0)),
       open: a.ok,
@@ -76,7 +76,7 @@ export async function salesView(productId: string | undefined, section: string, 
     descriptionHtml: descriptionHtml(pick(product.description, lang, d)),
     includes: product.includes[lang] ?? product.includes[d] ?? [],
     priceLabel: product.amount !== undefined && product.currency ? formatPrice(lang, product.amount, product.currency, minorUnitFactor(product.currency)) : undefined,
-    deadline: fixedDeadline === undefined ? undefined : { sentence: deadlineSentence(lang, product.kind, fixedDeadline, product.timeZone, now), at: fixedDeadline },
+    deadline: fixedDeadline === undefined || fixedDeadline <= now ? undefined : { sentence: deadlineSentence(lang, product.kind, fixedDeadline, product.timeZone, now), at: fixedDeadline },
     accessDays: product.access && 'days' in product.access ? product.access.days : undefined,
     available: overall.ok && enabled,
     reason: !overall.ok ? overall.reason : enabled ? undefined : 'payments_off',
