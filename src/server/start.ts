@@ -35,7 +35,9 @@ try {
 if (!buildIsCurrent(root, outDir)) {
   console.log('Building the site (sources changed since the last build)…');
   const astro = path.join(root, 'node_modules', 'astro', 'bin', 'astro.mjs');
-  const result = spawnSync(process.execPath, [astro, 'build'], {
+  // --force: the content layer's cache under .astro/ may describe another content folder (tests and
+  // benchmarks build other ones), and a stale cache can point the build at files that are gone.
+  const result = spawnSync(process.execPath, [astro, 'build', '--force'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },

@@ -161,7 +161,7 @@ export async function withServer<T>(outDir: string, log: string, use: (server: R
 /** The sample site in ./dist, built with `npm run build` unless the build stamp says it is current. */
 export async function ensureSampleBuild(): Promise<{ rebuilt: boolean }> {
   if (buildIsCurrent(ROOT, SAMPLE_OUT_DIR)) return { rebuilt: false };
-  await runNode([ASTRO_BIN, 'build'], { cwd: ROOT, log: path.join(RESULTS_DIR, 'sample-build.log') });
+  await runNode([ASTRO_BIN, 'build', '--force'], { cwd: ROOT, log: path.join(RESULTS_DIR, 'sample-build.log') });
   return { rebuilt: true };
 }
 

@@ -169,6 +169,6 @@ export async function notesBuild(): Promise<BenchResult> {
     tmp.remove();
     // Our builds wrote the generated collection into .astro/ and node_modules/.astro/, which the
     // normal build and `astro dev` share; sync puts the real content back.
-    await runNode([ASTRO_BIN, 'sync'], { cwd: ROOT, log: log('resync') }).catch((err) => console.warn(`astro sync failed: ${err.message}`));
+    await runNode([ASTRO_BIN, 'sync', '--force'], { cwd: ROOT, log: log('resync') }).catch((err) => console.warn(`astro sync failed: ${err.message}`));
   }
 }

@@ -120,6 +120,13 @@ describe('buying the workshop recording (English)', () => {
     await other.close();
   });
 
+  it('a lesson of a course the buyer does not own is not shown', async () => {
+    const res = await page.goto(`${server.url}/library/okr-coach/01-what-a-coach-does/`);
+    expect(page.url()).toBe(`${server.url}/library/okr-coach/`);
+    expect(res!.status()).toBe(403);
+    expect(await page.content()).not.toContain('What a coach does');
+  });
+
   it('a tampered session cookie signs nobody in', async () => {
     const original = (await context.cookies()).find((c) => c.name === 'drumbeat_session')!;
     const tampered = await browser.newContext();
@@ -134,6 +141,30 @@ describe('buying the workshop recording (English)', () => {
     const receipt = mailTo('ada@example.com')[0]!;
     const res = await fetch(signInLink(receipt.html), { method: 'POST', redirect: 'manual', headers: { origin: server.url } });
     expect(res.status).toBe(410);
+  });
+});
+
+describe('buying the workshop recording (Italian)', () => {
+  it('pays, gets the Italian receipt, signs in and seeks in the recording', async () => {
+    const context = await browser.newContext({ locale: 'it-IT' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/it${WORKSHOP}`);
+    await expect(page.locator('.deadline').textContent()).resolves.toBe('Hai tempo fino alle 18:00 di venerdì 26 marzo 2027 per accedere alla registrazione.');
+    await buy(page, `/it${WORKSHOP}`, 'dora@example.com');
+    expect(page.url()).toContain('/it/checkout/success?session_id=');
+    const receipt = mailTo('dora@example.com')[0]!;
+    expect(receipt.subject).toBe('La tua ricevuta: OKR che sopravvivono a marzo: la registrazione del workshop');
+    expect(receipt.text).toContain('venerdì 26 marzo 2027 alle 18:00');
+    await signIn(page, 'dora@example.com');
+    await page.click('.library a');
+    await page.waitForSelector('audio[data-player]');
+    await expect(page.locator('#chapters-title').textContent()).resolves.toBe('Capitoli');
+    const range = await page.evaluate(async () => {
+      const res = await fetch(document.querySelector('audio')!.src, { headers: { Range: 'bytes=-44' } });
+      return { status: res.status, range: res.headers.get('content-range'), bytes: (await res.arrayBuffer()).byteLength };
+    });
+    expect(range).toEqual({ status: 206, range: 'bytes 512000-512043/512044', bytes: 44 });
+    await context.close();
   });
 });
 
@@ -278,6 +309,8 @@ describe('every endpoint with malformed input', () => {
       ['sales unknown', fetch(`${server.url}/workshops/nope/`), 404],
       ['sales wrong section', fetch(`${server.url}/certification/okr-workshop-2027-03/`), 404],
       ['library signed out', fetch(`${server.url}/library/okr-coach/`, { redirect: 'manual' }), 303],
+      ['lesson signed out', fetch(`${server.url}/library/okr-coach/01-what-a-coach-does/`, { redirect: 'manual' }), 303],
+      ['lesson with a made-up session', fetch(`${server.url}/it/library/okr-coach/01-cosa-fa-un-coach/`, { redirect: 'manual', headers: { cookie: `drumbeat_session=${'x'.repeat(43)}` } }), 303],
       ['logout cross-site', post('/logout', '', { origin: 'https://evil.example' }), 403],
     ];
     for (const [name, response, status] of cases) {

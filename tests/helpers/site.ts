@@ -9,7 +9,7 @@ export const NODE24 = path.join(ROOT, 'node_modules', '.bin', 'node');
 
 /** Runs a real `astro build`; the output is returned for tests that expect it to fail. */
 export function buildSite(outDir: string, contentDir = path.join(ROOT, 'content')) {
-  const r = spawnSync(NODE24, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build'], {
+  const r = spawnSync(NODE24, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--force'], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, DRUMBEAT_CONTENT_DIR: contentDir, DRUMBEAT_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },

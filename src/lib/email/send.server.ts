@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Resend } from 'resend';
 import { nowMs } from '../clock.ts';
@@ -67,7 +68,7 @@ export async function sendBatch(emails: OutgoingEmail[], opts: { idempotencyKey:
   if (emails.length === 0) return { ok: true, ids: [] };
   if (emails.length > 100) throw new Error('a batch holds at most 100 emails');
   const api = client();
-  if (!api) return { ok: true, ids: emails.map((e, i) => writeToOutbox(e, `${opts.idempotencyKey}-${i}`)) };
+  if (!api) return { ok: true, ids: await Promise.all(emails.map((e, i) => writeToOutbox(e, `${opts.idempotencyKey}-${i}`))) };
   let result;
   try {
     result = await api.batch.send(emails.map(toApi), { idempotencyKey: opts.idempotencyKey });
@@ -106,10 +107,13 @@ function encodeHeader(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value).toString('base64')}?=`;
 }
 
-/** Writes an .eml (as it would be sent) and an .html beside it; a name reused overwrites, so replays never duplicate. */
-function writeToOutbox(email: OutgoingEmail, name: string): string {
+/**
+ * Writes an .eml (as it would be sent) and an .html beside it; a name reused overwrites, so replays
+ * never duplicate. Asynchronous: a slow disk must not stall every other request of the server.
+ */
+async function writeToOutbox(email: OutgoingEmail, name: string): Promise<string> {
   const dir = outboxDir();
-  mkdirSync(dir, { recursive: true });
+  await mkdir(dir, { recursive: true });
   const api = toApi(email);
   const safeName = name.replace(/[^A-Za-z0-9._-]/g, '_');
   const boundary = `drumbeat-${safeName}`;
@@ -139,8 +143,7 @@ function writeToOutbox(email: OutgoingEmail, name: string): string {
     `--${boundary}--`,
     '',
   ].join('\r\n');
-  writeFileSync(path.join(dir, `${safeName}.eml`), eml);
-  writeFileSync(path.join(dir, `${safeName}.html`), email.html);
+  await Promise.all([writeFile(path.join(dir, `${safeName}.eml`), eml), writeFile(path.join(dir, `${safeName}.html`), email.html)]);
   return `outbox:${safeName}`;
 }
 
