@@ -107,6 +107,13 @@ describe('buying the workshop recording (English)', () => {
       return { duration: Math.round(player.duration), at: Math.round(player.currentTime) };
     });
     expect(seeked).toEqual({ duration: 32, at: 16 });
+    // The worksheet downloads as a PDF.
+    const pdf = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLAnchorElement>('.materials a[download]')!;
+      const res = await fetch(link.href);
+      return { text: link.textContent, status: res.status, type: res.headers.get('content-type'), start: new TextDecoder().decode((await res.arrayBuffer()).slice(0, 5)) };
+    });
+    expect(pdf).toEqual({ text: 'The one-page OKR worksheet (PDF)', status: 200, type: 'application/pdf', start: '%PDF-' });
   });
 
   it('a media link copied out of the page works for nobody else', async () => {

@@ -114,7 +114,10 @@ describe('parseProduct on the sample products', () => {
     expect(p.sales.opens?.at).toBe(Date.UTC(2026, 10, 1, 8));
     expect(p.sales.closes).toBeUndefined();
     expect(p.cohorts).toEqual([]);
-    expect(p.media).toEqual([{ file: 'okr-workshop-sample.wav', type: 'audio/wav', title: { en: 'Workshop recording (sample)', it: 'Registrazione del workshop (estratto)' } }]);
+    expect(p.media).toEqual([
+      { file: 'okr-workshop-sample.wav', type: 'audio/wav', title: { en: 'Workshop recording (sample)', it: 'Registrazione del workshop (estratto)' } },
+      { file: 'okr-worksheet.pdf', type: 'application/pdf', title: { en: 'The one-page OKR worksheet (PDF)', it: 'Il foglio di lavoro OKR di una pagina (PDF, in inglese)' } },
+    ]);
     expect(p.chapters.map((c) => c.at)).toEqual([0, 8, 16, 24]);
     expect(p.includes.en).toHaveLength(3);
     expect(p.testimonials.map((t) => t.author)).toEqual(['Marta Colombo', 'Daniel Weber']);
@@ -315,7 +318,7 @@ describe('parseProduct: errors name the file and the field', () => {
   });
 
   it('refuses a bad media type', () => {
-    expect(errorOf(workshop('access: { days: 3 }\nmedia:\n  - { file: a.pdf, type: application/pdf }'))).toContain(`${FILE}: media.0`);
+    expect(errorOf(workshop('access: { days: 3 }\nmedia:\n  - { file: a.exe, type: application/x-msdownload }'))).toContain(`${FILE}: media.0`);
   });
 
   it('refuses a bad chapter time', () => {

@@ -55,7 +55,7 @@ const timestamp = z.string().transform((text, ctx) => {
 });
 
 const mediaSchema = z.union([
-  z.object({ file: fileName, title: perLanguage.optional(), type: z.string().regex(/^(video|audio)\/[a-z0-9.+-]+$/).optional() }).strict(),
+  z.object({ file: fileName, title: perLanguage.optional(), type: z.string().regex(/^(video|audio)\/[a-z0-9.+-]+$|^application\/pdf$/, 'a video/…, audio/… or application/pdf type').optional() }).strict(),
   z.object({ url: z.url({ protocol: /^https$/, error: 'must be an https URL' }), title: perLanguage.optional() }).strict(),
 ]);
 
