@@ -1,5 +1,5 @@
 import { nowMs } from '../clock.ts';
-import { libraryPath, salesPath } from '../payments/checkout.server.ts';
+import { libraryPath, salesPath } from '../payments/paths.server.ts';
 import { pick, type Product } from '../payments/product.ts';
 import { getProduct } from '../payments/products.server.ts';
 import { purchasesOf, type PurchaseRow } from '../payments/purchases.server.ts';

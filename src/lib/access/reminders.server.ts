@@ -3,7 +3,7 @@ import { getDb, serializeWrites } from '../db/client.server.ts';
 import { renderDeadlineReminderEmail } from '../email/render.server.ts';
 import { sendEmail } from '../email/send.server.ts';
 import { getEnv } from '../env.server.ts';
-import { libraryPath } from '../payments/checkout.server.ts';
+import { libraryPath } from '../payments/paths.server.ts';
 import { pick } from '../payments/product.ts';
 import { getProduct } from '../payments/products.server.ts';
 import { getSite } from '../site.server.ts';

@@ -4,9 +4,10 @@ import { allow } from '../auth/rate-limit.server.ts';
 import { nowMs } from '../clock.ts';
 import { getDb, serializeWrites } from '../db/client.server.ts';
 import { getEnv } from '../env.server.ts';
-import { langPrefix } from '../notes/urls.ts';
 import { getSite } from '../site.server.ts';
-import { pick, salesSection, type Product } from './product.ts';
+import { langPrefix } from '../notes/urls.ts';
+import { libraryPath, salesPath } from './paths.server.ts';
+import { pick, type Product } from './product.ts';
 import { getProduct } from './products.server.ts';
 import { HOLDS_SEAT, purchasesOf, seatsTaken } from './purchases.server.ts';
 import { getStripe, META } from './stripe.server.ts';
@@ -26,14 +27,6 @@ export type CheckoutOutcome =
   | { ok: false; status: 409; reason: UnavailableReason | 'payments_off' }
   | { ok: false; status: 429; reason: 'too_many' }
   | { ok: false; status: 503; reason: 'stripe_unavailable' };
-
-export function salesPath(product: Product, lang: string): string {
-  return `${langPrefix(lang, getSite().defaultLanguage)}/${salesSection(product)}/${product.id}/`;
-}
-
-export function libraryPath(lang: string, productId?: string): string {
-  return `${langPrefix(lang, getSite().defaultLanguage)}/library/${productId ? `${productId}/` : ''}`;
-}
 
 /** Reserve a row (and, for a cohort, a seat) in one statement, so racing buyers cannot share the last seat. */
 async function reserve(product: Product, cohortId: string | undefined, seats: number | undefined, lang: string, email: string): Promise<number | undefined> {

@@ -9,7 +9,7 @@ import { sendEmail } from '../email/send.server.ts';
 import { getEnv } from '../env.server.ts';
 import { formatDate } from '../../i18n/format.ts';
 import { getSite } from '../site.server.ts';
-import { libraryPath } from './checkout.server.ts';
+import { libraryPath } from './paths.server.ts';
 import { minorUnitFactor, pick } from './product.ts';
 import { getProduct } from './products.server.ts';
 import { purchaseById, purchaseBySession } from './purchases.server.ts';

@@ -2,7 +2,7 @@ import { accessTo } from '../access/access.server.ts';
 import { availability, deadlineLabel, deadlineSentence, formatPrice, type UnavailableReason } from '../access/deadlines.ts';
 import { nowMs } from '../clock.ts';
 import { getSite } from '../site.server.ts';
-import { libraryPath, salesPath } from './checkout.server.ts';
+import { libraryPath, salesPath } from './paths.server.ts';
 import { descriptionHtml } from './description.ts';
 import { minorUnitFactor, pick, salesSection, type Product } from './product.ts';
 import { getProduct } from './products.server.ts';
