@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,21 @@ function drumbeat(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** The same, without waiting: independent refusals run side by side. */
+function drumbeatAsync(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(NODE24, [path.join(ROOT, 'src/cli/drumbeat.mjs'), ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+// Each command starts Node with tsx and the project's modules: a few seconds on a busy CI machine.
+const SLOW = 120_000;
+
 describe('drumbeat access', () => {
   it('grants with the product rule, extends, lists one line per grant, and revokes', () => {
     expect(drumbeat('access', 'grant', 'Ann@Example.com', 'okr-workshop-2027-03')).toMatchObject({ code: 0, out: expect.stringContaining('Granted ann@example.com access to okr-workshop-2027-03 until 2027-03-26T17:00:00.000Z') });
@@ -28,11 +43,11 @@ describe('drumbeat access', () => {
     expect(drumbeat('access', 'revoke', 'ann@example.com', 'okr-workshop-2027-03')).toMatchObject({ code: 0, out: expect.stringContaining('Revoked 1') });
     expect(drumbeat('access', 'list', 'ann@example.com').out).toContain('\trevoked\t');
     expect(drumbeat('access', 'revoke', 'ann@example.com', 'okr-workshop-2027-03')).toMatchObject({ code: 0, out: expect.stringContaining('nothing changed') });
-  });
+  }, SLOW);
 
-  it('refuses bad input with one line and exit 1, changing nothing', () => {
+  it('refuses bad input with one line and exit 1, changing nothing', async () => {
     const before = drumbeat('access', 'list').out;
-    for (const args of [
+    const cases = [
       ['access', 'grant', 'not-an-email', 'okr-coach'],
       ['access', 'grant', 'a@example.com', 'no-such-product'],
       ['access', 'grant', 'a@example.com', 'okr-coach', '--until', 'tomorrow'],
@@ -41,15 +56,16 @@ describe('drumbeat access', () => {
       ['access', 'revoke', 'a@example.com', 'no-such-product'],
       ['access', 'list', 'a@example.com', 'b@example.com'],
       ['access', 'grant', 'a@example.com', 'okr-coach', '--bogus'],
-    ]) {
-      const r = drumbeat(...args);
-      expect(r.code, args.join(' ')).toBe(1);
+    ];
+    const results = await Promise.all(cases.map((args) => drumbeatAsync(...args)));
+    results.forEach((r, i) => {
+      expect(r.code, cases[i]!.join(' ')).toBe(1);
       expect(r.err.trim().split('\n')).toHaveLength(1);
-    }
+    });
     expect(drumbeat('access', 'list').out).toBe(before);
-  });
+  }, SLOW);
 
   it('has --help', () => {
     expect(drumbeat('access', 'grant', '--help')).toMatchObject({ code: 0, out: expect.stringContaining('Usage: drumbeat access grant EMAIL PRODUCT') });
-  });
+  }, SLOW);
 });
