@@ -94,7 +94,22 @@ export function zoneName(lang: string, at: number, timeZone: string): string {
 }
 
 /** "6 p.m. on Friday, March 26, 2027 (Italy Time)" / "venerdì 26 marzo 2027 alle 18:00 (ora dell’Europa centrale)" */
+const labels = new Map<string, string>();
+
 export function deadlineLabel(lang: string, at: number, timeZone: string, now: number): string {
+  // Library pages show the same few deadlines over and over; Intl formatting is the slow part.
+  // The label depends on now only through "is it the same year": every zone's offset is a multiple
+  // of 15 minutes, so within one quarter hour that answer cannot change.
+  const key = `${lang}|${at}|${timeZone}|${Math.floor(now / 900_000)}`;
+  const known = labels.get(key);
+  if (known !== undefined) return known;
+  if (labels.size > 5_000) labels.clear();
+  const label = formatDeadlineLabel(lang, at, timeZone, now);
+  labels.set(key, label);
+  return label;
+}
+
+function formatDeadlineLabel(lang: string, at: number, timeZone: string, now: number): string {
   const day = calendarDay(lang, at, timeZone, now);
   const time = clockTime(lang, at, timeZone);
   const zone = zoneName(lang, at, timeZone);

@@ -25,14 +25,30 @@ const TYPES: Record<string, string> = {
   '.pdf': 'application/pdf',
 };
 
+export interface MediaFile {
+  file: string;
+  type: string;
+  size: number;
+}
+
+// Where each declared file is, remembered briefly: gated pages and Range requests ask on every
+// request, and a few stat() calls each add up. A file copied in (or replaced) shows within seconds.
+const LOOKUP_TTL_MS = 5_000;
+const lookups = new Map<string, { media: MediaFile | undefined; at: number }>();
+
 /** The declared media file of a product, on disk; undefined for anything not declared. */
-export function findMedia(productId: string, file: string): { file: string; type: string; size: number } | undefined {
+export function findMedia(productId: string, file: string): MediaFile | undefined {
+  const key = `${productId}/${file}`;
+  const hit = lookups.get(key);
+  if (hit && performance.now() - hit.at < LOOKUP_TTL_MS) return hit.media;
   const product = getProduct(productId);
   const declared = product?.media.find((m) => 'file' in m && m.file === file);
   if (!declared || !('file' in declared)) return undefined;
   const found = mediaPath(contentDir(), productId, declared.file, path.resolve(getEnv().DATA_DIR));
-  if (!found) return undefined;
-  return { file: found, type: declared.type ?? TYPES[path.extname(found).toLowerCase()] ?? 'application/octet-stream', size: statSync(found).size };
+  const media = found ? { file: found, type: declared.type ?? TYPES[path.extname(found).toLowerCase()] ?? 'application/octet-stream', size: statSync(found).size } : undefined;
+  // Only declared files are remembered, so the map is as small as the product list.
+  lookups.set(key, { media, at: performance.now() });
+  return media;
 }
 
 export type ByteRange = { start: number; end: number } | 'unsatisfiable' | undefined;
@@ -55,7 +71,7 @@ export function parseRange(header: string | null, size: number): ByteRange {
   return { start, end };
 }
 
-export function streamMedia(request: Request, media: { file: string; type: string; size: number }): Response {
+export function streamMedia(request: Request, media: MediaFile): Response {
   const headers = new Headers({
     'Content-Type': media.type,
     'Accept-Ranges': 'bytes',
