@@ -13,8 +13,7 @@ export default defineConfig({
   site: process.env.SITE_URL ?? 'http://localhost:4321',
   output: 'server',
   ...(outDir ? { outDir } : {}),
-  // No form or webhook we accept comes near 1 MB; a bigger body is refused before it is read.
-  adapter: node({ mode: 'standalone', bodySizeLimit: 1024 * 1024 }),
+  adapter: node({ mode: 'standalone' }),
   integrations: [drumbeatContent({ contentDir }), mdx()],
   i18n: {
     locales: ['en', 'it'],

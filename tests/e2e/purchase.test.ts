@@ -288,6 +288,20 @@ describe('every endpoint with malformed input', () => {
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     fetch(server.url + path, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, ...headers }, body });
 
+  /** A streamed body: no Content-Length, so only reading it tells its size. */
+  const chunked = (path: string, bytes: number, headers: Record<string, string>) => {
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= bytes) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    return fetch(server.url + path, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+  };
+
   it('answers 4xx (never 5xx) and stores nothing', async () => {
     const before = await purchases();
     const sessionsBefore = fake.sessions.size;
@@ -303,6 +317,8 @@ describe('every endpoint with malformed input', () => {
       ['webhook unsigned', post('/webhooks/stripe', '{"id":"evt_1"}', { 'content-type': 'application/json' }), 400],
       ['webhook forged', post('/webhooks/stripe', '{"id":"evt_1"}', { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=abc' }), 400],
       ['webhook huge', post('/webhooks/stripe', 'x'.repeat(600_000), { 'stripe-signature': 't=1,v1=abc' }), 413],
+      ['webhook huge, chunked (no Content-Length)', chunked('/webhooks/stripe', 2_000_000, { 'stripe-signature': 't=1,v1=abc' }), 413],
+      ['login huge, chunked', chunked('/login', 2_000_000, { 'content-type': 'application/x-www-form-urlencoded', origin: server.url }), 413],
       ['success garbage', fetch(`${server.url}/checkout/success?session_id=%3Cscript%3E`), 404],
       ['success unknown', fetch(`${server.url}/checkout/success?session_id=cs_test_doesnotexist`), 404],
       ['success none', fetch(`${server.url}/checkout/success`), 404],
