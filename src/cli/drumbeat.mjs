@@ -6,6 +6,7 @@ if (major < 22) {
   console.error(`drumbeat: needs Node 22.12 or newer (this is ${process.version}); run it as "npx drumbeat" inside the project`);
   process.exit(1);
 }
+await import('../server/resolve-hooks.mjs');
 const { register } = await import('tsx/esm/api');
 // Our tsconfig (automatic JSX runtime) wherever the command is run from.
 register({ tsconfig: new URL('../../tsconfig.json', import.meta.url).pathname });

@@ -1,5 +1,6 @@
 // `npm start`: check the configuration, build if the sources changed, migrate the database,
 // then serve the site (and, unless DRUMBEAT_SCHEDULER=off, run the weekly newsletter).
+import './resolve-hooks.mjs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -16,7 +16,7 @@ export async function newsletterSend(): Promise<BenchResult> {
   const resend = await serveFakeResend(fake);
   const data = tempDir('send');
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/bench/newsletter-send-child.ts')], {
+    const child = spawn(process.execPath, ['--import', path.join(ROOT, 'src/server/resolve-hooks.mjs'), '--import', 'tsx', path.join(ROOT, 'tests/bench/newsletter-send-child.ts')], {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: data.dir, RESEND_API_KEY: 're_bench', RESEND_BASE_URL: resend.url, BENCH_SUBSCRIBERS: String(SUBSCRIBERS), BENCH_RPS: String(RPS) },
       stdio: ['ignore', 'pipe', 'inherit'],
