@@ -19,13 +19,13 @@ export interface LayoutProps {
    * Why the reader gets this email, for the footer: a confirmation goes to someone who has not
    * subscribed yet, a receipt or reminder follows a purchase, a sign-in link was asked for.
    */
-  reason?: 'subscribed' | 'requested' | 'purchase' | 'signin';
+  reason?: 'subscribed' | 'requested' | 'purchase' | 'signin' | 'author';
   children: ReactNode;
 }
 
 export function Layout({ lang, siteTitle, siteUrl, authorName, authorBio, preview, unsubscribeUrl, reason = 'subscribed', children }: LayoutProps) {
   const t = strings[lang];
-  const footers = { subscribed: t.footerSubscribed, requested: t.footerRequested, purchase: t.footerPurchase, signin: t.footerSignIn };
+  const footers = { subscribed: t.footerSubscribed, requested: t.footerRequested, purchase: t.footerPurchase, signin: t.footerSignIn, author: t.footerAuthor };
   const title = { fontFamily: fonts.serif, fontSize: '20px', fontWeight: 700, color: colors.ink, textDecoration: 'none' };
   return (
     <Html lang={lang}>

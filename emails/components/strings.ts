@@ -46,6 +46,13 @@ interface EmailStrings {
   deadlineHeading: (days: number) => string;
   deadlineIntro: (product: string, days: number) => string;
   deadlineLibrary: string;
+  footerAuthor: (site: string) => string;
+  saleSubject: (product: string, amount: string) => string;
+  saleHeading: string;
+  saleLine: (buyer: string, product: string, amount: string) => string;
+  saleCohort: (cohort: string) => string;
+  saleAccess: (until: string) => string;
+  saleList: string;
 }
 
 const minutesEn = (n: number) => `${n} ${n === 1 ? 'minute' : 'minutes'}`;
@@ -97,6 +104,13 @@ export const strings: Record<Lang, EmailStrings> = {
     deadlineIntro: (product, days) =>
       days === 1 ? `Your access to “${product}” is about to end.` : `Your access to “${product}” ends in ${days} days.`,
     deadlineLibrary: "Whatever you haven't watched yet is waiting in your library.",
+    footerAuthor: (site) => `You receive this because this address is an admin of ${site}.`,
+    saleSubject: (product, amount) => `New sale: ${product} (${amount})`,
+    saleHeading: 'You made a sale',
+    saleLine: (buyer, product, amount) => `${buyer} bought “${product}” for ${amount}.`,
+    saleCohort: (cohort) => `Cohort: ${cohort}.`,
+    saleAccess: (until) => `Their access lasts until ${until}.`,
+    saleList: 'Every purchase and grant: npx drumbeat access list',
   },
   it: {
     noteLabel: 'Nota',
@@ -143,6 +157,13 @@ export const strings: Record<Lang, EmailStrings> = {
     deadlineIntro: (product, days) =>
       days === 1 ? `Il tuo accesso a «${product}» sta per scadere.` : `Il tuo accesso a «${product}» scade tra ${days} giorni.`,
     deadlineLibrary: 'Quello che non hai ancora guardato ti aspetta nella tua libreria.',
+    footerAuthor: (site) => `Ricevi questa email perché questo indirizzo amministra ${site}.`,
+    saleSubject: (product, amount) => `Nuova vendita: ${product} (${amount})`,
+    saleHeading: 'Hai fatto una vendita',
+    saleLine: (buyer, product, amount) => `${buyer} ha acquistato «${product}» per ${amount}.`,
+    saleCohort: (cohort) => `Gruppo: ${cohort}.`,
+    saleAccess: (until) => `L'accesso dura fino a ${until}.`,
+    saleList: 'Tutti gli acquisti e gli accessi concessi: npx drumbeat access list',
   },
 };
 

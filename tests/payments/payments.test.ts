@@ -180,6 +180,18 @@ describe('fulfilment', () => {
     expect(receipts()).toHaveLength(1);
   });
 
+  it('tells the author of each sale once', async () => {
+    await useTempDatabase({ STRIPE_SECRET_KEY: 'sk_test_payments', STRIPE_WEBHOOK_SECRET: SECRET, ADMIN_EMAILS: 'giulia@example.com' });
+    const id = await checkout(COURSE, { cohortId: 'autumn-2027' });
+    const completed = fake.complete(id, { email: 'buyer@example.com' });
+    await Promise.all([deliver(completed), deliver(completed), checkoutSuccess(id)]);
+    const notices = readOutbox().filter((e) => e.to === 'giulia@example.com');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.subject).toBe('New sale: OKR Coach Certification (€1,200.00)');
+    expect(notices[0]!.text).toContain('buyer@example.com bought “OKR Coach Certification” for €1,200.00.');
+    expect(notices[0]!.text).toContain('Cohort: Autumn 2027 cohort.');
+  });
+
   it('the success page alone fulfils when the webhook is late', async () => {
     const id = await checkout(WORKSHOP, { lang: 'it' });
     fake.complete(id, { email: 'late@example.com' });

@@ -3,6 +3,7 @@ import { createElement, type ReactElement } from 'react';
 import { render } from 'react-email';
 import Confirm, { type ConfirmProps } from '../../../emails/Confirm.tsx';
 import DeadlineReminder, { type DeadlineReminderProps } from '../../../emails/DeadlineReminder.tsx';
+import SaleNotice, { type SaleNoticeProps } from '../../../emails/SaleNotice.tsx';
 import Newsletter, { type NewsletterProps } from '../../../emails/Newsletter.tsx';
 import Receipt, { type ReceiptProps } from '../../../emails/Receipt.tsx';
 import SignIn, { type SignInProps } from '../../../emails/SignIn.tsx';
@@ -86,6 +87,13 @@ export async function renderDeadlineReminderEmail(input: DeadlineReminderInput):
   const lang = emailLang(input.lang);
   const days = positiveInteger('daysLeft', input.daysLeft);
   return finish(strings[lang].deadlineSubject(input.productTitle, days), createElement(DeadlineReminder, { ...input, lang }));
+}
+
+export type SaleNoticeInput = WithLang<SaleNoticeProps>;
+
+export async function renderSaleNoticeEmail(input: SaleNoticeInput): Promise<RenderedEmail> {
+  const lang = emailLang(input.lang);
+  return finish(strings[lang].saleSubject(input.productTitle, input.amountLabel), createElement(SaleNotice, { ...input, lang }));
 }
 
 export interface WelcomeInput extends WithLang<Omit<WelcomeProps, 'welcomeHtml'>> {

@@ -300,3 +300,13 @@ describe('deadline reminder email', () => {
     for (const daysLeft of [0, -1, 1.5, Number.NaN]) await expect(renderDeadlineReminderEmail({ ...base, daysLeft })).rejects.toThrow('daysLeft');
   });
 });
+
+describe('renderSaleNoticeEmail', () => {
+  it.each(['en', 'it'])('tells the author who bought what, in %s', async (lang) => {
+    const { renderSaleNoticeEmail } = await import('./render.server.ts');
+    const email = await renderSaleNoticeEmail({ lang, siteTitle: 'Drumbeat', authorName: 'Giulia Ferri', buyerEmail: 'ada@example.com', productTitle: 'Workshop', amountLabel: '€97.00', cohortTitle: null, accessUntilLabel: 'soon' });
+    expect(email.subject).toBe(lang === 'en' ? 'New sale: Workshop (€97.00)' : 'Nuova vendita: Workshop (€97.00)');
+    expect(email.text).toContain('ada@example.com');
+    expect(email.text).not.toMatch(/undefined|null/);
+  });
+});

@@ -4,7 +4,7 @@ import { normalizeEmail, SIGN_IN_TTL_MS } from '../auth/login-tokens.ts';
 import { issueSignInLink } from '../auth/login.server.ts';
 import { nowMs } from '../clock.ts';
 import { getDb, serializeWrites } from '../db/client.server.ts';
-import { renderReceiptEmail } from '../email/render.server.ts';
+import { renderReceiptEmail, renderSaleNoticeEmail } from '../email/render.server.ts';
 import { sendEmail } from '../email/send.server.ts';
 import { getEnv } from '../env.server.ts';
 import { formatDate } from '../../i18n/format.ts';
@@ -90,8 +90,38 @@ export async function fulfilCheckoutSession(session: Stripe.Checkout.Session): P
   const status = String(row.status);
   if (status === 'pending') return 'pending';
   if (status !== 'paid') return 'revoked';
+  // Only the call that made the purchase paid gets here, so the author hears of each sale once.
+  await notifyAuthor(Number(row.id));
   await sendReceipt(Number(row.id));
   return 'fulfilled';
+}
+
+/** "You made a sale" to ADMIN_EMAILS. Best effort: a failure is logged, never blocks the buyer. */
+async function notifyAuthor(purchaseId: number): Promise<void> {
+  const admins = getEnv().ADMIN_EMAILS;
+  if (admins.length === 0) return;
+  try {
+    const purchase = (await purchaseById(purchaseId))!;
+    const product = getProduct(purchase.productId);
+    if (!product) return;
+    const site = getSite();
+    const lang = site.defaultLanguage;
+    const currency = (purchase.currency ?? product.currency ?? 'EUR').toUpperCase();
+    const cohort = product.cohorts.find((c) => c.id === purchase.cohortId);
+    const rendered = await renderSaleNoticeEmail({
+      lang,
+      siteTitle: site.title,
+      authorName: site.author.name,
+      buyerEmail: purchase.email,
+      productTitle: pick(product.title, lang, lang),
+      amountLabel: purchase.amount === null ? '—' : formatPrice(lang, purchase.amount, currency, minorUnitFactor(currency)),
+      cohortTitle: cohort ? pick(cohort.title, lang, lang) || cohort.id : null,
+      accessUntilLabel: purchase.accessUntil === null ? null : deadlineLabel(lang, purchase.accessUntil, product.timeZone, nowMs()),
+    });
+    for (const admin of admins) await sendEmail({ to: admin, ...rendered, tags: [{ name: 'category', value: 'sale' }] });
+  } catch (err) {
+    console.error(`sale notice for purchase ${purchaseId} not sent: ${(err as Error).message}`);
+  }
 }
 
 /** The session expired unpaid: its seat goes back. */

@@ -1,0 +1,41 @@
+import { Heading, Text } from 'react-email';
+import type { Lang } from '../src/lib/site.ts';
+import { Layout } from './components/Layout.tsx';
+import { strings } from './components/strings.ts';
+import { prose, small } from './components/theme.ts';
+
+// To the author (ADMIN_EMAILS), once per paid purchase.
+export interface SaleNoticeProps {
+  lang: Lang;
+  siteTitle: string;
+  authorName: string;
+  buyerEmail: string;
+  productTitle: string;
+  amountLabel: string;
+  cohortTitle: string | null;
+  accessUntilLabel: string | null;
+}
+
+export default function SaleNotice({ lang, siteTitle, authorName, buyerEmail, productTitle, amountLabel, cohortTitle, accessUntilLabel }: SaleNoticeProps) {
+  const t = strings[lang];
+  return (
+    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t.saleLine(buyerEmail, productTitle, amountLabel)} reason="author">
+      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t.saleHeading}</Heading>
+      <Text style={prose.p}>{t.saleLine(buyerEmail, productTitle, amountLabel)}</Text>
+      {cohortTitle ? <Text style={prose.p}>{t.saleCohort(cohortTitle)}</Text> : null}
+      {accessUntilLabel ? <Text style={prose.p}>{t.saleAccess(accessUntilLabel)}</Text> : null}
+      <Text style={small}>{t.saleList}</Text>
+    </Layout>
+  );
+}
+
+SaleNotice.PreviewProps = {
+  lang: 'en',
+  siteTitle: 'Drumbeat',
+  authorName: 'Giulia Ferri',
+  buyerEmail: 'ada@example.com',
+  productTitle: 'OKRs that survive March: the workshop recording',
+  amountLabel: '€97.00',
+  cohortTitle: null,
+  accessUntilLabel: '6 p.m. on Friday, March 26, 2027 (Italy Time)',
+} satisfies SaleNoticeProps;
