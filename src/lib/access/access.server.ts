@@ -20,7 +20,8 @@ export type AccessState<R extends AccessRow = AccessRow> =
   /** purchase: the newest one, which says why there is no access (deadline passed, refunded), if any */
   | { access: false; purchase?: R };
 
-function decide<R extends AccessRow>(rows: R[], now: number): AccessState<R> {
+/** Of one buyer's rows for one product: the one giving the longest access now, else the newest. */
+export function decideAccess<R extends AccessRow>(rows: R[], now: number): AccessState<R> {
   const newestFirst = [...rows].sort((a, b) => (b.purchasedAt ?? 0) - (a.purchasedAt ?? 0) || b.id - a.id);
   const live = newestFirst.filter((r) => hasAccess(r, now)).sort((a, b) => (b.accessUntil ?? Infinity) - (a.accessUntil ?? Infinity))[0];
   if (live) return { access: true, purchase: live };
@@ -29,7 +30,7 @@ function decide<R extends AccessRow>(rows: R[], now: number): AccessState<R> {
 
 export async function accessTo(email: string | undefined, productId: string) {
   if (!email) return { access: false } as const;
-  return decide(await purchasesOf(email, productId), nowMs());
+  return decideAccess(await purchasesOf(email, productId), nowMs());
 }
 
 const OWNED_SET = new Set<string>(OWNED);
@@ -54,5 +55,5 @@ export async function sessionAccess(sessionToken: string | undefined, productId:
     if (r.id === null || !OWNED_SET.has(String(r.status))) continue;
     rows.push({ id: Number(r.id), status: String(r.status) as PurchaseStatus, accessUntil: r.access_until === null ? null : Number(r.access_until), purchasedAt: r.purchased_at === null ? null : Number(r.purchased_at) });
   }
-  return { email: String(first.email), ...decide(rows, now) };
+  return { email: String(first.email), ...decideAccess(rows, now) };
 }

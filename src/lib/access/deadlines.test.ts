@@ -255,8 +255,8 @@ describe('deadlineLabel and formatPrice', () => {
   });
 
   it('formats a price from minor units', () => {
-    expect(formatPrice('en', 9700, 'EUR', 100)).toBe('€97.00');
-    expect(formatPrice('it', 9700, 'EUR', 100)).toBe('97,00\u00a0€');
-    expect(formatPrice('en', 5000, 'JPY', 1)).toBe('¥5,000');
+    expect(formatPrice('en', 9700, 'EUR')).toBe('€97.00');
+    expect(formatPrice('it', 9700, 'EUR')).toBe('97,00\u00a0€');
+    expect(formatPrice('en', 5000, 'JPY')).toBe('¥5,000');
   });
 });

@@ -1,6 +1,6 @@
 import { localeOf } from '../../i18n/format.ts';
 import { wallTimeIn } from '../time-zone.ts';
-import type { Cohort, Product } from '../payments/product.ts';
+import { minorUnitFactor, type Cohort, type Product } from '../payments/product.ts';
 
 // When a product can be bought, until when a purchase grants access, and how a deadline reads.
 // Pure: the caller passes the time (from the one clock) and the seat counts (from the database).
@@ -131,6 +131,7 @@ export function deadlineSentence(lang: string, kind: Product['kind'], at: number
   return `You have until ${time} on ${day} to ${what}.`;
 }
 
-export function formatPrice(lang: string, amount: number, currency: string, factor: number): string {
-  return new Intl.NumberFormat(localeOf(lang), { style: 'currency', currency }).format(amount / factor);
+/** An amount in the currency's minor unit (9700 EUR cents) as the reader's language writes it: €97.00. */
+export function formatPrice(lang: string, amount: number, currency: string): string {
+  return new Intl.NumberFormat(localeOf(lang), { style: 'currency', currency }).format(amount / minorUnitFactor(currency));
 }

@@ -5,8 +5,8 @@ import { getProduct } from '../payments/products.server.ts';
 import { purchasesOf, type PurchaseRow } from '../payments/purchases.server.ts';
 import { getSite } from '../site.server.ts';
 import { t, tf } from '../../i18n/strings.ts';
-import { sessionAccess, type AccessRow } from './access.server.ts';
-import { deadlineLabel, hasAccess } from './deadlines.ts';
+import { decideAccess, sessionAccess, type AccessRow } from './access.server.ts';
+import { deadlineLabel } from './deadlines.ts';
 
 // What the library pages show: each purchase with its deadline, or why access is gone.
 
@@ -38,8 +38,9 @@ export async function libraryItems(email: string, lang: string): Promise<Library
   for (const [productId, rows] of byProduct) {
     const product = getProduct(productId);
     if (!product) continue;
-    const best = rows.find((r) => hasAccess(r, now)) ?? rows[0]!;
-    items.push({ product, title: pick(product.title, lang, d), access: hasAccess(best, now), state: accessLabel(best, product, lang, now), path: libraryPath(lang, productId) });
+    // The same choice the product's own page makes, so both show the same deadline.
+    const decided = decideAccess(rows, now);
+    items.push({ product, title: pick(product.title, lang, d), access: decided.access, state: accessLabel(decided.purchase!, product, lang, now), path: libraryPath(lang, productId) });
   }
   return items.sort((a, b) => Number(b.access) - Number(a.access));
 }

@@ -10,10 +10,10 @@ import { getEnv } from '../env.server.ts';
 import { formatDate } from '../../i18n/format.ts';
 import { getSite } from '../site.server.ts';
 import { libraryPath } from './paths.server.ts';
-import { minorUnitFactor, pick } from './product.ts';
+import { pick, type Product } from './product.ts';
 import { getProduct } from './products.server.ts';
-import { purchaseById, purchaseBySession } from './purchases.server.ts';
-import { META } from './stripe.server.ts';
+import { purchaseById, purchaseBySession, type PurchaseRow } from './purchases.server.ts';
+import { META, stripeId } from './stripe.server.ts';
 
 // Fulfilment, keyed by the Checkout Session id. Every change is one conditional UPDATE whose
 // RETURNING row says whether this call made it, so any number of duplicate, concurrent or
@@ -22,11 +22,6 @@ import { META } from './stripe.server.ts';
 export type FulfilOutcome = 'fulfilled' | 'already' | 'pending' | 'ignored' | 'revoked';
 
 const run = (sql: string, args: (string | number | null)[]) => serializeWrites(() => getDb().$client.execute({ sql, args }));
-
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === 'string' ? value : value.id;
-}
 
 /** Our product and cohort for a session, or undefined when the session is not ours. */
 function ours(session: Stripe.Checkout.Session) {
@@ -53,7 +48,7 @@ export async function fulfilCheckoutSession(session: Stripe.Checkout.Session): P
   const email = normalizeEmail(session.customer_details?.email ?? session.customer_email);
   if (!email) return 'ignored';
   const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
-  const paymentIntent = idOf(session.payment_intent);
+  const paymentIntent = stripeId(session.payment_intent);
   const now = nowMs();
 
   const target: 'paid' | 'pending' = paid ? 'paid' : 'pending';
@@ -78,7 +73,7 @@ export async function fulfilCheckoutSession(session: Stripe.Checkout.Session): P
        email = ?, payment_intent_id = ?, customer_id = ?, amount = ?, currency = ?,
        purchased_at = COALESCE(purchased_at, ?), access_until = ?, reserved_until = NULL, updated_at = ?
      WHERE checkout_session_id = ? AND status IN ${from} RETURNING id, status`,
-    [paymentIntent, target, email, paymentIntent, idOf(session.customer), session.amount_total ?? null, session.currency ?? null, now, accessUntil, now, session.id],
+    [paymentIntent, target, email, paymentIntent, stripeId(session.customer), session.amount_total ?? null, session.currency ?? null, now, accessUntil, now, session.id],
   );
   const row = changed.rows[0];
   if (!row) {
@@ -106,7 +101,6 @@ async function notifyAuthor(purchaseId: number): Promise<void> {
     if (!product) return;
     const site = getSite();
     const lang = site.defaultLanguage;
-    const currency = (purchase.currency ?? product.currency ?? 'EUR').toUpperCase();
     const cohort = product.cohorts.find((c) => c.id === purchase.cohortId);
     const rendered = await renderSaleNoticeEmail({
       lang,
@@ -114,7 +108,7 @@ async function notifyAuthor(purchaseId: number): Promise<void> {
       authorName: site.author.name,
       buyerEmail: purchase.email,
       productTitle: pick(product.title, lang, lang),
-      amountLabel: purchase.amount === null ? '—' : formatPrice(lang, purchase.amount, currency, minorUnitFactor(currency)),
+      amountLabel: amountPaid(purchase, product, lang),
       cohortTitle: cohort ? pick(cohort.title, lang, lang) || cohort.id : null,
       accessUntilLabel: purchase.accessUntil === null ? null : deadlineLabel(lang, purchase.accessUntil, product.timeZone, nowMs()),
     });
@@ -152,6 +146,12 @@ export async function revokePayment(paymentIntent: string, status: 'refunded' | 
   return changed.rows.length > 0 ? 'revoked' : 'already';
 }
 
+/** What the buyer paid, as Stripe reported it, in the reader's language. */
+function amountPaid(purchase: PurchaseRow, product: Product, lang: string): string {
+  if (purchase.amount === null) return '—';
+  return formatPrice(lang, purchase.amount, (purchase.currency ?? product.currency ?? 'EUR').toUpperCase());
+}
+
 export class ReceiptNotSent extends Error {}
 
 /** A receipt claimed longer ago than this and still not sent was lost with its process. */
@@ -177,13 +177,12 @@ export async function sendReceipt(purchaseId: number): Promise<boolean> {
   const lang = purchase.lang;
   try {
     const signInUrl = await issueSignInLink(purchase.email, lang);
-    const currency = (purchase.currency ?? product.currency ?? 'EUR').toUpperCase();
     const rendered = await renderReceiptEmail({
       lang,
       siteTitle: site.title,
       authorName: site.author.name,
       productTitle: pick(product.title, lang, site.defaultLanguage),
-      amountLabel: purchase.amount === null ? '—' : formatPrice(lang, purchase.amount, currency, minorUnitFactor(currency)),
+      amountLabel: amountPaid(purchase, product, lang),
       purchasedAtLabel: formatDate(lang, purchase.purchasedAt ?? nowMs(), product.timeZone),
       accessUntilLabel: purchase.accessUntil === null ? null : deadlineLabel(lang, purchase.accessUntil, product.timeZone, nowMs()),
       signInUrl,

@@ -21,9 +21,9 @@ export interface PurchaseRow {
   receiptSentAt: number | null;
 }
 
-export const COLUMNS = `id, email, product_id, cohort_id, lang, source, status, checkout_session_id, payment_intent_id, amount, currency, purchased_at, access_until, status_reason, receipt_sent_at`;
+const COLUMNS = `id, email, product_id, cohort_id, lang, source, status, checkout_session_id, payment_intent_id, amount, currency, purchased_at, access_until, status_reason, receipt_sent_at`;
 
-export function toRow(r: Record<string, unknown>): PurchaseRow {
+function toRow(r: Record<string, unknown>): PurchaseRow {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return {
@@ -47,11 +47,11 @@ export function toRow(r: Record<string, unknown>): PurchaseRow {
 
 /** Statuses that mean "this person bought or was given it" (what the library lists). */
 export const OWNED = ['paid', 'granted', 'pending', 'refunded', 'disputed', 'revoked'] as const;
+const OWNED_SQL = OWNED.map((s) => `'${s}'`).join(',');
 
 export async function purchasesOf(email: string, productId?: string): Promise<PurchaseRow[]> {
-  const owned = OWNED.map((s) => `'${s}'`).join(',');
   const rows = await getDb().$client.execute({
-    sql: `SELECT ${COLUMNS} FROM purchases WHERE email = ? ${productId ? 'AND product_id = ?' : ''} AND status IN (${owned}) ORDER BY COALESCE(purchased_at, created_at) DESC, id DESC`,
+    sql: `SELECT ${COLUMNS} FROM purchases WHERE email = ? ${productId ? 'AND product_id = ?' : ''} AND status IN (${OWNED_SQL}) ORDER BY COALESCE(purchased_at, created_at) DESC, id DESC`,
     args: productId ? [email, productId] : [email],
   });
   return rows.rows.map((r) => toRow(r as Record<string, unknown>));

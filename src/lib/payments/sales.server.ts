@@ -4,7 +4,7 @@ import { nowMs } from '../clock.ts';
 import { getSite } from '../site.server.ts';
 import { libraryPath, salesPath } from './paths.server.ts';
 import { descriptionHtml } from './description.ts';
-import { minorUnitFactor, pick, salesSection, type Product } from './product.ts';
+import { pick, salesSection, type Product } from './product.ts';
 import { getProduct } from './products.server.ts';
 import { seatsTaken } from './purchases.server.ts';
 import { paymentsEnabled } from './stripe.server.ts';
@@ -75,7 +75,7 @@ export async function salesView(productId: string | undefined, section: string, 
     summary: pick(product.summary, lang, d),
     descriptionHtml: descriptionHtml(pick(product.description, lang, d)),
     includes: product.includes[lang] ?? product.includes[d] ?? [],
-    priceLabel: product.amount !== undefined && product.currency ? formatPrice(lang, product.amount, product.currency, minorUnitFactor(product.currency)) : undefined,
+    priceLabel: product.amount !== undefined && product.currency ? formatPrice(lang, product.amount, product.currency) : undefined,
     deadline: fixedDeadline === undefined || fixedDeadline <= now ? undefined : { sentence: deadlineSentence(lang, product.kind, fixedDeadline, product.timeZone, now), at: fixedDeadline },
     accessDays: product.access && 'days' in product.access ? product.access.days : undefined,
     available: overall.ok && enabled,

@@ -38,3 +38,9 @@ export const META = {
   lang: 'drumbeat_lang',
   purchase: 'drumbeat_purchase',
 } as const;
+
+/** The id of an expandable Stripe field: a string, or the object when it was expanded. */
+export function stripeId(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === 'string' ? value : value.id;
+}

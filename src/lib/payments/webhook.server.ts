@@ -3,7 +3,7 @@ import { nowMs } from '../clock.ts';
 import { getDb, serializeWrites } from '../db/client.server.ts';
 import { getEnv } from '../env.server.ts';
 import { expireCheckoutSession, failCheckoutSession, fulfilCheckoutSession, ReceiptNotSent, revokePayment, type FulfilOutcome } from './fulfil.server.ts';
-import { getStripe } from './stripe.server.ts';
+import { getStripe, stripeId } from './stripe.server.ts';
 
 // POST /webhooks/stripe: verify with the SDK against the raw body, skip events already applied,
 // dispatch by type. Unknown types and other sites' sessions are acknowledged and ignored.
@@ -18,11 +18,6 @@ export interface WebhookAnswer {
 
 type Handler = (event: Stripe.Event) => Promise<FulfilOutcome>;
 
-function paymentIntentOf(object: { payment_intent?: string | { id: string } | null }): string | undefined {
-  const pi = object.payment_intent;
-  return typeof pi === 'string' ? pi : pi?.id;
-}
-
 const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
   'checkout.session.completed': (e) => fulfilCheckoutSession(e.data.object as Stripe.Checkout.Session),
   'checkout.session.async_payment_succeeded': (e) => fulfilCheckoutSession(e.data.object as Stripe.Checkout.Session),
@@ -30,14 +25,14 @@ const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
   'checkout.session.expired': (e) => expireCheckoutSession(e.data.object as Stripe.Checkout.Session),
   'charge.refunded': async (e) => {
     const charge = e.data.object as Stripe.Charge;
-    const pi = paymentIntentOf(charge);
+    const pi = stripeId(charge.payment_intent);
     // A partial refund (a goodwill discount) keeps access; only a full refund ends it.
     if (!pi || !charge.refunded) return 'ignored';
     return revokePayment(pi, 'refunded', `refunded (${charge.id})`);
   },
   'charge.dispute.created': async (e) => {
     const dispute = e.data.object as Stripe.Dispute;
-    const pi = paymentIntentOf(dispute);
+    const pi = stripeId(dispute.payment_intent);
     if (!pi) return 'ignored';
     return revokePayment(pi, 'disputed', `disputed: ${dispute.reason} (${dispute.id})`);
   },
