@@ -1,8 +1,8 @@
 import { Heading, Text } from 'react-email';
-import type { Lang } from '../src/lib/site.ts';
+import type { Lang } from '../src/i18n/lang.ts';
 import { ActionButton, UrlAsText } from './components/Actions.tsx';
 import { Layout } from './components/Layout.tsx';
-import { strings } from './components/strings.ts';
+import { t } from '../src/i18n/text.ts';
 import { prose, small } from './components/theme.ts';
 
 export interface ConfirmProps {
@@ -14,16 +14,15 @@ export interface ConfirmProps {
 }
 
 export default function Confirm({ lang, siteTitle, authorName, confirmUrl, leadMagnet }: ConfirmProps) {
-  const t = strings[lang];
   return (
-    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t.confirmPreview} reason="requested">
-      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t.confirmHeading}</Heading>
-      <Text style={prose.p}>{t.confirmIntro(siteTitle)}</Text>
-      {leadMagnet ? <Text style={prose.p}>{t.confirmLeadMagnet(leadMagnet.title)}</Text> : null}
-      <ActionButton href={confirmUrl}>{t.confirmButton}</ActionButton>
-      <Text style={small}>{t.confirmLinkAsText}</Text>
+    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.confirmPreview')} reason="requested">
+      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.confirmHeading')}</Heading>
+      <Text style={prose.p}>{t(lang, 'email.confirmIntro', { site: siteTitle })}</Text>
+      {leadMagnet ? <Text style={prose.p}>{t(lang, 'email.confirmLeadMagnet', { title: leadMagnet.title })}</Text> : null}
+      <ActionButton href={confirmUrl}>{t(lang, 'email.confirmButton')}</ActionButton>
+      <Text style={small}>{t(lang, 'email.confirmLinkAsText')}</Text>
       <UrlAsText href={confirmUrl} />
-      <Text style={small}>{t.confirmIgnore}</Text>
+      <Text style={small}>{t(lang, 'email.confirmIgnore')}</Text>
     </Layout>
   );
 }

@@ -1,8 +1,8 @@
 import { Heading, Section, Text } from 'react-email';
-import type { Lang } from '../src/lib/site.ts';
+import type { Lang } from '../src/i18n/lang.ts';
 import { ActionButton } from './components/Actions.tsx';
 import { Layout } from './components/Layout.tsx';
-import { strings } from './components/strings.ts';
+import { t } from '../src/i18n/text.ts';
 import { prose, small } from './components/theme.ts';
 
 export interface DeadlineReminderProps {
@@ -17,17 +17,16 @@ export interface DeadlineReminderProps {
 }
 
 export default function DeadlineReminder({ lang, siteTitle, authorName, productTitle, deadlineLabel, daysLeft, libraryUrl }: DeadlineReminderProps) {
-  const t = strings[lang];
   return (
-    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={`${t.accessEndsLabel}: ${deadlineLabel}`} reason="purchase">
-      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t.deadlineHeading(daysLeft)}</Heading>
-      <Text style={prose.p}>{t.deadlineIntro(productTitle, daysLeft)}</Text>
+    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={`${t(lang, 'email.accessEndsLabel')}: ${deadlineLabel}`} reason="purchase">
+      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.deadlineHeading', { days: daysLeft })}</Heading>
+      <Text style={prose.p}>{t(lang, 'email.deadlineIntro', { product: productTitle, days: daysLeft })}</Text>
       <Section style={{ backgroundColor: '#f1ece2', padding: '14px 18px', borderRadius: '4px', margin: '0 0 24px' }}>
-        <Text style={{ ...small, margin: '0 0 4px' }}>{t.accessEndsLabel}</Text>
+        <Text style={{ ...small, margin: '0 0 4px' }}>{t(lang, 'email.accessEndsLabel')}</Text>
         <Text style={{ ...prose.p, fontWeight: 700, margin: 0 }}>{deadlineLabel}</Text>
       </Section>
-      <Text style={prose.p}>{t.deadlineLibrary}</Text>
-      <ActionButton href={libraryUrl}>{t.libraryButton}</ActionButton>
+      <Text style={prose.p}>{t(lang, 'email.deadlineLibrary')}</Text>
+      <ActionButton href={libraryUrl}>{t(lang, 'email.libraryButton')}</ActionButton>
     </Layout>
   );
 }

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { Heading, Link, Text } from 'react-email';
-import type { Lang } from '../src/lib/site.ts';
+import type { Lang } from '../src/i18n/lang.ts';
 import { Layout } from './components/Layout.tsx';
-import { noteLabel, strings } from './components/strings.ts';
+import { t } from '../src/i18n/text.ts';
 import { colors, fonts, prose, small } from './components/theme.ts';
 
 export interface NewsletterProps {
@@ -22,19 +22,18 @@ export interface NewsletterProps {
 }
 
 export default function Newsletter({ lang, siteTitle, siteUrl, authorName, authorBio, note, children, readOnlineUrl, unsubscribeUrl, fallbackNotice }: NewsletterProps) {
-  const t = strings[lang];
   const noteLang = note.lang !== lang ? note.lang : undefined;
   return (
     <Layout lang={lang} siteTitle={siteTitle} siteUrl={siteUrl} authorName={authorName} authorBio={authorBio} preview={note.summary} unsubscribeUrl={unsubscribeUrl}>
       {fallbackNotice ? (
-        <Text style={{ ...small, color: colors.ink, backgroundColor: '#f1ece2', padding: '10px 14px', borderRadius: '4px', margin: '0 0 24px' }}>{t.fallbackNotice}</Text>
+        <Text style={{ ...small, color: colors.ink, backgroundColor: '#f1ece2', padding: '10px 14px', borderRadius: '4px', margin: '0 0 24px' }}>{t(lang, 'email.fallbackNotice')}</Text>
       ) : null}
       <Text style={{ fontFamily: fonts.sans, fontSize: '13px', fontWeight: 600, letterSpacing: '0.06em', textTransform: 'uppercase', color: colors.accent, margin: '0 0 4px' }}>
-        {noteLabel(lang, note.number)}
+        {t(lang, 'note.label')} №{note.number}
       </Text>
       <Heading as="h1" lang={noteLang} style={{ ...prose.h1, margin: '0 0 8px' }}>{note.title}</Heading>
       <Text style={{ ...small, margin: '0 0 28px' }}>
-        {note.dateLabel} · <Link href={readOnlineUrl} style={{ color: colors.accent }}>{t.readOnline}</Link>
+        {note.dateLabel} · <Link href={readOnlineUrl} style={{ color: colors.accent }}>{t(lang, 'email.readOnline')}</Link>
       </Text>
       <div lang={noteLang}>{children}</div>
     </Layout>

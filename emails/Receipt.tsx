@@ -1,8 +1,8 @@
 import { Heading, Section, Text } from 'react-email';
-import type { Lang } from '../src/lib/site.ts';
+import type { Lang } from '../src/i18n/lang.ts';
 import { ActionButton, UrlAsText } from './components/Actions.tsx';
 import { Layout } from './components/Layout.tsx';
-import { strings } from './components/strings.ts';
+import { t } from '../src/i18n/text.ts';
 import { colors, fonts, prose, small } from './components/theme.ts';
 
 export interface ReceiptProps {
@@ -25,17 +25,16 @@ export interface ReceiptProps {
 export default function Receipt({
   lang, siteTitle, authorName, productTitle, amountLabel, purchasedAtLabel, accessUntilLabel, signInUrl, libraryUrl, signInValidMinutes,
 }: ReceiptProps) {
-  const t = strings[lang];
   const details: [string, string][] = [
-    [t.receiptProductLabel, productTitle],
-    [t.receiptAmountLabel, amountLabel],
-    [t.receiptDateLabel, purchasedAtLabel],
-    accessUntilLabel === null ? [t.receiptAccessLabel, t.receiptNoEnd] : [t.accessEndsLabel, accessUntilLabel],
+    [t(lang, 'email.receiptProductLabel'), productTitle],
+    [t(lang, 'email.receiptAmountLabel'), amountLabel],
+    [t(lang, 'email.receiptDateLabel'), purchasedAtLabel],
+    accessUntilLabel === null ? [t(lang, 'email.receiptAccessLabel'), t(lang, 'email.receiptNoEnd')] : [t(lang, 'email.accessEndsLabel'), accessUntilLabel],
   ];
   return (
-    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t.receiptPreview(productTitle)} reason="purchase">
-      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t.receiptHeading}</Heading>
-      <Text style={prose.p}>{t.receiptIntro(productTitle, siteTitle)}</Text>
+    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.receiptPreview', { product: productTitle })} reason="purchase">
+      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.receiptHeading')}</Heading>
+      <Text style={prose.p}>{t(lang, 'email.receiptIntro', { product: productTitle, site: siteTitle })}</Text>
       <Section style={{ backgroundColor: '#f1ece2', padding: '14px 18px', borderRadius: '4px', margin: '0 0 24px' }}>
         {details.map(([label, value]) => (
           <Text key={label} style={{ ...prose.p, fontSize: '16px', margin: '0 0 6px' }}>
@@ -43,11 +42,11 @@ export default function Receipt({
           </Text>
         ))}
       </Section>
-      <ActionButton href={signInUrl}>{t.libraryButton}</ActionButton>
-      <Text style={small}>{t.signInOnce(signInValidMinutes)}</Text>
-      <Text style={small}>{t.signInExpired}</Text>
+      <ActionButton href={signInUrl}>{t(lang, 'email.libraryButton')}</ActionButton>
+      <Text style={small}>{t(lang, 'email.signInOnce', { minutes: signInValidMinutes })}</Text>
+      <Text style={small}>{t(lang, 'email.signInExpired')}</Text>
       <UrlAsText href={libraryUrl} />
-      <Text style={small}>{t.receiptInvoice}</Text>
+      <Text style={small}>{t(lang, 'email.receiptInvoice')}</Text>
     </Layout>
   );
 }

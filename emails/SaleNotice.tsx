@@ -1,7 +1,7 @@
 import { Heading, Text } from 'react-email';
-import type { Lang } from '../src/lib/site.ts';
+import type { Lang } from '../src/i18n/lang.ts';
 import { Layout } from './components/Layout.tsx';
-import { strings } from './components/strings.ts';
+import { t } from '../src/i18n/text.ts';
 import { prose, small } from './components/theme.ts';
 
 // To the author (ADMIN_EMAILS), once per paid purchase.
@@ -17,14 +17,13 @@ export interface SaleNoticeProps {
 }
 
 export default function SaleNotice({ lang, siteTitle, authorName, buyerEmail, productTitle, amountLabel, cohortTitle, accessUntilLabel }: SaleNoticeProps) {
-  const t = strings[lang];
   return (
-    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t.saleLine(buyerEmail, productTitle, amountLabel)} reason="author">
-      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t.saleHeading}</Heading>
-      <Text style={prose.p}>{t.saleLine(buyerEmail, productTitle, amountLabel)}</Text>
-      {cohortTitle ? <Text style={prose.p}>{t.saleCohort(cohortTitle)}</Text> : null}
-      {accessUntilLabel ? <Text style={prose.p}>{t.saleAccess(accessUntilLabel)}</Text> : null}
-      <Text style={small}>{t.saleList}</Text>
+    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.saleLine', { buyer: buyerEmail, product: productTitle, amount: amountLabel })} reason="author">
+      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.saleHeading')}</Heading>
+      <Text style={prose.p}>{t(lang, 'email.saleLine', { buyer: buyerEmail, product: productTitle, amount: amountLabel })}</Text>
+      {cohortTitle ? <Text style={prose.p}>{t(lang, 'email.saleCohort', { cohort: cohortTitle })}</Text> : null}
+      {accessUntilLabel ? <Text style={prose.p}>{t(lang, 'email.saleAccess', { until: accessUntilLabel })}</Text> : null}
+      <Text style={small}>{t(lang, 'email.saleList')}</Text>
     </Layout>
   );
 }

@@ -1,8 +1,8 @@
 import { Heading, Text } from 'react-email';
-import type { Lang } from '../src/lib/site.ts';
+import type { Lang } from '../src/i18n/lang.ts';
 import { ActionButton, UrlAsText } from './components/Actions.tsx';
 import { Layout } from './components/Layout.tsx';
-import { strings } from './components/strings.ts';
+import { t } from '../src/i18n/text.ts';
 import { prose, small } from './components/theme.ts';
 
 export interface SignInProps {
@@ -15,16 +15,15 @@ export interface SignInProps {
 }
 
 export default function SignIn({ lang, siteTitle, authorName, signInUrl, validMinutes }: SignInProps) {
-  const t = strings[lang];
   return (
-    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t.signInPreview(validMinutes)} reason="signin">
-      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t.signInHeading}</Heading>
-      <Text style={prose.p}>{t.signInIntro(siteTitle)}</Text>
-      <ActionButton href={signInUrl}>{t.signInButton}</ActionButton>
-      <Text style={small}>{t.signInOnce(validMinutes)}</Text>
-      <Text style={small}>{t.confirmLinkAsText}</Text>
+    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.signInPreview', { minutes: validMinutes })} reason="signin">
+      <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.signInHeading')}</Heading>
+      <Text style={prose.p}>{t(lang, 'email.signInIntro', { site: siteTitle })}</Text>
+      <ActionButton href={signInUrl}>{t(lang, 'email.signInButton')}</ActionButton>
+      <Text style={small}>{t(lang, 'email.signInOnce', { minutes: validMinutes })}</Text>
+      <Text style={small}>{t(lang, 'email.confirmLinkAsText')}</Text>
       <UrlAsText href={signInUrl} />
-      <Text style={small}>{t.signInIgnore}</Text>
+      <Text style={small}>{t(lang, 'email.signInIgnore')}</Text>
     </Layout>
   );
 }

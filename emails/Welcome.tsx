@@ -1,7 +1,7 @@
 import { Link, Text } from 'react-email';
-import type { Lang } from '../src/lib/site.ts';
+import type { Lang } from '../src/i18n/lang.ts';
 import { Layout } from './components/Layout.tsx';
-import { strings } from './components/strings.ts';
+import { t } from '../src/i18n/text.ts';
 import { prose } from './components/theme.ts';
 
 export interface WelcomeProps {
@@ -16,12 +16,11 @@ export interface WelcomeProps {
 }
 
 export default function Welcome({ lang, siteTitle, authorName, welcomeHtml, siteUrl, unsubscribeUrl, leadMagnet }: WelcomeProps) {
-  const t = strings[lang];
   return (
     <Layout lang={lang} siteTitle={siteTitle} siteUrl={siteUrl} authorName={authorName} unsubscribeUrl={unsubscribeUrl}>
       {leadMagnet ? (
         <Text style={prose.p}>
-          {t.welcomeLeadMagnet} <Link href={leadMagnet.url} style={{ ...prose.a, fontWeight: 700 }}>{leadMagnet.title}</Link>
+          {t(lang, 'email.welcomeLeadMagnet')} <Link href={leadMagnet.url} style={{ ...prose.a, fontWeight: 700 }}>{leadMagnet.title}</Link>
         </Text>
       ) : null}
       <div dangerouslySetInnerHTML={{ __html: welcomeHtml }} />

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from 'react-email';
-import type { Lang } from '../../src/lib/site.ts';
-import { strings } from './strings.ts';
+import type { Lang } from '../../src/i18n/lang.ts';
+import { t } from '../../src/i18n/text.ts';
 import { colors, fonts, small } from './theme.ts';
 
 // Named exports only: `email dev` lists every file under emails/ with a default export as a template.
@@ -24,8 +24,7 @@ export interface LayoutProps {
 }
 
 export function Layout({ lang, siteTitle, siteUrl, authorName, authorBio, preview, unsubscribeUrl, reason = 'subscribed', children }: LayoutProps) {
-  const t = strings[lang];
-  const footers = { subscribed: t.footerSubscribed, requested: t.footerRequested, purchase: t.footerPurchase, signin: t.footerSignIn, author: t.footerAuthor };
+  const footers = { subscribed: 'email.footerSubscribed', requested: 'email.footerRequested', purchase: 'email.footerPurchase', signin: 'email.footerSignIn', author: 'email.footerAuthor' } as const;
   const title = { fontFamily: fonts.serif, fontSize: '20px', fontWeight: 700, color: colors.ink, textDecoration: 'none' };
   return (
     <Html lang={lang}>
@@ -47,10 +46,10 @@ export function Layout({ lang, siteTitle, siteUrl, authorName, authorBio, previe
           <Hr style={{ borderTop: `1px solid ${colors.line}`, margin: '32px 0 16px' }} />
           <Text style={{ ...small, color: colors.ink, fontWeight: 600 }}>{authorName}</Text>
           {authorBio ? <Text style={small}>{authorBio}</Text> : null}
-          <Text style={small}>{footers[reason](siteTitle)}</Text>
+          <Text style={small}>{t(lang, footers[reason], { site: siteTitle })}</Text>
           {unsubscribeUrl ? (
             <Text style={small}>
-              <Link href={unsubscribeUrl} style={{ color: colors.muted, textDecoration: 'underline' }}>{t.unsubscribe}</Link>
+              <Link href={unsubscribeUrl} style={{ color: colors.muted, textDecoration: 'underline' }}>{t(lang, 'email.unsubscribe')}</Link>
             </Text>
           ) : null}
         </Container>

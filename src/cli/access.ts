@@ -1,8 +1,8 @@
-import { hasAccess } from '../lib/access/deadlines.ts';
+import { hasAccess } from '../lib/catalog/availability.ts';
 import { grantAccess, GrantError, listAccess, revokeAccess } from '../lib/access/grants.server.ts';
-import { nowMs } from '../lib/clock.ts';
-import { prepareDatabase } from '../lib/db/migrate.server.ts';
-import { ProductError } from '../lib/payments/product.ts';
+import { nowMs } from '../lib/core/clock.ts';
+import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
+import { ProductError } from '../lib/catalog/product.ts';
 import { type Command, UsageError } from './shared.ts';
 
 function accessUntilText(at: number | null): string {

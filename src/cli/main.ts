@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { nowMs } from '../lib/clock.ts';
-import { EnvError } from '../lib/env.server.ts';
+import { nowMs } from '../lib/core/clock.ts';
+import { EnvError } from '../lib/core/env.server.ts';
 import { AuthoringError, createNote, createTranslation } from '../lib/notes/authoring.ts';
-import { loadSiteConfig } from '../lib/site.ts';
+import { loadSiteConfig } from '../lib/core/site.ts';
 import { accessCommands } from './access.ts';
 import { newsletterCommands } from './newsletter.ts';
 import { type Command, UsageError } from './shared.ts';

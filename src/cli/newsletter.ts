@@ -1,16 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { nowMs } from '../lib/clock.ts';
-import { getDb } from '../lib/db/client.server.ts';
-import { prepareDatabase } from '../lib/db/migrate.server.ts';
-import { sendEmail, outboxDir } from '../lib/email/send.server.ts';
-import { deliver, personalizedEmail, renderPlan } from '../lib/newsletter/deliver.server.ts';
+import { nowMs } from '../lib/core/clock.ts';
+import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
+import { outboxDir } from '../lib/email/outbox.server.ts';
+import { sendEmail } from '../lib/email/transport.server.ts';
+import { deliver } from '../lib/newsletter/delivery/deliver.server.ts';
+import { personalizedEmail, renderPlan } from '../lib/newsletter/delivery/newsletter-email.server.ts';
 import { plansForNote, type SendPlan } from '../lib/newsletter/plan.ts';
-import { runDueSends, sendStatuses, startScheduler } from '../lib/newsletter/scheduler.server.ts';
+import { startScheduler } from '../jobs/scheduler.server.ts';
+import { activeSubscribers, runDueSends, sendOf, sendStatuses } from '../lib/newsletter/sends.server.ts';
 import { parseEmail } from '../lib/newsletter/input.ts';
 import { loadNotesFromDisk } from '../lib/notes/disk.server.ts';
-import { getSite } from '../lib/site.server.ts';
+import { getSite } from '../lib/core/site.server.ts';
 import { progressLine, type Command, UsageError } from './shared.ts';
+import { isLang, type Lang } from '../i18n/lang.ts';
 
 function noteNumberOption(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -18,15 +21,15 @@ function noteNumberOption(value: unknown): number | undefined {
   return Number(value);
 }
 
-function langOption(value: unknown): string | undefined {
+function langOption(value: unknown): Lang | undefined {
   if (value === undefined) return undefined;
   const site = getSite();
-  if (typeof value !== 'string' || !site.languages.includes(value as never)) throw new UsageError(`--lang must be one of: ${site.languages.join(', ')}`);
+  if (!isLang(value, site.languages)) throw new UsageError(`--lang must be one of: ${site.languages.join(', ')}`);
   return value;
 }
 
 /** The plans for a Note (default: the newest public one), optionally one language only. */
-function plansFor(number: number | undefined, lang: string | undefined): SendPlan[] {
+function plansFor(number: number | undefined, lang: Lang | undefined): SendPlan[] {
   const site = getSite();
   const { catalog } = loadNotesFromDisk();
   const now = nowMs();
@@ -35,11 +38,6 @@ function plansFor(number: number | undefined, lang: string | undefined): SendPla
   const plans = plansForNote(catalog, n, site.languages, site.defaultLanguage, now).filter((p) => !lang || p.lang === lang);
   if (plans.length === 0) throw new UsageError(`Note ${n} is not published${lang ? ` in ${lang}` : ''} (drafts and scheduled Notes cannot be sent)`);
   return plans;
-}
-
-async function activeCount(lang: string): Promise<number> {
-  const r = await getDb().$client.execute({ sql: `SELECT COUNT(*) AS n FROM subscribers WHERE status = 'active' AND lang = ?`, args: [lang] });
-  return Number(r.rows[0]!.n);
 }
 
 export const newsletterCommands: Record<string, Command> = {
@@ -91,15 +89,14 @@ export const newsletterCommands: Record<string, Command> = {
         return;
       }
       for (const plan of plans) {
-        const existing = await getDb().$client.execute({ sql: 'SELECT state, sent, recipients FROM sends WHERE note_number = ? AND lang = ?', args: [plan.noteNumber, plan.lang] });
-        const row = existing.rows[0];
+        const row = await sendOf(plan.noteNumber, plan.lang);
         const label = `Note ${plan.noteNumber} to ${plan.lang} subscribers${plan.fallback ? ` (in ${plan.noteLang}, no ${plan.lang} version)` : ''}`;
         if (row?.state === 'done') {
           console.log(`${label}: already sent (${row.sent} of ${row.recipients}); a Note goes out once per language.`);
           continue;
         }
         if (values['dry-run']) {
-          console.log(`${label}: would send to ${row ? `${Number(row.recipients) - Number(row.sent)} remaining` : `${await activeCount(plan.lang)} active subscribers`} (dry run, nothing sent).`);
+          console.log(`${label}: would send to ${row ? `${row.recipients - row.sent} remaining` : `${await activeSubscribers(plan.lang)} active subscribers`} (dry run, nothing sent).`);
           continue;
         }
         const r = await deliver(plan, { onProgress });

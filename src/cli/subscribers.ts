@@ -1,8 +1,8 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { prepareDatabase } from '../lib/db/migrate.server.ts';
+import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
 import { exportSubscribersCsv, importSubscribersCsv } from '../lib/newsletter/import-export.server.ts';
-import { getSite } from '../lib/site.server.ts';
+import { getSite } from '../lib/core/site.server.ts';
 import { type Command, UsageError } from './shared.ts';
 
 export const subscriberCommands: Record<string, Command> = {

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { databaseAnswers } from '../lib/db/client.server.ts';
+import { databaseAnswers } from '../lib/core/db/client.server.ts';
 
 export const GET: APIRoute = async () => {
   const ok = await databaseAnswers();

@@ -4,7 +4,7 @@ import './resolve-hooks.mjs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EnvError, getEnv } from '../lib/env.server.ts';
+import { EnvError, getEnv } from '../lib/core/env.server.ts';
 import { buildIsCurrent } from './build-stamp.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,8 +26,8 @@ try {
 
 // A broken product file stops start-up with its file and field named, not a 500 on the sales page.
 try {
-  const { loadProducts } = await import('../lib/payments/products.server.ts');
-  const { getSite, contentDir } = await import('../lib/site.server.ts');
+  const { loadProducts } = await import('../lib/catalog/products.server.ts');
+  const { getSite, contentDir } = await import('../lib/core/site.server.ts');
   loadProducts(contentDir(), getSite());
 } catch (err) {
   fail((err as Error).message);
@@ -46,7 +46,7 @@ if (!buildIsCurrent(root, outDir)) {
   if (result.status !== 0) fail('The build failed; see the messages above.');
 }
 
-const { prepareDatabase } = await import('../lib/db/migrate.server.ts');
+const { prepareDatabase } = await import('../lib/core/db/migrate.server.ts');
 await prepareDatabase();
 
 process.env.PORT = String(env.PORT);
@@ -58,7 +58,7 @@ server.startServer();
 if (env.DRUMBEAT_SCHEDULER === 'on') {
   // The weekly newsletter runs beside the site; several servers may run it at once (the claim on
   // each send is taken in the database).
-  const { startScheduler } = await import('../lib/newsletter/scheduler.server.ts');
+  const { startScheduler } = await import('../jobs/scheduler.server.ts');
   const scheduler = startScheduler();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

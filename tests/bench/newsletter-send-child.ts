@@ -1,8 +1,9 @@
 // Runs in its own process so its peak RSS is the sender's alone: fills a database with
 // subscribers, measures render + personalize, then delivers one Note to all of them.
-import { getDb } from '../../src/lib/db/client.server.ts';
-import { prepareDatabase } from '../../src/lib/db/migrate.server.ts';
-import { deliver, personalizedEmail, renderPlan } from '../../src/lib/newsletter/deliver.server.ts';
+import { getDb } from '../../src/lib/core/db/client.server.ts';
+import { prepareDatabase } from '../../src/lib/core/db/migrate.server.ts';
+import { deliver } from '../../src/lib/newsletter/delivery/deliver.server.ts';
+import { personalizedEmail, renderPlan } from '../../src/lib/newsletter/delivery/newsletter-email.server.ts';
 
 const count = Number(process.env.BENCH_SUBSCRIBERS);
 const rps = Number(process.env.BENCH_RPS);
@@ -13,7 +14,7 @@ await getDb().$client.execute({
         SELECT 'reader' || i || '@example.com', 'en', 'active', 'bench', 'bench', 0, 0, 0 FROM n`,
   args: [count],
 });
-const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false };
+const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false } as const;
 
 const renderStart = performance.now();
 const rendered = await renderPlan(plan);

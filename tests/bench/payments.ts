@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { createClient } from '@libsql/client';
 import autocannon from 'autocannon';
-import { hashToken, newSecretToken } from '../../src/lib/auth/login-tokens.ts';
+import { hashToken, newSecretToken } from '../../src/lib/auth/tokens.ts';
 import { FakeStripe } from '../mocks/fake-stripe.ts';
 import { ensureSampleBuild, RESULTS_DIR, SAMPLE_OUT_DIR, withServer, type BenchResult } from './lib.ts';
 import { SAMPLE_NOTE } from './notes-page-weight.ts';

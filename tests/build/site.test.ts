@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadSiteConfig } from '../../src/lib/site.ts';
+import { loadSiteConfig } from '../../src/lib/core/site.ts';
 import { publishInstant } from '../../src/lib/notes/publish.ts';
 import { scanNotes } from '../../src/lib/notes/validate.ts';
 import { noteSource, ROOT, tempContent } from '../helpers/content.ts';

@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeDb, getDb } from '../../src/lib/db/client.server.ts';
-import { readOutbox } from '../../src/lib/email/send.server.ts';
-import { resetEnvCache } from '../../src/lib/env.server.ts';
+import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
+import { readOutbox } from '../../src/lib/email/outbox.server.ts';
+import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { FakeStripe, serveFakeStripe } from '../mocks/fake-stripe.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutbox } from '../../src/lib/email/send.server.ts';
-import { resetEnvCache } from '../../src/lib/env.server.ts';
+import { readOutbox } from '../../src/lib/email/outbox.server.ts';
+import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
 import { inject } from 'vitest';

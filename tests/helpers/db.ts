@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { closeDb, getDb } from '../../src/lib/db/client.server.ts';
-import { prepareDatabase } from '../../src/lib/db/migrate.server.ts';
-import { resetEnvCache } from '../../src/lib/env.server.ts';
-import { resetAppSecretCache } from '../../src/lib/auth/secret.server.ts';
-import { resetSiteCache } from '../../src/lib/site.server.ts';
+import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
+import { prepareDatabase } from '../../src/lib/core/db/migrate.server.ts';
+import { resetEnvCache } from '../../src/lib/core/env.server.ts';
+import { resetAppSecretCache } from '../../src/lib/core/secret.server.ts';
+import { resetSiteCache } from '../../src/lib/core/site.server.ts';
 
 /** A fresh, migrated SQLite file for this test file (real database, no mocks). */
 export async function useTempDatabase(extraEnv: Record<string, string> = {}) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { http as mswHttp } from 'msw';
@@ -196,4 +196,15 @@ export async function serveFakeResend(fake: FakeResend): Promise<{ url: string; 
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Signs a webhook delivery the way Resend does (Svix: HMAC-SHA256 over "id.timestamp.body" with the
+ * base64 key after "whsec_"), written from the spec rather than with the SDK that verifies it.
+ */
+export function signResendWebhook(body: string, secret: string, id: string, at = new Date()): Headers {
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+  return new Headers({ 'svix-id': id, 'svix-timestamp': timestamp, 'svix-signature': `v1,${signature}` });
 }

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '../../src/lib/db/client.server.ts';
-import { subscribers } from '../../src/lib/db/schema.ts';
+import { getDb } from '../../src/lib/core/db/client.server.ts';
+import { subscribers } from '../../src/lib/core/db/schema.ts';
 import { FakeResend, serveFakeResend } from '../mocks/fake-resend.ts';
 import { ROOT } from '../helpers/content.ts';
 import { useTempDatabase } from '../helpers/db.ts';

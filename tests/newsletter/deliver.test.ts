@@ -1,10 +1,10 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetClock, setNow } from '../../src/lib/clock.ts';
-import { getDb } from '../../src/lib/db/client.server.ts';
-import { subscribers } from '../../src/lib/db/schema.ts';
-import { deliver } from '../../src/lib/newsletter/deliver.server.ts';
-import { duePlans, runDueSends, sendStatuses } from '../../src/lib/newsletter/scheduler.server.ts';
+import { resetClock, setNow } from '../../src/lib/core/clock.ts';
+import { getDb } from '../../src/lib/core/db/client.server.ts';
+import { subscribers } from '../../src/lib/core/db/schema.ts';
+import { deliver } from '../../src/lib/newsletter/delivery/deliver.server.ts';
+import { duePlans, runDueSends, sendStatuses } from '../../src/lib/newsletter/sends.server.ts';
 import { readUnsubscribeToken } from '../../src/lib/newsletter/links.server.ts';
 import { FakeResend, resendHandlers } from '../mocks/fake-resend.ts';
 import { useTempDatabase } from '../helpers/db.ts';
@@ -63,7 +63,7 @@ describe('delivering a Note', () => {
 
   it('sends at most once: a second run finds the send done', async () => {
     await addSubscribers(20, 'en');
-    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false };
+    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false } as const;
     await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 });
     expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'busy' });
     expect(fake.emails).toHaveLength(20);
@@ -112,7 +112,7 @@ describe('delivering a Note', () => {
 
   it('lets only one of two racing schedulers send', async () => {
     await addSubscribers(400, 'en');
-    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false };
+    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false } as const;
     const results = await Promise.all([
       deliver(plan, { owner: 'worker-a', sleep: noSleep, requestsPerSecond: 1000 }),
       deliver(plan, { owner: 'worker-b', sleep: noSleep, requestsPerSecond: 1000 }),
@@ -123,7 +123,7 @@ describe('delivering a Note', () => {
 
   it('lets a second process take over a send whose holder died (expired lease), with no duplicate', async () => {
     await addSubscribers(250, 'en');
-    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false };
+    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false } as const;
     // A holder that dies after its first batch: its lease is never renewed.
     let batches = 0;
     await expect(

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getDb } from '../../src/lib/db/client.server.ts';
-import { subscribers } from '../../src/lib/db/schema.ts';
+import { getDb } from '../../src/lib/core/db/client.server.ts';
+import { subscribers } from '../../src/lib/core/db/schema.ts';
 import { downloadUrl } from '../../src/lib/newsletter/links.server.ts';
 import { leadMagnetResponse } from '../../src/lib/newsletter/lead-magnet.server.ts';
 import { tempContent } from '../helpers/content.ts';

@@ -1,19 +1,17 @@
 import { eq } from 'drizzle-orm';
-import { Webhook } from 'svix';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getDb } from '../../src/lib/db/client.server.ts';
-import { sends, subscribers } from '../../src/lib/db/schema.ts';
+import { getDb } from '../../src/lib/core/db/client.server.ts';
+import { sends, subscribers } from '../../src/lib/core/db/schema.ts';
 import { handleResendWebhook } from '../../src/lib/newsletter/resend-webhook.server.ts';
 import { useTempDatabase } from '../helpers/db.ts';
+import { signResendWebhook } from '../mocks/fake-resend.ts';
 
 const SECRET = `whsec_${Buffer.from('drumbeat-test-webhook-secret-000').toString('base64')}`;
 let n = 0;
 
 function signed(payload: unknown, id = `msg_${++n}`, secret = SECRET) {
   const body = JSON.stringify(payload);
-  const timestamp = new Date();
-  const signature = new Webhook(secret).sign(id, timestamp, body);
-  return { body, headers: new Headers({ 'svix-id': id, 'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)), 'svix-signature': signature }) };
+  return { body, headers: signResendWebhook(body, secret, id) };
 }
 
 const bounce = (to: string, type = 'Permanent') => ({ type: 'email.bounced', created_at: new Date().toISOString(), data: { email_id: 'fake_1', to: [to], bounce: { type, message: 'mailbox does not exist' }, tags: { send: '1' } } });

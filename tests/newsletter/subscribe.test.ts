@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { resetClock, setNow } from '../../src/lib/clock.ts';
-import { getDb } from '../../src/lib/db/client.server.ts';
-import { subscribers } from '../../src/lib/db/schema.ts';
-import { readOutbox } from '../../src/lib/email/send.server.ts';
+import { resetClock, setNow } from '../../src/lib/core/clock.ts';
+import { getDb } from '../../src/lib/core/db/client.server.ts';
+import { consentTexts, subscribers } from '../../src/lib/core/db/schema.ts';
+import { consentVersion, consentWording } from '../../src/lib/newsletter/consent.ts';
+import { readOutbox } from '../../src/lib/email/outbox.server.ts';
 import { readConfirmToken } from '../../src/lib/newsletter/links.server.ts';
 import { confirmSubscription, inspectConfirmToken, subscribe, unsubscribe } from '../../src/lib/newsletter/subscribe.server.ts';
 import { useTempDatabase } from '../helpers/db.ts';
@@ -26,7 +27,10 @@ describe('double opt-in', () => {
     expect(await sub('Ada@Example.com', 'it')).toEqual({ ok: true, lang: 'it' });
     const r = await row('ada@example.com');
     expect(r).toMatchObject({ status: 'pending', lang: 'it', source: '/notes/205-three-steps/', consentAt: T0, confirmedAt: null });
-    expect(r!.consentVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // The consent names the exact Italian words beside the button, kept by version.
+    expect(r!.consentVersion).toBe(consentVersion('it'));
+    const wording = await getDb().query.consentTexts.findFirst({ where: eq(consentTexts.version, r!.consentVersion) });
+    expect(wording).toMatchObject({ lang: 'it', text: consentWording('it') });
     const [mail] = mailTo('ada@example.com');
     expect(mail!.subject).toContain('Conferma');
     expect(mail!.headers['list-unsubscribe']).toMatch(/^<http:\/\/.+\/unsubscribe\?token=.+>$/);

@@ -4,13 +4,14 @@ import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendDueReminders } from '../../src/lib/access/reminders.server.ts';
 import { accessTo } from '../../src/lib/access/access.server.ts';
+import { maySignIn } from '../../src/lib/access/library.server.ts';
 import { inspectSignInToken, redeemSignInToken, requestSignIn } from '../../src/lib/auth/login.server.ts';
-import { nowMs, resetClock, setNow } from '../../src/lib/clock.ts';
-import { getDb } from '../../src/lib/db/client.server.ts';
-import { readOutbox } from '../../src/lib/email/send.server.ts';
+import { nowMs, resetClock, setNow } from '../../src/lib/core/clock.ts';
+import { getDb } from '../../src/lib/core/db/client.server.ts';
+import { readOutbox } from '../../src/lib/email/outbox.server.ts';
 import { startCheckout } from '../../src/lib/payments/checkout.server.ts';
-import { RECEIPT_CLAIM_MS, sendPendingReceipts } from '../../src/lib/payments/fulfil.server.ts';
-import { resetProductCache } from '../../src/lib/payments/products.server.ts';
+import { RECEIPT_CLAIM_MS, sendPendingReceipts } from '../../src/lib/payments/receipts.server.ts';
+import { resetProductCache } from '../../src/lib/catalog/products.server.ts';
 import { checkoutSuccess } from '../../src/lib/payments/success.server.ts';
 import { handleStripeWebhook } from '../../src/lib/payments/webhook.server.ts';
 import { FakeStripe, stripeHandlers, type StripeEvent } from '../mocks/fake-stripe.ts';
@@ -360,8 +361,8 @@ describe('sign-in links', () => {
   it('sends a single-use, 15-minute link to buyers only, with the same answer for anyone', async () => {
     const id = await checkout();
     await deliver(fake.complete(id, { email: 'owner@example.com' }));
-    expect(await requestSignIn({ email: 'owner@example.com', lang: 'en', ip: '1.1.1.1' })).toEqual({ ok: true });
-    expect(await requestSignIn({ email: 'stranger@example.com', lang: 'en', ip: '1.1.1.2' })).toEqual({ ok: true });
+    expect(await requestSignIn({ maySignIn, email: 'owner@example.com', lang: 'en', ip: '1.1.1.1' })).toEqual({ ok: true });
+    expect(await requestSignIn({ maySignIn, email: 'stranger@example.com', lang: 'en', ip: '1.1.1.2' })).toEqual({ ok: true });
     const token = await waitForLink('owner@example.com');
     expect(token).toBeDefined();
     await new Promise((r) => setTimeout(r, 100));
@@ -379,7 +380,7 @@ describe('sign-in links', () => {
     const id = await checkout();
     await deliver(fake.complete(id, { email: 'slow@example.com' }));
     readOutbox();
-    await requestSignIn({ email: 'slow@example.com', lang: 'en', ip: '2.2.2.2' });
+    await requestSignIn({ maySignIn, email: 'slow@example.com', lang: 'en', ip: '2.2.2.2' });
     const token = await waitForLink('slow@example.com');
     setNow(nowMs() + 15 * 60_000);
     expect(await inspectSignInToken(token)).toMatchObject({ state: 'expired' });
@@ -392,11 +393,11 @@ describe('sign-in links', () => {
 
   it('rate-limits per address silently and per IP visibly; bad addresses get 400', async () => {
     const answers = [];
-    for (let i = 0; i < 5; i++) answers.push(await requestSignIn({ email: 'victim@example.com', lang: 'en', ip: `3.3.3.${i}` }));
+    for (let i = 0; i < 5; i++) answers.push(await requestSignIn({ maySignIn, email: 'victim@example.com', lang: 'en', ip: `3.3.3.${i}` }));
     expect(answers.every((a) => a.ok)).toBe(true);
     const ip = [];
-    for (let i = 0; i < 12; i++) ip.push(await requestSignIn({ email: `n${i}@example.com`, lang: 'en', ip: '4.4.4.4' }));
+    for (let i = 0; i < 12; i++) ip.push(await requestSignIn({ maySignIn, email: `n${i}@example.com`, lang: 'en', ip: '4.4.4.4' }));
     expect(ip.at(-1)).toEqual({ ok: false, status: 429 });
-    expect(await requestSignIn({ email: 'not an email', lang: 'en', ip: '5.5.5.5' })).toEqual({ ok: false, status: 400, field: 'email' });
+    expect(await requestSignIn({ maySignIn, email: 'not an email', lang: 'en', ip: '5.5.5.5' })).toEqual({ ok: false, status: 400, field: 'email' });
   });
 });

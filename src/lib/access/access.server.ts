@@ -1,9 +1,10 @@
-import { hashToken, isWellFormedToken } from '../auth/login-tokens.ts';
-import { nowMs } from '../clock.ts';
-import { getDb } from '../db/client.server.ts';
-import type { PurchaseStatus } from '../db/schema.ts';
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { hashToken, isWellFormedToken } from '../auth/tokens.ts';
+import { hasAccess } from '../catalog/availability.ts';
+import { nowMs } from '../core/clock.ts';
+import { getDb, type Database } from '../core/db/client.server.ts';
+import { purchases, sessions, type PurchaseStatus } from '../core/db/schema.ts';
 import { OWNED, purchasesOf } from '../payments/purchases.server.ts';
-import { hasAccess } from './deadlines.ts';
 
 // The access question, asked on every gated request: the stored purchases, the server's clock.
 
@@ -35,6 +36,17 @@ export async function accessTo(email: string | undefined, productId: string) {
 
 const OWNED_SET = new Set<string>(OWNED);
 
+// Prepared once per database handle: this runs on every gated page and media request.
+const prepared = new WeakMap<Database, ReturnType<typeof prepareSessionAccess>>();
+function prepareSessionAccess(db: Database) {
+  return db
+    .select({ email: sessions.email, id: purchases.id, status: purchases.status, accessUntil: purchases.accessUntil, purchasedAt: purchases.purchasedAt })
+    .from(sessions)
+    .leftJoin(purchases, and(eq(purchases.email, sessions.email), eq(purchases.productId, sql.placeholder('productId'))))
+    .where(and(eq(sessions.idHash, sql.placeholder('idHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .prepare();
+}
+
 /**
  * Whose session the cookie names and their access to one product, in one query with only the
  * columns access needs: the gated pages and every media request ask this, so it is the hot path.
@@ -42,18 +54,16 @@ const OWNED_SET = new Set<string>(OWNED);
 export async function sessionAccess(sessionToken: string | undefined, productId: string): Promise<{ email?: string } & AccessState> {
   if (!isWellFormedToken(sessionToken)) return { access: false };
   const now = nowMs();
-  const result = await getDb().$client.execute({
-    sql: `SELECT s.email, p.id, p.status, p.access_until, p.purchased_at FROM sessions s
-          LEFT JOIN purchases p ON p.email = s.email AND p.product_id = ?
-          WHERE s.id_hash = ? AND s.expires_at > ?`,
-    args: [productId, hashToken(sessionToken), now],
-  });
-  const first = result.rows[0];
+  const db = getDb();
+  let query = prepared.get(db);
+  if (!query) prepared.set(db, (query = prepareSessionAccess(db)));
+  const result = await query.all({ productId, idHash: hashToken(sessionToken), now });
+  const first = result[0];
   if (!first) return { access: false };
   const rows: AccessRow[] = [];
-  for (const r of result.rows) {
-    if (r.id === null || !OWNED_SET.has(String(r.status))) continue;
-    rows.push({ id: Number(r.id), status: String(r.status) as PurchaseStatus, accessUntil: r.access_until === null ? null : Number(r.access_until), purchasedAt: r.purchased_at === null ? null : Number(r.purchased_at) });
+  for (const r of result) {
+    if (r.id === null || r.status === null || !OWNED_SET.has(r.status)) continue;
+    rows.push({ id: r.id, status: r.status, accessUntil: r.accessUntil, purchasedAt: r.purchasedAt });
   }
-  return { email: String(first.email), ...decideAccess(rows, now) };
+  return { email: first.email, ...decideAccess(rows, now) };
 }

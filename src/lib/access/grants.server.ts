@@ -1,10 +1,14 @@
-import { normalizeEmail } from '../auth/login-tokens.ts';
-import { nowMs } from '../clock.ts';
-import { getDb, serializeWrites } from '../db/client.server.ts';
-import { parseMoment, type Product } from '../payments/product.ts';
-import { getProduct } from '../payments/products.server.ts';
+import { and, eq, inArray } from 'drizzle-orm';
+import { accessUntilFor } from '../catalog/availability.ts';
+import { parseMoment, type Product } from '../catalog/product.ts';
+import { getProduct } from '../catalog/products.server.ts';
+import { nowMs } from '../core/clock.ts';
+import { getDb, serializeWrites } from '../core/db/client.server.ts';
+import { purchases } from '../core/db/schema.ts';
+import { normalizeEmail } from '../core/email-address.ts';
+import { getSite } from '../core/site.server.ts';
+import { toLang, type Lang } from '../../i18n/lang.ts';
 import { allPurchases, type PurchaseRow } from '../payments/purchases.server.ts';
-import { accessUntilFor } from './deadlines.ts';
 
 // The author's hand on access: comp someone, extend a deadline, take access away. A grant is its
 // own row (source 'grant'), so a Stripe purchase keeps its record and the best row wins.
@@ -57,7 +61,7 @@ export interface GrantResult {
   created: boolean;
 }
 
-export async function grantAccess(input: { email: string; productId: string; until?: string; cohortId?: string; lang?: string }): Promise<GrantResult> {
+export async function grantAccess(input: { email: string; productId: string; until?: string; cohortId?: string; lang?: Lang }): Promise<GrantResult> {
   const email = requireEmail(input.email);
   const product = requireProduct(input.productId);
   let cohort = undefined;
@@ -69,20 +73,19 @@ export async function grantAccess(input: { email: string; productId: string; unt
   }
   const now = nowMs();
   const accessUntil = input.until === undefined ? accessUntilFor(product, cohort, now) : parseUntil(input.until, product.timeZone);
-  const lang = input.lang ?? Object.keys(product.title)[0]!;
+  const lang = input.lang ?? toLang(undefined, getSite());
+  const cohortId = cohort?.id ?? null;
+  const db = getDb();
   return serializeWrites(async () => {
-    const db = getDb().$client;
-    const updated = await db.execute({
-      sql: `UPDATE purchases SET status = 'granted', access_until = ?, cohort_id = ?, status_reason = NULL, updated_at = ? WHERE email = ? AND product_id = ? AND source = 'grant' RETURNING id`,
-      args: [accessUntil, cohort?.id ?? null, now, email, product.id],
-    });
-    if (updated.rows.length === 0) {
-      await db.execute({
-        sql: `INSERT INTO purchases (email, product_id, cohort_id, lang, source, status, purchased_at, access_until, created_at, updated_at) VALUES (?, ?, ?, ?, 'grant', 'granted', ?, ?, ?, ?)`,
-        args: [email, product.id, cohort?.id ?? null, lang, now, accessUntil, now, now],
-      });
+    const updated = await db
+      .update(purchases)
+      .set({ status: 'granted', accessUntil, cohortId, statusReason: null, updatedAt: now })
+      .where(and(eq(purchases.email, email), eq(purchases.productId, product.id), eq(purchases.source, 'grant')))
+      .returning({ id: purchases.id });
+    if (updated.length === 0) {
+      await db.insert(purchases).values({ email, productId: product.id, cohortId, lang, source: 'grant', status: 'granted', purchasedAt: now, accessUntil, createdAt: now, updatedAt: now });
     }
-    return { email, product, cohortId: cohort?.id ?? null, accessUntil, created: updated.rows.length === 0 };
+    return { email, product, cohortId, accessUntil, created: updated.length === 0 };
   });
 }
 
@@ -90,13 +93,14 @@ export async function grantAccess(input: { email: string; productId: string; unt
 export async function revokeAccess(input: { email: string; productId: string }): Promise<number> {
   const email = requireEmail(input.email);
   const product = requireProduct(input.productId);
-  const result = await serializeWrites(() =>
-    getDb().$client.execute({
-      sql: `UPDATE purchases SET status = 'revoked', status_reason = 'revoked by the author', updated_at = ? WHERE email = ? AND product_id = ? AND status IN ('paid', 'granted', 'pending') RETURNING id`,
-      args: [nowMs(), email, product.id],
-    }),
+  const revoked = await serializeWrites(() =>
+    getDb()
+      .update(purchases)
+      .set({ status: 'revoked', statusReason: 'revoked by the author', updatedAt: nowMs() })
+      .where(and(eq(purchases.email, email), eq(purchases.productId, product.id), inArray(purchases.status, ['paid', 'granted', 'pending'])))
+      .returning({ id: purchases.id }),
   );
-  return result.rows.length;
+  return revoked.length;
 }
 
 export async function listAccess(email?: string): Promise<PurchaseRow[]> {

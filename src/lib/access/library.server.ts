@@ -1,12 +1,14 @@
-import { nowMs } from '../clock.ts';
-import { libraryPath, salesPath } from '../payments/paths.server.ts';
-import { pick, type Product } from '../payments/product.ts';
-import { getProduct } from '../payments/products.server.ts';
-import { purchasesOf, type PurchaseRow } from '../payments/purchases.server.ts';
-import { getSite } from '../site.server.ts';
-import { t, tf } from '../../i18n/strings.ts';
+import { libraryPath, salesPath } from '../catalog/paths.ts';
+import { pick, type Product } from '../catalog/product.ts';
+import { getProduct } from '../catalog/products.server.ts';
+import { nowMs } from '../core/clock.ts';
+import { getEnv } from '../core/env.server.ts';
+import { getSite } from '../core/site.server.ts';
+import { deadlineLabel } from '../../i18n/format.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { t } from '../../i18n/text.ts';
+import { hasPurchases, purchasesOf, type PurchaseRow } from '../payments/purchases.server.ts';
 import { decideAccess, sessionAccess, type AccessRow } from './access.server.ts';
-import { deadlineLabel } from './deadlines.ts';
 
 // What the library pages show: each purchase with its deadline, or why access is gone.
 
@@ -19,17 +21,17 @@ export interface LibraryItem {
   path: string;
 }
 
-export function accessLabel(purchase: AccessRow, product: Product, lang: string, now: number): string {
+export function accessLabel(purchase: AccessRow, product: Product, lang: Lang, now: number): string {
   if (purchase.status === 'refunded') return t(lang, 'library.refunded');
   if (purchase.status === 'disputed') return t(lang, 'library.disputed');
   if (purchase.status === 'revoked') return t(lang, 'library.revoked');
   if (purchase.status === 'pending') return t(lang, 'library.pending');
   if (purchase.accessUntil === null) return t(lang, 'library.forever');
   const date = deadlineLabel(lang, purchase.accessUntil, product.timeZone, now);
-  return tf(lang, purchase.accessUntil > now ? 'library.until' : 'library.ended', { date });
+  return t(lang, purchase.accessUntil > now ? 'library.until' : 'library.ended', { date });
 }
 
-export async function libraryItems(email: string, lang: string): Promise<LibraryItem[]> {
+export async function libraryItems(email: string, lang: Lang): Promise<LibraryItem[]> {
   const now = nowMs();
   const d = getSite().defaultLanguage;
   const byProduct = new Map<string, PurchaseRow[]>();
@@ -52,7 +54,7 @@ export type LibraryPage =
   | { kind: 'ended'; email: string; product: Product; title: string; state?: string; next?: { title: string; path: string }; salesPath: string };
 
 /** /library/<id>/: the gated content, or what happened to access. */
-export async function libraryPage(sessionToken: string | undefined, productId: string | undefined, lang: string): Promise<LibraryPage> {
+export async function libraryPage(sessionToken: string | undefined, productId: string | undefined, lang: Lang): Promise<LibraryPage> {
   const product = productId ? getProduct(productId) : undefined;
   const access = await sessionAccess(sessionToken, product?.id ?? '');
   if (!access.email) return { kind: 'signed-out' };
@@ -71,4 +73,9 @@ export async function libraryPage(sessionToken: string | undefined, productId: s
     next: nextProduct ? { title: pick(nextProduct.title, lang, d), path: salesPath(nextProduct, lang) } : undefined,
     salesPath: salesPath(product, lang),
   };
+}
+
+/** Who may be sent a sign-in link: someone who bought (or was given) something, or an admin. */
+export async function maySignIn(email: string): Promise<boolean> {
+  return getEnv().ADMIN_EMAILS.includes(email) || (await hasPurchases(email));
 }

@@ -1,55 +1,10 @@
-import { createReadStream, statSync } from 'node:fs';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { getEnv } from '../env.server.ts';
-import { contentDir } from '../site.server.ts';
-import { getProduct, mediaPath } from '../payments/products.server.ts';
+import type { MediaFile } from '../catalog/media.server.ts';
 
 // Media files streamed after the access check, with HTTP Range so players can seek. The check is
-// the caller's (the route asks accessTo on every request); this only finds and streams the file.
-
-const TYPES: Record<string, string> = {
-  '.mp4': 'video/mp4',
-  '.m4v': 'video/mp4',
-  '.webm': 'video/webm',
-  '.mov': 'video/quicktime',
-  '.mp3': 'audio/mpeg',
-  '.m4a': 'audio/mp4',
-  '.aac': 'audio/aac',
-  '.wav': 'audio/wav',
-  '.ogg': 'audio/ogg',
-  '.oga': 'audio/ogg',
-  '.opus': 'audio/ogg',
-  '.flac': 'audio/flac',
-  '.vtt': 'text/vtt; charset=utf-8',
-  '.pdf': 'application/pdf',
-};
-
-export interface MediaFile {
-  file: string;
-  type: string;
-  size: number;
-}
-
-// Where each declared file is, remembered briefly: gated pages and Range requests ask on every
-// request, and a few stat() calls each add up. A file copied in (or replaced) shows within seconds.
-const LOOKUP_TTL_MS = 5_000;
-const lookups = new Map<string, { media: MediaFile | undefined; at: number }>();
-
-/** The declared media file of a product, on disk; undefined for anything not declared. */
-export function findMedia(productId: string, file: string): MediaFile | undefined {
-  const key = `${productId}/${file}`;
-  const hit = lookups.get(key);
-  if (hit && performance.now() - hit.at < LOOKUP_TTL_MS) return hit.media;
-  const product = getProduct(productId);
-  const declared = product?.media.find((m) => 'file' in m && m.file === file);
-  if (!declared || !('file' in declared)) return undefined;
-  const found = mediaPath(contentDir(), productId, declared.file, path.resolve(getEnv().DATA_DIR));
-  const media = found ? { file: found, type: declared.type ?? TYPES[path.extname(found).toLowerCase()] ?? 'application/octet-stream', size: statSync(found).size } : undefined;
-  // Only declared files are remembered, so the map is as small as the product list.
-  lookups.set(key, { media, at: performance.now() });
-  return media;
-}
+// the caller's (/media/<product>/<file> asks sessionAccess on every request, Range requests
+// included); this only streams the file catalog/media.server.ts found.
 
 export type ByteRange = { start: number; end: number } | 'unsatisfiable' | undefined;
 

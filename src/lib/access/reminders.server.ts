@@ -1,14 +1,18 @@
-import { nowMs } from '../clock.ts';
-import { getDb, serializeWrites } from '../db/client.server.ts';
+import { and, eq, gt, inArray, lte, ne } from 'drizzle-orm';
+import { libraryPath } from '../catalog/paths.ts';
+import { pick } from '../catalog/product.ts';
+import { getProduct } from '../catalog/products.server.ts';
+import { nowMs } from '../core/clock.ts';
+import { getDb, serializeWrites } from '../core/db/client.server.ts';
+import { purchases, reminders } from '../core/db/schema.ts';
+import { getEnv } from '../core/env.server.ts';
+import { getSite } from '../core/site.server.ts';
 import { renderDeadlineReminderEmail } from '../email/render.server.ts';
-import { sendEmail } from '../email/send.server.ts';
-import { getEnv } from '../env.server.ts';
-import { libraryPath } from '../payments/paths.server.ts';
-import { pick } from '../payments/product.ts';
-import { getProduct } from '../payments/products.server.ts';
-import { getSite } from '../site.server.ts';
-import { deadlineLabel } from './deadlines.ts';
+import { sendEmail } from '../email/transport.server.ts';
+import { deadlineLabel } from '../../i18n/format.ts';
+import { toLang } from '../../i18n/lang.ts';
 import { reminderDue } from './reminder-plan.ts';
+import { describeError } from '../core/errors.ts';
 
 // Deadline reminders, 7 days and 1 day ahead, to every buyer who still has access. The claim is a
 // row with a primary key, so however many schedulers run, each reminder goes out once.
@@ -20,26 +24,22 @@ export interface ReminderRun {
 
 export async function sendDueReminders(): Promise<ReminderRun> {
   const now = nowMs();
-  const db = getDb().$client;
-  const rows = await db.execute({
-    sql: `SELECT id, email, product_id, lang, purchased_at, access_until FROM purchases
-          WHERE status IN ('paid', 'granted') AND access_until > ? AND access_until <= ? AND email != ''`,
-    args: [now, now + 7 * 86_400_000],
-  });
+  const db = getDb();
+  const rows = await db
+    .select({ id: purchases.id, email: purchases.email, productId: purchases.productId, lang: purchases.lang, purchasedAt: purchases.purchasedAt, accessUntil: purchases.accessUntil })
+    .from(purchases)
+    .where(and(inArray(purchases.status, ['paid', 'granted']), gt(purchases.accessUntil, now), lte(purchases.accessUntil, now + 7 * 86_400_000), ne(purchases.email, '')));
   const run: ReminderRun = { sent: 0, failed: 0 };
   const site = getSite();
-  for (const r of rows.rows) {
-    const accessUntil = Number(r.access_until);
-    const kind = reminderDue({ accessUntil, purchasedAt: r.purchased_at === null ? null : Number(r.purchased_at) }, now);
+  for (const r of rows) {
+    const accessUntil = r.accessUntil!;
+    const kind = reminderDue({ accessUntil, purchasedAt: r.purchasedAt }, now);
     if (!kind) continue;
-    const product = getProduct(String(r.product_id));
+    const product = getProduct(r.productId);
     if (!product) continue;
-    const purchaseId = Number(r.id);
-    const claimed = await serializeWrites(() =>
-      db.execute({ sql: 'INSERT INTO reminders (purchase_id, kind, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING purchase_id', args: [purchaseId, kind, now] }),
-    );
-    if (claimed.rows.length === 0) continue;
-    const lang = String(r.lang);
+    const claimed = await serializeWrites(() => db.insert(reminders).values({ purchaseId: r.id, kind, sentAt: now }).onConflictDoNothing().returning({ purchaseId: reminders.purchaseId }));
+    if (claimed.length === 0) continue;
+    const lang = toLang(r.lang, site);
     try {
       const rendered = await renderDeadlineReminderEmail({
         lang,
@@ -50,12 +50,12 @@ export async function sendDueReminders(): Promise<ReminderRun> {
         daysLeft: kind === '7d' ? 7 : 1,
         libraryUrl: `${getEnv().SITE_URL}${libraryPath(lang, product.id)}`,
       });
-      await sendEmail({ to: String(r.email), ...rendered, tags: [{ name: 'category', value: 'deadline-reminder' }] });
+      await sendEmail({ to: r.email, ...rendered, tags: [{ name: 'category', value: 'deadline-reminder' }] });
       run.sent++;
     } catch (err) {
       // Hand the claim back: the next tick tries again.
-      await serializeWrites(() => db.execute({ sql: 'DELETE FROM reminders WHERE purchase_id = ? AND kind = ?', args: [purchaseId, kind] }));
-      console.error(`deadline reminder for purchase ${purchaseId} not sent: ${(err as Error).message}`);
+      await serializeWrites(() => db.delete(reminders).where(and(eq(reminders.purchaseId, r.id), eq(reminders.kind, kind))));
+      console.error(`deadline reminder for purchase ${r.id} not sent: ${describeError(err)}`);
       run.failed++;
     }
   }

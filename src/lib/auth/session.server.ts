@@ -1,11 +1,15 @@
 import type { AstroCookies } from 'astro';
-import { nowMs } from '../clock.ts';
-import { getDb, serializeWrites } from '../db/client.server.ts';
-import { getEnv } from '../env.server.ts';
-import { hashToken, isWellFormedToken, newSecretToken, SESSION_COOKIE, SESSION_TTL_MS } from './login-tokens.ts';
+import { eq, lt } from 'drizzle-orm';
+import { nowMs } from '../core/clock.ts';
+import { getDb, serializeWrites } from '../core/db/client.server.ts';
+import { sessions } from '../core/db/schema.ts';
+import { getEnv } from '../core/env.server.ts';
+import { hashToken, isWellFormedToken, newSecretToken, SESSION_TTL_MS } from './tokens.ts';
 
 // Browser sessions: the cookie holds a random id, the database its hash and the address. Nothing
 // about access lives in the cookie; every request asks the purchases table.
+
+const SESSION_COOKIE = 'drumbeat_session';
 
 export interface Buyer {
   email: string;
@@ -21,34 +25,38 @@ function cookieOptions() {
   };
 }
 
+/** The session id the browser sent, unchecked (the access query checks it with the purchases). */
+export function sessionToken(cookies: AstroCookies): string | undefined {
+  return cookies.get(SESSION_COOKIE)?.value;
+}
+
 /** The signed-in buyer, if the cookie names a live session. A tampered cookie is simply nobody. */
 export async function currentBuyer(cookies: AstroCookies): Promise<Buyer | undefined> {
-  const id = cookies.get(SESSION_COOKIE)?.value;
+  const id = sessionToken(cookies);
   if (!isWellFormedToken(id)) return undefined;
-  const rows = await getDb().$client.execute({ sql: 'SELECT email, expires_at FROM sessions WHERE id_hash = ?', args: [hashToken(id)] });
-  const row = rows.rows[0];
-  if (!row || Number(row.expires_at) <= nowMs()) return undefined;
-  return { email: String(row.email) };
+  const row = await getDb().query.sessions.findFirst({ columns: { email: true, expiresAt: true }, where: eq(sessions.idHash, hashToken(id)) });
+  if (!row || row.expiresAt <= nowMs()) return undefined;
+  return { email: row.email };
 }
 
 /** Signs in: a new session id every time (the old one, if any, is ended), so ids never carry over. */
 export async function startSession(cookies: AstroCookies, email: string): Promise<void> {
-  const previous = cookies.get(SESSION_COOKIE)?.value;
+  const previous = sessionToken(cookies);
   const id = newSecretToken();
   const now = nowMs();
+  const db = getDb();
   await serializeWrites(async () => {
-    const db = getDb().$client;
-    if (isWellFormedToken(previous)) await db.execute({ sql: 'DELETE FROM sessions WHERE id_hash = ?', args: [hashToken(previous)] });
-    await db.execute({ sql: 'INSERT INTO sessions (id_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)', args: [hashToken(id), email, now, now + SESSION_TTL_MS] });
-    if (Math.random() < 0.05) await db.execute({ sql: 'DELETE FROM sessions WHERE expires_at < ?', args: [now] });
+    if (isWellFormedToken(previous)) await db.delete(sessions).where(eq(sessions.idHash, hashToken(previous)));
+    await db.insert(sessions).values({ idHash: hashToken(id), email, createdAt: now, expiresAt: now + SESSION_TTL_MS });
+    if (Math.random() < 0.05) await db.delete(sessions).where(lt(sessions.expiresAt, now));
   });
   cookies.set(SESSION_COOKIE, id, cookieOptions());
 }
 
 export async function endSession(cookies: AstroCookies): Promise<void> {
-  const id = cookies.get(SESSION_COOKIE)?.value;
+  const id = sessionToken(cookies);
   if (isWellFormedToken(id)) {
-    await serializeWrites(() => getDb().$client.execute({ sql: 'DELETE FROM sessions WHERE id_hash = ?', args: [hashToken(id)] }));
+    await serializeWrites(() => getDb().delete(sessions).where(eq(sessions.idHash, hashToken(id))));
   }
   cookies.delete(SESSION_COOKIE, { path: '/' });
 }

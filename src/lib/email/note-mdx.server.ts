@@ -1,9 +1,9 @@
 import { evaluate } from '@mdx-js/mdx';
 import { createElement as h, type ComponentType, type ReactElement, type ReactNode } from 'react';
 import * as runtime from 'react/jsx-runtime';
-import { strings } from '../../../emails/components/strings.ts';
 import { prose } from '../../../emails/components/theme.ts';
-import type { Lang } from '../site.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { t } from '../../i18n/text.ts';
 
 export interface Citation {
   title: string;
@@ -56,7 +56,6 @@ type Props = { children?: ReactNode; [attribute: string]: unknown };
 
 function emailComponents({ lang, siteUrl, citations = {} }: BodyOptions) {
   const styled = (tag: string, style: object) => (props: Props) => h(tag, { ...props, style });
-  const t = strings[lang];
   return {
     p: styled('p', prose.p),
     h1: styled('h1', prose.h1),
@@ -76,8 +75,8 @@ function emailComponents({ lang, siteUrl, citations = {} }: BodyOptions) {
     NoteRef: ({ n }: { n: number | string }) => {
       const number = Number(n);
       const cited = citations[number];
-      if (!cited) return t.forthcoming;
-      return h('a', { href: absolute(cited.url, siteUrl), style: prose.a }, `${t.noteLabel} №${number}, `, h('cite', null, cited.title));
+      if (!cited) return t(lang, 'note.forthcoming');
+      return h('a', { href: absolute(cited.url, siteUrl), style: prose.a }, `${t(lang, 'note.label')} №${number}, `, h('cite', null, cited.title));
     },
   };
 }

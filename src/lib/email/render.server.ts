@@ -8,8 +8,8 @@ import Newsletter, { type NewsletterProps } from '../../../emails/Newsletter.tsx
 import Receipt, { type ReceiptProps } from '../../../emails/Receipt.tsx';
 import SignIn, { type SignInProps } from '../../../emails/SignIn.tsx';
 import Welcome, { type WelcomeProps } from '../../../emails/Welcome.tsx';
-import { noteLabel, strings } from '../../../emails/components/strings.ts';
-import type { Lang } from '../site.ts';
+import { isLang, LANGUAGES, type Lang } from '../../i18n/lang.ts';
+import { t } from '../../i18n/text.ts';
 import { markdownElement, noteBodyElement, type Citations } from './note-mdx.server.ts';
 
 export type { Citation, Citations } from './note-mdx.server.ts';
@@ -43,14 +43,14 @@ async function fragmentHtml(element: ReactElement): Promise<string> {
   return (await render(element)).replace(/^<!DOCTYPE[^>]*>(?:<!--\$-->)?/, '').replace(/<!--\/\$-->$/, '');
 }
 
-// Languages arrive as plain strings (the subscribers table, the catalog). An unknown one is a bug
+// Languages are settled where they enter (toLang); one that is not a language here is a bug
 // upstream: refuse it loudly rather than mail someone the wrong language.
-function emailLang(lang: string): Lang {
-  if (Object.hasOwn(strings, lang)) return lang as Lang;
-  throw new Error(`no email strings for language "${lang}" (emails/components/strings.ts has ${Object.keys(strings).join(', ')})`);
+function emailLang(lang: Lang): Lang {
+  if (isLang(lang)) return lang;
+  throw new Error(`no reader text for language "${String(lang)}" (src/i18n/text.ts has ${LANGUAGES.join(', ')})`);
 }
 
-type WithLang<T> = Omit<T, 'lang'> & { lang: string };
+type WithLang<T> = Omit<T, 'lang'> & { lang: Lang };
 
 // Counts go into the words ("30 minutes", "7 days left"): a NaN or a zero is a bug upstream too.
 function positiveInteger(name: string, n: number): number {
@@ -62,7 +62,7 @@ export type ConfirmInput = WithLang<ConfirmProps>;
 
 export async function renderConfirmEmail(input: ConfirmInput): Promise<RenderedEmail> {
   const lang = emailLang(input.lang);
-  return finish(strings[lang].confirmSubject(input.siteTitle), createElement(Confirm, { ...input, lang }));
+  return finish(t(lang, 'email.confirmSubject', { site: input.siteTitle }), createElement(Confirm, { ...input, lang }));
 }
 
 export type ReceiptInput = WithLang<ReceiptProps>;
@@ -70,7 +70,7 @@ export type ReceiptInput = WithLang<ReceiptProps>;
 export async function renderReceiptEmail(input: ReceiptInput): Promise<RenderedEmail> {
   const lang = emailLang(input.lang);
   positiveInteger('signInValidMinutes', input.signInValidMinutes);
-  return finish(strings[lang].receiptSubject(input.productTitle), createElement(Receipt, { ...input, lang }));
+  return finish(t(lang, 'email.receiptSubject', { product: input.productTitle }), createElement(Receipt, { ...input, lang }));
 }
 
 export type SignInInput = WithLang<SignInProps>;
@@ -78,7 +78,7 @@ export type SignInInput = WithLang<SignInProps>;
 export async function renderSignInEmail(input: SignInInput): Promise<RenderedEmail> {
   const lang = emailLang(input.lang);
   positiveInteger('validMinutes', input.validMinutes);
-  return finish(strings[lang].signInSubject(input.siteTitle), createElement(SignIn, { ...input, lang }));
+  return finish(t(lang, 'email.signInSubject', { site: input.siteTitle }), createElement(SignIn, { ...input, lang }));
 }
 
 export type DeadlineReminderInput = WithLang<DeadlineReminderProps>;
@@ -86,14 +86,14 @@ export type DeadlineReminderInput = WithLang<DeadlineReminderProps>;
 export async function renderDeadlineReminderEmail(input: DeadlineReminderInput): Promise<RenderedEmail> {
   const lang = emailLang(input.lang);
   const days = positiveInteger('daysLeft', input.daysLeft);
-  return finish(strings[lang].deadlineSubject(input.productTitle, days), createElement(DeadlineReminder, { ...input, lang }));
+  return finish(t(lang, 'email.deadlineSubject', { product: input.productTitle, days }), createElement(DeadlineReminder, { ...input, lang }));
 }
 
 export type SaleNoticeInput = WithLang<SaleNoticeProps>;
 
 export async function renderSaleNoticeEmail(input: SaleNoticeInput): Promise<RenderedEmail> {
   const lang = emailLang(input.lang);
-  return finish(strings[lang].saleSubject(input.productTitle, input.amountLabel), createElement(SaleNotice, { ...input, lang }));
+  return finish(t(lang, 'email.saleSubject', { product: input.productTitle, amount: input.amountLabel }), createElement(SaleNotice, { ...input, lang }));
 }
 
 export interface WelcomeInput extends WithLang<Omit<WelcomeProps, 'welcomeHtml'>> {
@@ -104,7 +104,7 @@ export interface WelcomeInput extends WithLang<Omit<WelcomeProps, 'welcomeHtml'>
 export async function renderWelcomeEmail({ welcomeMarkdown, ...input }: WelcomeInput): Promise<RenderedEmail> {
   const lang = emailLang(input.lang);
   const heading = /^#[ \t]+(.+?)[ \t#]*$/m.exec(welcomeMarkdown);
-  const subject = heading?.[1]?.trim() || strings[lang].welcomeSubject(input.siteTitle);
+  const subject = heading?.[1]?.trim() || t(lang, 'email.welcomeSubject', { site: input.siteTitle });
   const body = heading ? welcomeMarkdown.slice(0, heading.index) + welcomeMarkdown.slice(heading.index + heading[0].length) : welcomeMarkdown;
   const welcomeHtml = await fragmentHtml(await markdownElement(body, { lang, siteUrl: input.siteUrl }));
   return finish(subject, createElement(Welcome, { ...input, lang, welcomeHtml }));
@@ -122,7 +122,7 @@ export async function renderNewsletterEmail({ note: { body, ...note }, citations
   const lang = emailLang(input.lang);
   const noteLang = emailLang(note.lang);
   const children = await noteBodyElement(body, { lang: noteLang, siteUrl: input.siteUrl, citations });
-  const subject = `${noteLabel(lang, note.number)}: ${note.title}`;
+  const subject = `${t(lang, 'note.label')} №${note.number}: ${note.title}`;
   return finish(subject, createElement(Newsletter, { ...input, lang, note: { ...note, lang: noteLang }, children }));
 }
 

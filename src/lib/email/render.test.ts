@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../../tests/helpers/content.ts';
 import { noteFrontmatterSchema } from '../notes/frontmatter.ts';
 import { splitFrontmatter } from '../notes/validate.ts';
-import { loadSiteConfig, type Lang } from '../site.ts';
+import { loadSiteConfig, type Lang } from '../core/site.ts';
 import {
   personalize,
   renderConfirmEmail,
@@ -67,8 +67,8 @@ describe('confirmation email', () => {
   });
 
   it('refuses a language it has no words for, rather than mailing the wrong one', async () => {
-    await expect(renderConfirmEmail({ lang: 'de', ...common, confirmUrl: `${SITE}/c` })).rejects.toThrow('no email strings for language "de"');
-    await expect(renderConfirmEmail({ lang: 'toString', ...common, confirmUrl: `${SITE}/c` })).rejects.toThrow();
+    await expect(renderConfirmEmail({ lang: 'de' as Lang, ...common, confirmUrl: `${SITE}/c` })).rejects.toThrow('no reader text for language "de"');
+    await expect(renderConfirmEmail({ lang: 'toString' as Lang, ...common, confirmUrl: `${SITE}/c` })).rejects.toThrow();
   });
 });
 
@@ -242,7 +242,7 @@ describe('receipt email', () => {
   });
 
   it('refuses an unknown language or a nonsense validity', async () => {
-    await expect(renderReceiptEmail({ ...input('en'), lang: 'de' })).rejects.toThrow('no email strings for language "de"');
+    await expect(renderReceiptEmail({ ...input('en'), lang: 'de' as Lang })).rejects.toThrow('no reader text for language "de"');
     await expect(renderReceiptEmail({ ...input('en'), signInValidMinutes: 0 })).rejects.toThrow('signInValidMinutes');
   });
 });
@@ -296,13 +296,13 @@ describe('deadline reminder email', () => {
   }
 
   it('refuses a day count that is not a positive whole number', async () => {
-    const base = { lang: 'en', ...common, productTitle: 'X', deadlineLabel: 'soon', libraryUrl: `${SITE}/library/` };
+    const base = { lang: 'en' as Lang, ...common, productTitle: 'X', deadlineLabel: 'soon', libraryUrl: `${SITE}/library/` };
     for (const daysLeft of [0, -1, 1.5, Number.NaN]) await expect(renderDeadlineReminderEmail({ ...base, daysLeft })).rejects.toThrow('daysLeft');
   });
 });
 
 describe('renderSaleNoticeEmail', () => {
-  it.each(['en', 'it'])('tells the author who bought what, in %s', async (lang) => {
+  it.each(['en', 'it'] as const)('tells the author who bought what, in %s', async (lang) => {
     const { renderSaleNoticeEmail } = await import('./render.server.ts');
     const email = await renderSaleNoticeEmail({ lang, siteTitle: 'Drumbeat', authorName: 'Giulia Ferri', buyerEmail: 'ada@example.com', productTitle: 'Workshop', amountLabel: '€97.00', cohortTitle: null, accessUntilLabel: 'soon' });
     expect(email.subject).toBe(lang === 'en' ? 'New sale: Workshop (€97.00)' : 'Nuova vendita: Workshop (€97.00)');

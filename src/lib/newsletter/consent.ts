@@ -1,8 +1,17 @@
-// The wording a subscriber agrees to. A change of wording gets a new version, so each stored
-// consent says exactly what was shown.
-export const CONSENT_VERSION = '2026-11-25';
+import { createHash } from 'node:crypto';
+import type { Lang } from '../../i18n/lang.ts';
+import { t } from '../../i18n/text.ts';
 
-export const CONSENT_TEXT: Record<string, string> = {
-  en: 'Send me the weekly Note by email. I can unsubscribe with one click at any time.',
-  it: 'Inviatemi la Nota settimanale via email. Posso cancellarmi con un clic in qualsiasi momento.',
-};
+// What a subscriber agrees to is the sentence beside the subscribe button, in their language. The
+// form shows consentWording(lang); the stored consent names it by consentVersion(lang), a hash of
+// those very words, so a change of wording is a new version by construction, and the words of
+// every version ever shown are kept in consent_texts.
+
+export function consentWording(lang: Lang): string {
+  return t(lang, 'subscribe.consent');
+}
+
+/** "en-3f2a9c1b0d4e": the language and the first 12 hex digits of the wording's SHA-256. */
+export function consentVersion(lang: Lang): string {
+  return `${lang}-${createHash('sha256').update(consentWording(lang)).digest('hex').slice(0, 12)}`;
+}

@@ -1,8 +1,8 @@
 // Subscriber CSV exports of other newsletter platforms (and our own), read into one shape.
 // Column names and value semantics: tests/fixtures/imports/README.md. Pure: no database, no clock.
 
-import type { SubscriberStatus } from '../db/schema.ts';
-import { parseEmail } from './input.ts';
+import type { SubscriberStatus } from '../core/db/schema.ts';
+import { checkEmail } from '../core/email-address.ts';
 
 export type ImportFormat = 'substack' | 'ghost' | 'mailchimp' | 'buttondown' | 'drumbeat';
 export type MailchimpList = 'subscribed' | 'unsubscribed' | 'cleaned';
@@ -179,13 +179,10 @@ const MAPPERS: Record<Exclude<ImportFormat, 'mailchimp'>, (cell: Cell) => Mapped
   drumbeat: mapDrumbeat,
 };
 
-/**
- * The same rule as the subscribe form (input.ts), so an imported address is the one a reader
- * types: trimmed, lowercased, any letters in the local part (RFC 6531), an ASCII domain.
- */
+/** The app's one address rule (src/lib/core/email-address.ts), so an imported address is the one a reader types. */
 export function normalizeEmail(raw: string): { email: string } | SkippedRow {
-  const parsed = parseEmail(raw);
-  return parsed.ok ? { email: parsed.value } : { skip: parsed.message, email: oneLine(raw) };
+  const checked = checkEmail(raw);
+  return checked.ok ? { email: checked.email } : { skip: checked.message, email: oneLine(raw) };
 }
 
 function bool(cell: Cell, column: string): boolean {

@@ -1,10 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import type { InValue, Transaction } from '@libsql/client';
-import { nowMs } from '../clock.ts';
-import { getDb } from '../db/client.server.ts';
-import type { SubscriberStatus } from '../db/schema.ts';
+import { asc, eq, gt, sql } from 'drizzle-orm';
+import { nowMs } from '../core/clock.ts';
+import { getDb, serializeWrites } from '../core/db/client.server.ts';
+import { subscribers, type SubscriberStatus } from '../core/db/schema.ts';
+import { isLang, type Lang } from '../../i18n/lang.ts';
 import { DRUMBEAT_COLUMNS, detectFormat, oneLine, rowMapper, type ImportFormat, type ImportedSubscriber } from './csv-formats.ts';
+import { describeError } from '../core/errors.ts';
 
 export interface SkippedLine {
   /** line in the file where the record starts (the header is line 1) */
@@ -24,8 +26,8 @@ export interface ImportReport {
 }
 
 export interface ImportOptions {
-  defaultLang: string;
-  languages: string[];
+  defaultLang: Lang;
+  languages: readonly Lang[];
   /** called after each committed chunk, counting the rows left after validation */
   onProgress?: (done: number, total: number) => void;
 }
@@ -45,7 +47,7 @@ export function readSubscribersCsv(text: string): { format: ImportFormat; total:
     // Column counts are checked below, where we know the line numbers.
     records = parse(text, { bom: true, relax_column_count: true });
   } catch (err) {
-    throw new Error(`Cannot read the CSV file: ${oneLine((err as Error).message)}`);
+    throw new Error(`Cannot read the CSV file: ${describeError(err)}`);
   }
   let format: ImportFormat | undefined;
   let header: string[] = [];
@@ -81,53 +83,61 @@ export function readSubscribersCsv(text: string): { format: ImportFormat; total:
   return { format, total, rows, skipped };
 }
 
-// Plain SQL on the libSQL client, each chunk's rows as one JSON parameter: Drizzle's builder, or
-// a statement with thousands of placeholders, costs more to prepare than the database takes to write.
-const INSERT_COLUMNS = ['email', 'lang', 'status', 'source', 'consent_version', 'consent_at', 'confirmed_at', 'unsubscribed_at', 'status_reason', 'created_at', 'updated_at'];
-const INSERT_SQL = `INSERT INTO subscribers (${INSERT_COLUMNS.join(', ')}) SELECT ${INSERT_COLUMNS.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(?)`;
+// Each chunk's new rows go in as one JSON parameter read by json_each: a statement with thousands
+// of placeholders (or the query builder's equivalent) costs more to prepare than the write itself.
+const INSERT_COLUMNS = ['email', 'lang', 'status', 'source', 'consent_version', 'consent_at', 'confirmed_at', 'unsubscribed_at', 'status_reason', 'created_at', 'updated_at'] as const;
+type InsertTuple = [string, Lang, SubscriberStatus, string, string, number, number | null, number | null, string | null, number, number];
+const insertFromJson = (rows: InsertTuple[]) =>
+  sql.raw(`INSERT INTO subscribers (${INSERT_COLUMNS.join(', ')}) SELECT ${INSERT_COLUMNS.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(`).append(sql`${JSON.stringify(rows)})`);
+
+type SubscriberChange = Partial<typeof subscribers.$inferInsert>;
 
 export async function importSubscribersCsv(text: string, opts: ImportOptions): Promise<ImportReport> {
   const file = readSubscribersCsv(text);
   const report: ImportReport = { format: file.format, total: file.total, imported: 0, updated: 0, unchanged: 0, skipped: file.skipped };
-  const client = getDb().$client;
+  const db = getDb();
   for (let start = 0; start < file.rows.length; start += CHUNK) {
     const chunk = file.rows.slice(start, start + CHUNK);
-    let tx: Transaction | undefined;
+    const counts = { imported: 0, updated: 0, unchanged: 0 };
+    const skipped: SkippedLine[] = [];
     try {
-      tx = await client.transaction('write');
-      const at = nowMs();
-      const existing = await tx.execute({
-        sql: 'SELECT email, status, unsubscribed_at FROM subscribers WHERE email IN (SELECT value FROM json_each(?))',
-        args: [JSON.stringify(chunk.map((r) => r.email))],
-      });
-      const here = new Map(existing.rows.map((r) => [r.email as string, { status: r.status as SubscriberStatus, unsubscribedAt: r.unsubscribed_at as number | null }]));
-      const inserts: InValue[][] = [];
-      for (const row of chunk) {
-        const current = here.get(row.email);
-        if (!current) {
-          const lang = row.lang && opts.languages.includes(row.lang) ? row.lang : opts.defaultLang;
-          const consent = consentOf(row, file.format);
-          inserts.push([row.email, lang, row.status, consent.source, consent.consent_version, consent.consent_at, consent.confirmed_at, row.unsubscribedAt ?? null, row.reason ?? null, at, at]);
-          continue;
-        }
-        const change = decide(current, row, file.format, at);
-        if (change === 'unchanged') report.unchanged++;
-        else if ('skip' in change) report.skipped.push({ line: row.line, email: row.email, reason: change.skip });
-        else {
-          const columns = Object.keys(change.set);
-          await tx.execute({ sql: `UPDATE subscribers SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE email = ?`, args: [...Object.values(change.set), row.email] });
-          report.updated++;
-        }
-      }
-      if (inserts.length > 0) await tx.execute({ sql: INSERT_SQL, args: [JSON.stringify(inserts)] });
-      await tx.commit();
-      report.imported += inserts.length;
+      await serializeWrites(() =>
+        db.transaction(async (tx) => {
+          const at = nowMs();
+          const existing = await tx
+            .select({ email: subscribers.email, status: subscribers.status, unsubscribedAt: subscribers.unsubscribedAt })
+            .from(subscribers)
+            .where(sql`${subscribers.email} IN (SELECT value FROM json_each(${JSON.stringify(chunk.map((r) => r.email))}))`);
+          const here = new Map(existing.map((r) => [r.email, r]));
+          const inserts: InsertTuple[] = [];
+          for (const row of chunk) {
+            const current = here.get(row.email);
+            if (!current) {
+              const lang = isLang(row.lang, opts.languages) ? row.lang : opts.defaultLang;
+              const consent = consentOf(row, file.format);
+              inserts.push([row.email, lang, row.status, consent.source, consent.consentVersion, consent.consentAt, consent.confirmedAt, row.unsubscribedAt ?? null, row.reason ?? null, at, at]);
+              continue;
+            }
+            const change = decide(current, row, file.format, at);
+            if (change === 'unchanged') counts.unchanged++;
+            else if ('skip' in change) skipped.push({ line: row.line, email: row.email, reason: change.skip });
+            else {
+              await tx.update(subscribers).set(change.set).where(eq(subscribers.email, row.email));
+              counts.updated++;
+            }
+          }
+          if (inserts.length > 0) await tx.run(insertFromJson(inserts));
+          counts.imported = inserts.length;
+        }, { behavior: 'immediate' }),
+      );
     } catch (err) {
       const saved = start > 0 ? `rows before line ${chunk[0]!.line} were saved` : 'nothing was saved';
-      throw new Error(`Import stopped at line ${chunk[0]!.line} (${saved}): ${oneLine((err as Error).message)}`, { cause: err });
-    } finally {
-      tx?.close();
+      throw new Error(`Import stopped at line ${chunk[0]!.line} (${saved}): ${describeError(err)}`, { cause: err });
     }
+    report.imported += counts.imported;
+    report.updated += counts.updated;
+    report.unchanged += counts.unchanged;
+    report.skipped.push(...skipped);
     opts.onProgress?.(start + chunk.length, file.rows.length);
   }
   report.skipped.sort((a, b) => a.line - b.line);
@@ -137,7 +147,7 @@ export async function importSubscribersCsv(text: string, opts: ImportOptions): P
 type Existing = { status: SubscriberStatus; unsubscribedAt: number | null };
 
 /** What an import may do to an address we already have: suppress it, or confirm a pending one; never revive it. */
-function decide(current: Existing, row: ImportedSubscriber, format: ImportFormat, at: number): 'unchanged' | { skip: string } | { set: Record<string, InValue> } {
+function decide(current: Existing, row: ImportedSubscriber, format: ImportFormat, at: number): 'unchanged' | { skip: string } | { set: SubscriberChange } {
   if (SUPPRESSED.has(current.status)) {
     if (SUPPRESSED.has(row.status)) return 'unchanged';
     if (current.status !== 'unsubscribed') return { skip: `suppressed (${current.status})` };
@@ -146,11 +156,11 @@ function decide(current: Existing, row: ImportedSubscriber, format: ImportFormat
   if (SUPPRESSED.has(row.status)) {
     // Without a date in the file, the import is when we learned of it.
     const unsubscribedAt = row.unsubscribedAt ?? (row.status === 'unsubscribed' ? at : null);
-    return { set: { status: row.status, unsubscribed_at: unsubscribedAt, status_reason: row.reason ?? null, updated_at: at } };
+    return { set: { status: row.status, unsubscribedAt, statusReason: row.reason ?? null, updatedAt: at } };
   }
   if (current.status === 'pending' && row.status === 'active') {
     // The imported consent is what makes the address active now, so it replaces the pending signup's.
-    return { set: { status: 'active', ...consentOf(row, format), updated_at: at } };
+    return { set: { status: 'active', ...consentOf(row, format), updatedAt: at } };
   }
   return 'unchanged';
 }
@@ -158,34 +168,30 @@ function decide(current: Existing, row: ImportedSubscriber, format: ImportFormat
 function consentOf(row: ImportedSubscriber, format: ImportFormat) {
   return {
     source: row.source ?? `import:${format}`,
-    consent_version: row.consentVersion ?? `import:${format}`,
-    consent_at: row.consentAt,
-    confirmed_at: row.confirmedAt ?? null,
+    consentVersion: row.consentVersion ?? `import:${format}`,
+    consentAt: row.consentAt,
+    confirmedAt: row.confirmedAt ?? null,
   };
 }
 
 /** Every subscriber, any status, as CSV in our own format, one page at a time; returns the row count. */
 export async function exportSubscribersCsv(write: (chunk: string) => void | Promise<void>): Promise<number> {
-  const client = getDb().$client;
+  const db = getDb();
   await write(stringify([[...DRUMBEAT_COLUMNS]]));
   let count = 0;
   let afterId = 0;
   for (;;) {
-    const page = await client.execute({
-      sql: `SELECT id, email, status, lang, consent_at, confirmed_at, unsubscribed_at, source, consent_version, status_reason
-            FROM subscribers WHERE id > ? ORDER BY id LIMIT ${PAGE}`,
-      args: [afterId],
-    });
-    if (page.rows.length === 0) return count;
-    const rows = page.rows.map((s) => [s.email, s.status, s.lang, isoTime(s.consent_at), isoTime(s.confirmed_at), isoTime(s.unsubscribed_at), s.source, s.consent_version, s.status_reason ?? '']);
-    await write(stringify(rows as string[][]));
-    count += page.rows.length;
-    afterId = page.rows.at(-1)!.id as number;
+    const page = await db.select().from(subscribers).where(gt(subscribers.id, afterId)).orderBy(asc(subscribers.id)).limit(PAGE);
+    if (page.length === 0) return count;
+    const rows = page.map((s) => [s.email, s.status, s.lang, isoTime(s.consentAt), isoTime(s.confirmedAt), isoTime(s.unsubscribedAt), s.source, s.consentVersion, s.statusReason ?? '']);
+    await write(stringify(rows));
+    count += page.length;
+    afterId = page.at(-1)!.id;
   }
 }
 
-function isoTime(ms: unknown): string {
-  return ms === null ? '' : new Date(ms as number).toISOString();
+function isoTime(ms: number | null): string {
+  return ms === null ? '' : new Date(ms).toISOString();
 }
 
 function linesSpanned(record: string[]): number {

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { useTempDatabase } from '../../../tests/helpers/db.ts';
-import { resetClock, setNow } from '../clock.ts';
-import { closeDb, type Database } from '../db/client.server.ts';
-import { subscribers } from '../db/schema.ts';
-import { exportSubscribersCsv, importSubscribersCsv, type ImportReport } from './import-export.server.ts';
+import { resetClock, setNow } from '../core/clock.ts';
+import { closeDb, type Database } from '../core/db/client.server.ts';
+import { subscribers } from '../core/db/schema.ts';
+import { exportSubscribersCsv, importSubscribersCsv, type ImportOptions, type ImportReport } from './import-export.server.ts';
 
-const OPTS = { defaultLang: 'en', languages: ['en', 'it'] };
+const OPTS = { defaultLang: 'en', languages: ['en', 'it'] } satisfies ImportOptions;
 const NOW = Date.UTC(2026, 0, 10, 12);
 const fixture = (name: string) => readFileSync(new URL(`../../../tests/fixtures/imports/${name}`, import.meta.url), 'utf8');
 const utc = (iso: string) => new Date(iso).getTime();

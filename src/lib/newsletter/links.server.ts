@@ -1,6 +1,6 @@
-import { appSecret } from '../auth/secret.server.ts';
-import { signToken, verifyToken } from '../auth/tokens.ts';
-import { getEnv } from '../env.server.ts';
+import { appSecret } from '../core/secret.server.ts';
+import { signToken, verifyToken } from '../core/signed-tokens.ts';
+import { getEnv } from '../core/env.server.ts';
 
 // Links that act on one subscriber. Both are signed over the subscriber's id and address, so
 // one cannot be edited into another address's link.

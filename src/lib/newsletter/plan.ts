@@ -1,5 +1,6 @@
 import type { NoteCatalog, NoteMeta } from '../notes/catalog.ts';
-import { nextWeeklySlot, type WeeklySlot } from '../notes/schedule.ts';
+import { nextWeeklySlot, type WeeklySlot } from '../core/time.ts';
+import type { Lang } from '../../i18n/lang.ts';
 
 /** A send that may be late by this much (server down over the slot) and still go out. */
 export const SEND_GRACE_MS = 24 * 3_600_000;
@@ -7,9 +8,9 @@ export const SEND_GRACE_MS = 24 * 3_600_000;
 export interface SendPlan {
   noteNumber: number;
   /** the subscribers' language group */
-  lang: string;
+  lang: Lang;
   /** the language of the Note version they get */
-  noteLang: string;
+  noteLang: Lang;
   fallback: boolean;
 }
 
@@ -19,7 +20,7 @@ export function slotFor(note: NoteMeta, slot: WeeklySlot, timeZone: string): num
 }
 
 /** One plan per subscriber language: their version of the Note, or the original with a notice. */
-export function plansForNote(catalog: NoteCatalog, number: number, languages: readonly string[], defaultLanguage: string, now: number): SendPlan[] {
+export function plansForNote(catalog: NoteCatalog, number: number, languages: readonly Lang[], defaultLanguage: Lang, now: number): SendPlan[] {
   return languages.flatMap((lang) => {
     const own = catalog.find(lang, number, now);
     const original = own ?? catalog.find(defaultLanguage, number, now) ?? catalog.all().find((n) => n.number === number && !n.draft && n.publishAt <= now);
@@ -33,7 +34,7 @@ export function plansForNote(catalog: NoteCatalog, number: number, languages: re
  * grace period. Older Notes are never mailed by the schedule (a fresh install does not mail the
  * archive).
  */
-export function dueNote(catalog: NoteCatalog, defaultLanguage: string, slot: WeeklySlot, timeZone: string, now: number): NoteMeta | undefined {
+export function dueNote(catalog: NoteCatalog, defaultLanguage: Lang, slot: WeeklySlot, timeZone: string, now: number): NoteMeta | undefined {
   const candidates = new Map<number, NoteMeta>();
   for (const lang of new Set([defaultLanguage, ...catalog.all().map((n) => n.lang)])) {
     for (const n of catalog.visible(lang, now)) if (!candidates.has(n.number)) candidates.set(n.number, n);

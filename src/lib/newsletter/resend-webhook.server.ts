@@ -1,7 +1,10 @@
-import { Webhook } from 'svix';
-import { nowMs } from '../clock.ts';
-import { getDb, serializeWrites } from '../db/client.server.ts';
-import { getEnv } from '../env.server.ts';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { nowMs } from '../core/clock.ts';
+import { getDb, serializeWrites } from '../core/db/client.server.ts';
+import { sendRecipients, sends, subscribers, webhookEvents } from '../core/db/schema.ts';
+import { normalizeEmail } from '../core/email-address.ts';
+import { getEnv } from '../core/env.server.ts';
+import { verifyResendWebhook } from '../email/transport.server.ts';
 
 export type WebhookOutcome = { status: 200 | 400; body: { ok: boolean; error?: string; duplicate?: boolean; applied?: string } };
 
@@ -17,28 +20,24 @@ interface ResendEvent {
   };
 }
 
-function tagValue(tags: ResendEvent['data'] extends infer D ? (D extends { tags?: infer T } ? T : never) : never, name: string): string | undefined {
+function tagValue(tags: NonNullable<ResendEvent['data']>['tags'], name: string): string | undefined {
   if (!tags) return undefined;
   if (Array.isArray(tags)) return tags.find((t) => t.name === name)?.value;
-  return (tags as Record<string, string>)[name];
+  return tags[name];
 }
 
 /**
- * Resend's delivery events, verified with Svix. Hard bounces and complaints suppress the address
- * at once and count against the send they came from; a repeated delivery (same svix-id) changes
- * nothing.
+ * Resend's delivery events, verified with the Resend SDK (Svix signatures). Hard bounces and
+ * complaints suppress the address at once and count against the send they came from; a repeated
+ * delivery (same svix-id) changes nothing.
  */
 export async function handleResendWebhook(rawBody: string, headers: Headers): Promise<WebhookOutcome> {
   const secret = getEnv().RESEND_WEBHOOK_SECRET;
   if (!secret) return { status: 400, body: { ok: false, error: 'webhooks are not configured (RESEND_WEBHOOK_SECRET is unset)' } };
   if (rawBody.length > MAX_WEBHOOK_BYTES) return { status: 400, body: { ok: false, error: 'payload too large' } };
-  const svixHeaders = {
-    'svix-id': headers.get('svix-id') ?? '',
-    'svix-timestamp': headers.get('svix-timestamp') ?? '',
-    'svix-signature': headers.get('svix-signature') ?? '',
-  };
+  const id = headers.get('svix-id') ?? '';
   try {
-    new Webhook(secret).verify(rawBody, svixHeaders);
+    verifyResendWebhook(rawBody, { id, timestamp: headers.get('svix-timestamp') ?? '', signature: headers.get('svix-signature') ?? '' }, secret);
   } catch {
     return { status: 400, body: { ok: false, error: 'invalid signature' } };
   }
@@ -54,45 +53,35 @@ export async function handleResendWebhook(rawBody: string, headers: Headers): Pr
   const isComplaint = event.type === 'email.complained';
   const recipients = [event.data?.to ?? []]
     .flat()
-    .filter((e): e is string => typeof e === 'string')
-    .map((e) => e.trim().toLowerCase());
+    .map(normalizeEmail)
+    .filter((e): e is string => e !== undefined);
 
-  return serializeWrites(async () => {
-    const tx = await getDb().$client.transaction('write');
-    try {
-      const fresh = await tx.execute({
-        sql: `INSERT INTO webhook_events (id, source, type, received_at) VALUES (?, 'resend', ?, ?) ON CONFLICT(id) DO NOTHING`,
-        args: [svixHeaders['svix-id'], event.type, nowMs()],
-      });
-      if (fresh.rowsAffected === 0) {
-        await tx.commit();
-        return { status: 200, body: { ok: true, duplicate: true } };
+  return serializeWrites(() =>
+    getDb().transaction(async (tx) => {
+      const fresh = await tx.insert(webhookEvents).values({ id, source: 'resend', type: event.type, receivedAt: nowMs() }).onConflictDoNothing();
+      if (fresh.rowsAffected === 0) return { status: 200, body: { ok: true, duplicate: true } };
+      if (!isHardBounce && !isComplaint) return { status: 200, body: { ok: true, applied: 'ignored' } };
+      const status = isComplaint ? 'complained' : 'bounced';
+      const reason = isComplaint ? 'spam complaint' : `hard bounce${event.data?.bounce?.message ? `: ${event.data.bounce.message.slice(0, 200)}` : ''}`;
+      if (recipients.length > 0) {
+        // A complaint outranks a bounce; both outrank everything else.
+        await tx
+          .update(subscribers)
+          .set({ status, statusReason: reason, updatedAt: nowMs() })
+          .where(and(inArray(subscribers.email, recipients), ne(subscribers.status, 'complained')));
       }
-      let applied = 'ignored';
-      if (isHardBounce || isComplaint) {
-        const status = isComplaint ? 'complained' : 'bounced';
-        const reason = isComplaint ? 'spam complaint' : `hard bounce${event.data?.bounce?.message ? `: ${event.data.bounce.message.slice(0, 200)}` : ''}`;
-        for (const email of recipients) {
-          // A complaint outranks a bounce; both outrank everything else.
-          await tx.execute({
-            sql: `UPDATE subscribers SET status = ?, status_reason = ?, updated_at = ? WHERE email = ? AND status != 'complained'`,
-            args: [status, reason, nowMs(), email],
-          });
-        }
-        let sendId = Number(tagValue(event.data?.tags as never, 'send')) || undefined;
-        if (!sendId && event.data?.email_id) {
-          const row = await tx.execute({ sql: 'SELECT send_id FROM send_recipients WHERE provider_id = ? LIMIT 1', args: [event.data.email_id] });
-          sendId = row.rows[0] ? Number(row.rows[0].send_id) : undefined;
-        }
-        if (sendId) {
-          await tx.execute({ sql: `UPDATE sends SET ${isComplaint ? 'complained = complained + 1' : 'bounced = bounced + 1'} WHERE id = ?`, args: [sendId] });
-        }
-        applied = `${status}: ${recipients.length} address(es)`;
+      let sendId = Number(tagValue(event.data?.tags, 'send')) || undefined;
+      if (!sendId && event.data?.email_id) {
+        const row = await tx.query.sendRecipients.findFirst({ columns: { sendId: true }, where: eq(sendRecipients.providerId, event.data.email_id) });
+        sendId = row?.sendId;
       }
-      await tx.commit();
-      return { status: 200, body: { ok: true, applied } };
-    } finally {
-      tx.close();
-    }
-  });
+      if (sendId) {
+        await tx
+          .update(sends)
+          .set(isComplaint ? { complained: sql`${sends.complained} + 1` } : { bounced: sql`${sends.bounced} + 1` })
+          .where(eq(sends.id, sendId));
+      }
+      return { status: 200, body: { ok: true, applied: `${status}: ${recipients.length} address(es)` } };
+    }, { behavior: 'immediate' }),
+  );
 }

@@ -1,27 +1,36 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
-import { allow } from '../auth/rate-limit.server.ts';
-import { nowMs } from '../clock.ts';
-import { getDb } from '../db/client.server.ts';
-import { subscribers } from '../db/schema.ts';
+import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm';
+import { nowMs } from '../core/clock.ts';
+import { getDb, serializeWrites } from '../core/db/client.server.ts';
+import { consentTexts, subscribers } from '../core/db/schema.ts';
+import { getEnv } from '../core/env.server.ts';
+import { allow } from '../core/rate-limit.server.ts';
+import { contentDir, getSite } from '../core/site.server.ts';
 import { renderConfirmEmail, renderWelcomeEmail } from '../email/render.server.ts';
-import { sendEmail } from '../email/send.server.ts';
-import { getEnv } from '../env.server.ts';
-import { contentDir, getSite } from '../site.server.ts';
-import { CONSENT_VERSION } from './consent.ts';
+import { sendEmail } from '../email/transport.server.ts';
+import { toLang, type Lang } from '../../i18n/lang.ts';
+import { consentVersion, consentWording } from './consent.ts';
 import { parseEmail, parseLang, parseSource } from './input.ts';
 import { CONFIRM_TOKEN_TTL_MS, confirmUrl, downloadUrl, readConfirmToken, readUnsubscribeToken, unsubscribeHeaders, unsubscribeUrl } from './links.server.ts';
+import { describeError } from '../core/errors.ts';
 
 /** At most one confirmation email per address per 10 minutes, whatever is submitted. */
 export const CONFIRMATION_INTERVAL_MS = 10 * 60_000;
 const IP_WINDOW_MS = 10 * 60_000;
 
 export type SubscribeOutcome =
-  | { ok: true; lang: string }
+  | { ok: true; lang: Lang }
   | { ok: false; status: 400 | 429; field?: string; message: string };
 
 type Subscriber = typeof subscribers.$inferSelect;
+
+/** The words the reader agreed to, kept once per version so every stored consent names them. */
+async function recordConsentWording(lang: Lang, now: number): Promise<string> {
+  const version = consentVersion(lang);
+  await serializeWrites(() => getDb().insert(consentTexts).values({ version, lang, text: consentWording(lang), firstShownAt: now }).onConflictDoNothing());
+  return version;
+}
 
 /**
  * POST /subscribe. The visitor always gets the same neutral answer for a well-formed request
@@ -39,20 +48,23 @@ export async function subscribe(input: { email: unknown; lang: unknown; source: 
   const db = getDb();
   const now = nowMs();
   const source = parseSource(input.source);
+  const consent = { consentVersion: await recordConsentWording(lang.value, now), consentAt: now };
   const existing = await db.query.subscribers.findFirst({ where: eq(subscribers.email, email.value) });
 
   let subscriber: Subscriber | undefined = existing;
   if (!existing) {
     // onConflictDoNothing: two simultaneous first requests for one address make one row.
-    const [row] = await db
-      .insert(subscribers)
-      .values({ email: email.value, lang: lang.value, status: 'pending', source, consentVersion: CONSENT_VERSION, consentAt: now, createdAt: now, updatedAt: now })
-      .onConflictDoNothing()
-      .returning();
+    const [row] = await serializeWrites(() =>
+      db
+        .insert(subscribers)
+        .values({ email: email.value, lang: lang.value, status: 'pending', source, ...consent, createdAt: now, updatedAt: now })
+        .onConflictDoNothing()
+        .returning(),
+    );
     subscriber = row;
   } else if (existing.status === 'pending' || existing.status === 'unsubscribed') {
     // Asking again refreshes what they asked for; the status changes only when they confirm.
-    await db.update(subscribers).set({ lang: lang.value, source, consentVersion: CONSENT_VERSION, consentAt: now, updatedAt: now }).where(eq(subscribers.id, existing.id));
+    await serializeWrites(() => db.update(subscribers).set({ lang: lang.value, source, ...consent, updatedAt: now }).where(eq(subscribers.id, existing.id)));
   }
   // Active: nothing to do. Bounced or complained: suppressed, never mailed again from a form.
   if (subscriber && (subscriber.status === 'pending' || subscriber.status === 'unsubscribed')) {
@@ -62,10 +74,10 @@ export async function subscribe(input: { email: unknown; lang: unknown; source: 
 }
 
 const CONFIRM_PLACEHOLDER = 'CONFIRM_URL_PLACEHOLDER';
-const confirmTemplates = new Map<string, Promise<{ subject: string; html: string; text: string }>>();
+const confirmTemplates = new Map<Lang, Promise<{ subject: string; html: string; text: string }>>();
 
 /** The confirmation email per language, rendered once; each request only fills in its link. */
-function confirmTemplate(lang: string) {
+function confirmTemplate(lang: Lang) {
   let template = confirmTemplates.get(lang);
   if (!template) {
     const site = getSite();
@@ -83,13 +95,14 @@ function confirmTemplate(lang: string) {
   return template;
 }
 
-async function sendConfirmation(subscriber: Subscriber, now: number): Promise<void> {
+async function sendConfirmation(subscriber: Subscriber & { lang: Lang }, now: number): Promise<void> {
   // Claim the right to send in the database, so racing requests or processes send one email.
-  const claimed = await getDb().$client.execute({
-    sql: `UPDATE subscribers SET last_confirmation_sent_at = ?
-          WHERE id = ? AND (last_confirmation_sent_at IS NULL OR last_confirmation_sent_at <= ?)`,
-    args: [now, subscriber.id, now - CONFIRMATION_INTERVAL_MS],
-  });
+  const claimed = await serializeWrites(() =>
+    getDb()
+      .update(subscribers)
+      .set({ lastConfirmationSentAt: now })
+      .where(and(eq(subscribers.id, subscriber.id), or(isNull(subscribers.lastConfirmationSentAt), lte(subscribers.lastConfirmationSentAt, now - CONFIRMATION_INTERVAL_MS)))),
+  );
   if (claimed.rowsAffected === 0) return;
   const template = await confirmTemplate(subscriber.lang);
   const url = confirmUrl(subscriber, now);
@@ -102,20 +115,24 @@ async function sendConfirmation(subscriber: Subscriber, now: number): Promise<vo
   await sendEmail({ to: subscriber.email, ...email, headers: unsubscribeHeaders(unsubscribe), tags: [{ name: 'kind', value: 'confirm' }] });
 }
 
+function subscriberNamed(who: { id: number; email: string }) {
+  return getDb().query.subscribers.findFirst({ where: and(eq(subscribers.id, who.id), eq(subscribers.email, who.email)) });
+}
+
 export type ConfirmOutcome =
-  | { ok: true; lang: string; email: string; alreadyConfirmed: boolean }
+  | { ok: true; lang: Lang; email: string; alreadyConfirmed: boolean }
   | { ok: false; reason: 'invalid' | 'expired' };
 
 /** The subscriber a confirmation link names, without changing anything (for the GET page). */
-export async function inspectConfirmToken(token: unknown): Promise<{ ok: true; lang: string; email: string; status: string } | { ok: false; reason: 'invalid' | 'expired' }> {
+export async function inspectConfirmToken(token: unknown): Promise<{ ok: true; lang: Lang; email: string; status: string } | { ok: false; reason: 'invalid' | 'expired' }> {
   const data = readConfirmToken(token);
   if (!data) return { ok: false, reason: 'invalid' };
   if (nowMs() - data.issuedAt > CONFIRM_TOKEN_TTL_MS) return { ok: false, reason: 'expired' };
-  const row = await getDb().query.subscribers.findFirst({ where: and(eq(subscribers.id, data.id), eq(subscribers.email, data.email)) });
+  const row = await subscriberNamed(data);
   if (!row) return { ok: false, reason: 'invalid' };
   // A link older than the reader's last unsubscribe must not sign them up again.
   if (row.unsubscribedAt !== null && row.unsubscribedAt >= data.issuedAt) return { ok: false, reason: 'expired' };
-  return { ok: true, lang: row.lang, email: row.email, status: row.status };
+  return { ok: true, lang: toLang(row.lang, getSite()), email: row.email, status: row.status };
 }
 
 /** POST of the confirmation page: pending (or unsubscribed and asking again) becomes active, once. */
@@ -125,24 +142,25 @@ export async function confirmSubscription(token: unknown, ip: string): Promise<C
   if (!checked.ok) return checked;
   const data = readConfirmToken(token)!;
   const now = nowMs();
-  const updated = await getDb().$client.execute({
-    sql: `UPDATE subscribers SET status = 'active', confirmed_at = ?, unsubscribed_at = NULL, status_reason = NULL, updated_at = ?
-          WHERE id = ? AND email = ? AND status IN ('pending', 'unsubscribed')`,
-    args: [now, now, data.id, data.email],
-  });
+  const updated = await serializeWrites(() =>
+    getDb()
+      .update(subscribers)
+      .set({ status: 'active', confirmedAt: now, unsubscribedAt: null, statusReason: null, updatedAt: now })
+      .where(and(eq(subscribers.id, data.id), eq(subscribers.email, data.email), inArray(subscribers.status, ['pending', 'unsubscribed']))),
+  );
   const alreadyConfirmed = updated.rowsAffected === 0;
   if (!alreadyConfirmed) {
     try {
       await sendWelcome({ id: data.id, email: data.email, lang: checked.lang });
     } catch (err) {
       // The subscription stands even if the welcome email could not go out now.
-      console.error(`welcome email to subscriber ${data.id} not sent: ${(err as Error).message}`);
+      console.error(`welcome email to subscriber ${data.id} not sent: ${describeError(err)}`);
     }
   }
   return { ok: true, lang: checked.lang, email: data.email, alreadyConfirmed };
 }
 
-function welcomeMarkdown(lang: string): string {
+function welcomeMarkdown(lang: Lang): string {
   const site = getSite();
   for (const l of [lang, site.defaultLanguage]) {
     try {
@@ -154,7 +172,7 @@ function welcomeMarkdown(lang: string): string {
   return `# ${site.title}\n`;
 }
 
-async function sendWelcome(subscriber: { id: number; email: string; lang: string }): Promise<void> {
+async function sendWelcome(subscriber: { id: number; email: string; lang: Lang }): Promise<void> {
   const site = getSite();
   const unsubscribe = unsubscribeUrl(subscriber);
   const leadMagnet = site.newsletter.leadMagnet;
@@ -172,25 +190,25 @@ async function sendWelcome(subscriber: { id: number; email: string; lang: string
   await sendEmail({ to: subscriber.email, ...email, headers: unsubscribeHeaders(unsubscribe), tags: [{ name: 'kind', value: 'welcome' }] });
 }
 
-export type UnsubscribeOutcome = { ok: true; lang: string; email: string; changed: boolean } | { ok: false };
+export type UnsubscribeOutcome = { ok: true; lang: Lang; email: string; changed: boolean } | { ok: false };
 
-export async function inspectUnsubscribeToken(token: unknown): Promise<{ ok: true; lang: string; email: string; status: string } | { ok: false }> {
+export async function inspectUnsubscribeToken(token: unknown): Promise<{ ok: true; lang: Lang; email: string; status: string } | { ok: false }> {
   const data = readUnsubscribeToken(token);
-  if (!data) return { ok: false };
-  const row = await getDb().query.subscribers.findFirst({ where: and(eq(subscribers.id, data.id), eq(subscribers.email, data.email)) });
-  return row ? { ok: true, lang: row.lang, email: row.email, status: row.status } : { ok: false };
+  const row = data && (await subscriberNamed(data));
+  return row ? { ok: true, lang: toLang(row.lang, getSite()), email: row.email, status: row.status } : { ok: false };
 }
 
 /** One click, no login: the signed link is the authority. Idempotent. */
 export async function unsubscribe(token: unknown): Promise<UnsubscribeOutcome> {
   const data = readUnsubscribeToken(token);
-  if (!data) return { ok: false };
-  const row = await getDb().query.subscribers.findFirst({ where: and(eq(subscribers.id, data.id), eq(subscribers.email, data.email)) });
+  const row = data && (await subscriberNamed(data));
   if (!row) return { ok: false };
   const now = nowMs();
-  const updated = await getDb().$client.execute({
-    sql: `UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = ?, updated_at = ? WHERE id = ? AND status IN ('active', 'pending')`,
-    args: [now, now, row.id],
-  });
-  return { ok: true, lang: row.lang, email: row.email, changed: updated.rowsAffected > 0 };
+  const updated = await serializeWrites(() =>
+    getDb()
+      .update(subscribers)
+      .set({ status: 'unsubscribed', unsubscribedAt: now, updatedAt: now })
+      .where(and(eq(subscribers.id, row.id), inArray(subscribers.status, ['active', 'pending']))),
+  );
+  return { ok: true, lang: toLang(row.lang, getSite()), email: row.email, changed: updated.rowsAffected > 0 };
 }

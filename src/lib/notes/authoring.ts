@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify as yamlString } from 'yaml';
-import type { SiteConfig } from '../site.ts';
+import type { SiteConfig } from '../core/site.ts';
+import { isLang } from '../../i18n/lang.ts';
 import { parseNoteFileName } from './frontmatter.ts';
 import { publishInstant } from './publish.ts';
-import { formatWallTime, nextWeeklySlot } from './schedule.ts';
+import { formatWallTime, nextWeeklySlot } from '../core/time.ts';
 import { scanNotes, splitFrontmatter } from './validate.ts';
 
 export class AuthoringError extends Error {}
@@ -54,7 +55,7 @@ export function createNote(contentDir: string, site: SiteConfig, opts: { lang: s
   const title = opts.title.trim();
   if (!title) throw new AuthoringError('--title must not be empty');
   if (title.length > 200) throw new AuthoringError('--title is longer than 200 characters');
-  if (!site.languages.includes(opts.lang as never)) {
+  if (!isLang(opts.lang, site.languages)) {
     throw new AuthoringError(`unknown language "${opts.lang}" (content/site.yaml languages: ${site.languages.join(', ')})`);
   }
   if (opts.lang !== site.defaultLanguage) {
@@ -82,7 +83,7 @@ export function createTranslation(
   site: SiteConfig,
   opts: { number: number; lang: string; title?: string },
 ): CreatedNote {
-  if (!site.languages.includes(opts.lang as never)) {
+  if (!isLang(opts.lang, site.languages)) {
     throw new AuthoringError(`unknown language "${opts.lang}" (content/site.yaml languages: ${site.languages.join(', ')})`);
   }
   const files = noteFiles(contentDir).filter((n) => n.number === opts.number);

@@ -1,6 +1,6 @@
 import { getCollection, getEntry } from 'astro:content';
-import site from 'virtual:drumbeat/site';
-import type { Lang } from '../site.ts';
+import { getSite } from '../core/site.server.ts';
+import { isLang } from '../../i18n/lang.ts';
 import { NoteCatalog, type NoteMeta } from './catalog.ts';
 import { publishInstant } from './publish.ts';
 import { readingSeconds } from './reading-time.ts';
@@ -8,11 +8,14 @@ import { readingSeconds } from './reading-time.ts';
 let catalog: Promise<NoteCatalog> | undefined;
 
 async function load(): Promise<NoteCatalog> {
+  const site = getSite();
   const entries = await getCollection('notes');
-  const notes: NoteMeta[] = entries.map((entry) => {
-    const [lang, file] = entry.id.split('/') as [Lang, string];
+  const notes: NoteMeta[] = entries.flatMap((entry) => {
+    const [lang, file = ''] = entry.id.split('/');
+    // The build refused Notes outside the site's language folders (validate.ts).
+    if (!isLang(lang, site.languages)) return [];
     const slug = file.replace(/^\d+-/, '');
-    return {
+    return [{
       id: entry.id,
       lang,
       number: entry.data.number,
@@ -25,7 +28,7 @@ async function load(): Promise<NoteCatalog> {
       publishAt: publishInstant(entry.data.date, site.timeZone),
       readingSeconds: readingSeconds(entry.body ?? ''),
       file: entry.filePath ?? entry.id,
-    };
+    }];
   });
   return new NoteCatalog(notes);
 }

@@ -1,4 +1,4 @@
-import type { Lang } from '../site.ts';
+import type { Lang } from '../core/site.ts';
 
 export interface NoteMeta {
   /** content collection id, e.g. "en/205-three-steps" */
@@ -18,6 +18,15 @@ export interface NoteMeta {
 }
 
 const MAX_CACHE_SECONDS = 3600;
+
+/** Notes per archive page. */
+export const NOTES_PER_PAGE = 10;
+
+/** "205-three-steps" or "205" -> the number and (maybe) the slug asked for. */
+export function parseNoteParam(param: string | undefined): { number: number; slug?: string } | undefined {
+  const m = /^(\d{1,6})(?:-([a-z0-9-]+))?$/.exec(param ?? '');
+  return m ? { number: Number(m[1]), slug: m[2] } : undefined;
+}
 
 /**
  * Every Note known to the build, and the one rule for what a reader may see: not a draft, and

@@ -1,5 +1,5 @@
-import { getSite, contentDir } from '../site.server.ts';
-import type { Lang } from '../site.ts';
+import { getSite, contentDir } from '../core/site.server.ts';
+import { isLang } from '../../i18n/lang.ts';
 import { NoteCatalog, type NoteMeta } from './catalog.ts';
 import { publishInstant } from './publish.ts';
 import { readingSeconds } from './reading-time.ts';
@@ -19,12 +19,13 @@ export function loadNotesFromDisk(): DiskNotes {
   const { notes, problems } = scanNotes(contentDir(), site.languages, site.defaultLanguage);
   if (problems.length > 0) throw new Error(`content problems: ${problems[0]!.file}: ${problems[0]!.message}`);
   const bodies = new Map<string, string>();
-  const metas: NoteMeta[] = notes.map((n) => {
+  const metas: NoteMeta[] = notes.flatMap((n) => {
+    if (!isLang(n.lang, site.languages)) return [];
     const id = `${n.lang}/${n.frontmatter.number}-${n.slug}`;
     bodies.set(id, n.body);
     return {
       id,
-      lang: n.lang as Lang,
+      lang: n.lang,
       number: n.frontmatter.number,
       slug: n.slug,
       title: n.frontmatter.title,

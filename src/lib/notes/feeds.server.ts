@@ -1,15 +1,16 @@
 import rss from '@astrojs/rss';
-import site from 'virtual:drumbeat/site';
-import { getEnv } from '../env.server.ts';
-import { t } from '../../i18n/strings.ts';
-import { localeOf } from '../../i18n/format.ts';
-import type { NoteCatalog } from './catalog.ts';
-import { absoluteUrl, archivePath, homePath, notePath, NOTES_PER_PAGE, privacyPath } from './urls.ts';
+import { getEnv } from '../core/env.server.ts';
+import { getSite } from '../core/site.server.ts';
+import { localeOf, type Lang } from '../../i18n/lang.ts';
+import { absoluteUrl, archivePath, homePath, notePath, privacyPath } from '../../i18n/paths.ts';
+import { t } from '../../i18n/text.ts';
+import { NOTES_PER_PAGE, type NoteCatalog } from './catalog.ts';
 
 const FEED_ITEMS = 50;
 
-export function rssResponse(lang: string, catalog: NoteCatalog, at: number): Promise<Response> {
+export function rssResponse(lang: Lang, catalog: NoteCatalog, at: number): Promise<Response> {
   const siteUrl = getEnv().SITE_URL;
+  const site = getSite();
   return rss({
     title: `${site.title} (${t(lang, 'lang.name')})`,
     description: site.tagline[lang] ?? site.title,
@@ -40,9 +41,10 @@ export function sitemapIndexResponse(): Response {
 /** Every public page readers can reach, with its translations as hreflang alternates. */
 export function sitemapResponse(catalog: NoteCatalog, at: number): Response {
   const siteUrl = getEnv().SITE_URL;
-  const entries: { path: string; alternates: { lang: string; path: string }[]; lastmod?: number }[] = [];
-  const perLang = (f: (lang: string) => string) => site.languages.map((l) => ({ lang: l, path: f(l) }));
-  for (const f of [homePath, (l: string) => archivePath(l), privacyPath]) {
+  const site = getSite();
+  const entries: { path: string; alternates: { lang: Lang; path: string }[]; lastmod?: number }[] = [];
+  const perLang = (f: (lang: Lang) => string) => site.languages.map((l) => ({ lang: l, path: f(l) }));
+  for (const f of [homePath, (l: Lang) => archivePath(l), privacyPath]) {
     const alts = perLang(f);
     for (const a of alts) entries.push({ path: a.path, alternates: alts });
   }

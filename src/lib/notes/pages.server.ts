@@ -1,17 +1,12 @@
-import site from 'virtual:drumbeat/site';
-import { nowMs } from '../clock.ts';
+import { nowMs } from '../core/clock.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { archivePath, notePath } from '../../i18n/paths.ts';
 import { getCatalog } from './catalog.server.ts';
-import type { NoteCatalog, NoteMeta } from './catalog.ts';
-import { archivePath, notePath, NOTES_PER_PAGE, parseNoteParam } from './urls.ts';
+import { NOTES_PER_PAGE, parseNoteParam, type NoteCatalog, type NoteMeta } from './catalog.ts';
 
 /** Route cache options for any page built from the catalog: valid until the next Note appears. */
 export function catalogCacheOptions(catalog: NoteCatalog, at: number) {
   return { maxAge: catalog.cacheSeconds(at), tags: ['notes'] };
-}
-
-export function langOfPath(pathname: string): string {
-  const first = pathname.split('/')[1] ?? '';
-  return site.languages.includes(first as never) && first !== site.defaultLanguage ? first : site.defaultLanguage;
 }
 
 interface Loaded {
@@ -32,7 +27,7 @@ export type NotePageResult =
   | (Loaded & { kind: 'not-found' });
 
 /** /notes/205-three-steps/ shows the Note; /notes/205/ and a stale slug redirect; unpublished is 404. */
-export async function loadNotePage(lang: string, param: string | undefined): Promise<NotePageResult> {
+export async function loadNotePage(lang: Lang, param: string | undefined): Promise<NotePageResult> {
   const loaded = await loadCatalogPage();
   const parsed = parseNoteParam(param);
   const note = parsed && loaded.catalog.find(lang, parsed.number, loaded.at);
@@ -46,7 +41,7 @@ export type ArchivePageResult =
   | (Loaded & { kind: 'redirect'; location: string })
   | (Loaded & { kind: 'not-found' });
 
-export async function loadArchivePage(lang: string, pageParam: string | undefined): Promise<ArchivePageResult> {
+export async function loadArchivePage(lang: Lang, pageParam: string | undefined): Promise<ArchivePageResult> {
   const loaded = await loadCatalogPage();
   const all = loaded.catalog.visible(lang, loaded.at);
   const pages = Math.max(1, Math.ceil(all.length / NOTES_PER_PAGE));

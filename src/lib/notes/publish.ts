@@ -1,4 +1,4 @@
-import { zonedTimeToEpoch } from '../time-zone.ts';
+import { zonedTimeToEpoch } from '../core/time.ts';
 import { parsePublishMoment } from './frontmatter.ts';
 
 /** The instant a Note's `date` (site time zone wall time) names. */

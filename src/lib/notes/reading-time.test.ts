@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countWords, formatReadingTime, plainTextOfMdx, readingSeconds } from './reading-time.ts';
+import { formatReadingTime } from '../../i18n/format.ts';
+import { countWords, plainTextOfMdx, readingSeconds } from './reading-time.ts';
 
 describe('reading time', () => {
   it('formats minutes and seconds', () => {

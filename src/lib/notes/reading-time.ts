@@ -21,9 +21,3 @@ export function countWords(text: string): number {
 export function readingSeconds(body: string, wordsPerMinute = WORDS_PER_MINUTE): number {
   return Math.round((countWords(plainTextOfMdx(body)) / wordsPerMinute) * 60);
 }
-
-/** 348 -> "5:48" */
-export function formatReadingTime(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}

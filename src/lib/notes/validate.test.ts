@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { noteSource, ROOT, tempContent } from '../../../tests/helpers/content.ts';
-import { loadSiteConfig } from '../site.ts';
+import { loadSiteConfig } from '../core/site.ts';
 import { citedNumbers, formatProblems, scanNotes } from './validate.ts';
 
 const fm = (number: number, extra: Record<string, unknown> = {}) => ({ number, title: `Note ${number}`, date: '2026-11-23', summary: 'S', ...extra });

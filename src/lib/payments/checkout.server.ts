@@ -1,16 +1,20 @@
+import { and, eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { availability, hasAccess, type UnavailableReason } from '../access/deadlines.ts';
-import { allow } from '../auth/rate-limit.server.ts';
-import { nowMs } from '../clock.ts';
-import { getDb, serializeWrites } from '../db/client.server.ts';
-import { getEnv } from '../env.server.ts';
-import { getSite } from '../site.server.ts';
-import { langPrefix } from '../notes/urls.ts';
-import { libraryPath, salesPath } from './paths.server.ts';
-import { pick, type Product } from './product.ts';
-import { getProduct } from './products.server.ts';
-import { HOLDS_SEAT, purchasesOf, seatsTaken } from './purchases.server.ts';
+import { availability, hasAccess, type UnavailableReason } from '../catalog/availability.ts';
+import { libraryPath, salesPath } from '../catalog/paths.ts';
+import { pick, type Product } from '../catalog/product.ts';
+import { getProduct } from '../catalog/products.server.ts';
+import { nowMs } from '../core/clock.ts';
+import { getDb, serializeWrites } from '../core/db/client.server.ts';
+import { purchases } from '../core/db/schema.ts';
+import { getEnv } from '../core/env.server.ts';
+import { allow } from '../core/rate-limit.server.ts';
+import { getSite } from '../core/site.server.ts';
+import { CONVENTIONS, toLang, type Lang } from '../../i18n/lang.ts';
+import { localizedPath } from '../../i18n/paths.ts';
+import { holdsSeat, purchasesOf, seatsTaken } from './purchases.server.ts';
 import { getStripe, META } from './stripe.server.ts';
+import { describeError } from '../core/errors.ts';
 
 // POST /checkout/<id>: check availability with the same rule the sales page uses, hold a seat,
 // create the Checkout Session, hand back its URL.
@@ -28,41 +32,41 @@ export type CheckoutOutcome =
   | { ok: false; status: 429; reason: 'too_many' }
   | { ok: false; status: 503; reason: 'stripe_unavailable' };
 
-/** Reserve a row (and, for a cohort, a seat) in one statement, so racing buyers cannot share the last seat. */
-async function reserve(product: Product, cohortId: string | undefined, seats: number | undefined, lang: string, email: string): Promise<number | undefined> {
+/**
+ * Reserves a row (and, for a cohort, a seat) in one statement, so racing buyers cannot share the
+ * last seat: raw SQL where it earns its place, an INSERT … SELECT whose WHERE counts the seats.
+ */
+async function reserve(product: Product, cohortId: string | undefined, seats: number | undefined, lang: Lang, email: string): Promise<number | undefined> {
   const now = nowMs();
   const reservedUntil = now + SESSION_LIFETIME_S * 1000 + RESERVATION_SLACK_MS;
-  const values = [email, product.id, cohortId ?? null, lang, product.amount ?? null, product.currency?.toLowerCase() ?? null, reservedUntil, now, now];
-  const insert = `INSERT INTO purchases (email, product_id, cohort_id, lang, source, status, amount, currency, reserved_until, created_at, updated_at)
-                  SELECT ?, ?, ?, ?, 'stripe', 'reserved', ?, ?, ?, ?, ?`;
-  const result = await serializeWrites(() =>
-    getDb().$client.execute(
-      seats === undefined
-        ? { sql: `${insert} RETURNING id`, args: values }
-        : {
-            sql: `${insert} WHERE (SELECT count(*) FROM purchases WHERE product_id = ? AND cohort_id = ? AND ${HOLDS_SEAT}) < ? RETURNING id`,
-            args: [...values, product.id, cohortId!, now, seats],
-          },
-    ),
+  const seatLeft =
+    seats === undefined
+      ? sql``
+      : sql` WHERE (SELECT count(*) FROM ${purchases} WHERE ${and(eq(purchases.productId, product.id), eq(purchases.cohortId, cohortId!), holdsSeat(now))}) < ${seats}`;
+  const rows = await serializeWrites(() =>
+    getDb().all<{ id: number }>(sql`
+      INSERT INTO ${purchases} (email, product_id, cohort_id, lang, source, status, amount, currency, reserved_until, created_at, updated_at)
+      SELECT ${email}, ${product.id}, ${cohortId ?? null}, ${lang}, 'stripe', 'reserved', ${product.amount ?? null}, ${product.currency?.toLowerCase() ?? null}, ${reservedUntil}, ${now}, ${now}${seatLeft}
+      RETURNING id`),
   );
-  return result.rows[0] ? Number(result.rows[0].id) : undefined;
+  return rows[0]?.id;
 }
 
 async function release(purchaseId: number): Promise<void> {
-  await serializeWrites(() => getDb().$client.execute({ sql: `DELETE FROM purchases WHERE id = ? AND status = 'reserved'`, args: [purchaseId] }));
+  await serializeWrites(() => getDb().delete(purchases).where(and(eq(purchases.id, purchaseId), eq(purchases.status, 'reserved'))));
 }
 
 /** Checkouts started per IP per 10 minutes: each one holds a seat, so nobody may hold them all. */
 const CHECKOUT_IP_LIMIT = 10;
 
-export async function startCheckout(input: { productId: string; cohortId?: string; lang: string; buyerEmail?: string; ip?: string }): Promise<CheckoutOutcome> {
+export async function startCheckout(input: { productId: string; cohortId?: string; lang: unknown; buyerEmail?: string; ip?: string }): Promise<CheckoutOutcome> {
   const product = getProduct(input.productId);
   if (!product) return { ok: false, status: 404, reason: 'unknown_product' };
   const stripe = getStripe();
   if (!stripe) return { ok: false, status: 409, reason: 'payments_off' };
   if (input.ip !== undefined && !(await allow(`checkout-ip:${input.ip}`, CHECKOUT_IP_LIMIT, 10 * 60_000))) return { ok: false, status: 429, reason: 'too_many' };
   const site = getSite();
-  const lang = site.languages.includes(input.lang as never) ? input.lang : site.defaultLanguage;
+  const lang = toLang(input.lang, site);
   const now = nowMs();
 
   // Someone signed in who can already watch it is sent to it, not charged twice.
@@ -78,7 +82,6 @@ export async function startCheckout(input: { productId: string; cohortId?: strin
   if (purchaseId === undefined) return { ok: false, status: 409, reason: 'sold_out' };
 
   const siteUrl = getEnv().SITE_URL;
-  const prefix = langPrefix(lang, site.defaultLanguage);
   const metadata: Record<string, string> = { [META.product]: product.id, [META.lang]: lang, [META.purchase]: String(purchaseId) };
   if (cohort) metadata[META.cohort] = cohort.id;
   const name = pick(product.title, lang, site.defaultLanguage) + (cohort ? ` (${pick(cohort.title, lang, site.defaultLanguage) || cohort.id})` : '');
@@ -95,10 +98,10 @@ export async function startCheckout(input: { productId: string; cohortId?: strin
     tax_id_collection: { enabled: true },
     billing_address_collection: 'required',
     invoice_creation: { enabled: true, invoice_data: { metadata } },
-    locale: lang === 'it' ? 'it' : 'en',
+    locale: CONVENTIONS[lang].checkoutLocale as Stripe.Checkout.SessionCreateParams.Locale,
     // Stripe checks expires_at against its own clock, not ours (which tests may move).
     expires_at: Math.floor(Date.now() / 1000) + SESSION_LIFETIME_S,
-    success_url: `${siteUrl}${prefix}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
+    success_url: `${siteUrl}${localizedPath(lang, '/checkout/success')}?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${siteUrl}${salesPath(product, lang)}`,
   };
   if (input.buyerEmail) params.customer_email = input.buyerEmail;
@@ -108,12 +111,10 @@ export async function startCheckout(input: { productId: string; cohortId?: strin
     session = await stripe.checkout.sessions.create(params, { idempotencyKey: `drumbeat-checkout-${purchaseId}` });
   } catch (err) {
     await release(purchaseId);
-    console.error(`checkout: Stripe refused or did not answer for ${product.id}: ${(err as Error).message}`);
+    console.error(`checkout: Stripe refused or did not answer for ${product.id}: ${describeError(err)}`);
     return { ok: false, status: 503, reason: 'stripe_unavailable' };
   }
-  await serializeWrites(() =>
-    getDb().$client.execute({ sql: 'UPDATE purchases SET checkout_session_id = ?, updated_at = ? WHERE id = ?', args: [session.id, nowMs(), purchaseId] }),
-  );
+  await serializeWrites(() => getDb().update(purchases).set({ checkoutSessionId: session.id, updatedAt: nowMs() }).where(eq(purchases.id, purchaseId)));
   if (!session.url) return { ok: false, status: 503, reason: 'stripe_unavailable' };
   return { ok: true, url: session.url };
 }

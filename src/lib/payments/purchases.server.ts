@@ -1,87 +1,75 @@
-import { getDb } from '../db/client.server.ts';
-import type { PurchaseStatus } from '../db/schema.ts';
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { getDb } from '../core/db/client.server.ts';
+import { purchases } from '../core/db/schema.ts';
 
-// Reading purchases: what access and seat counting need, in plain SQL over the one client.
+// Reading purchases: what access, the library, the CLI and seat counting need.
 
-export interface PurchaseRow {
-  id: number;
-  email: string;
-  productId: string;
-  cohortId: string | null;
-  lang: string;
-  source: 'stripe' | 'grant';
-  status: PurchaseStatus;
-  checkoutSessionId: string | null;
-  paymentIntentId: string | null;
-  amount: number | null;
-  currency: string | null;
-  purchasedAt: number | null;
-  accessUntil: number | null;
-  statusReason: string | null;
-  receiptSentAt: number | null;
-}
+const COLUMNS = {
+  id: purchases.id,
+  email: purchases.email,
+  productId: purchases.productId,
+  cohortId: purchases.cohortId,
+  lang: purchases.lang,
+  source: purchases.source,
+  status: purchases.status,
+  checkoutSessionId: purchases.checkoutSessionId,
+  paymentIntentId: purchases.paymentIntentId,
+  amount: purchases.amount,
+  currency: purchases.currency,
+  purchasedAt: purchases.purchasedAt,
+  accessUntil: purchases.accessUntil,
+  statusReason: purchases.statusReason,
+  receiptSentAt: purchases.receiptSentAt,
+};
 
-const COLUMNS = `id, email, product_id, cohort_id, lang, source, status, checkout_session_id, payment_intent_id, amount, currency, purchased_at, access_until, status_reason, receipt_sent_at`;
-
-function toRow(r: Record<string, unknown>): PurchaseRow {
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-  return {
-    id: Number(r.id),
-    email: String(r.email),
-    productId: String(r.product_id),
-    cohortId: str(r.cohort_id),
-    lang: String(r.lang),
-    source: String(r.source) as PurchaseRow['source'],
-    status: String(r.status) as PurchaseStatus,
-    checkoutSessionId: str(r.checkout_session_id),
-    paymentIntentId: str(r.payment_intent_id),
-    amount: num(r.amount),
-    currency: str(r.currency),
-    purchasedAt: num(r.purchased_at),
-    accessUntil: num(r.access_until),
-    statusReason: str(r.status_reason),
-    receiptSentAt: num(r.receipt_sent_at),
-  };
-}
+export type PurchaseRow = Pick<typeof purchases.$inferSelect, keyof typeof COLUMNS>;
 
 /** Statuses that mean "this person bought or was given it" (what the library lists). */
 export const OWNED = ['paid', 'granted', 'pending', 'refunded', 'disputed', 'revoked'] as const;
-const OWNED_SQL = OWNED.map((s) => `'${s}'`).join(',');
 
-export async function purchasesOf(email: string, productId?: string): Promise<PurchaseRow[]> {
-  const rows = await getDb().$client.execute({
-    sql: `SELECT ${COLUMNS} FROM purchases WHERE email = ? ${productId ? 'AND product_id = ?' : ''} AND status IN (${OWNED_SQL}) ORDER BY COALESCE(purchased_at, created_at) DESC, id DESC`,
-    args: productId ? [email, productId] : [email],
-  });
-  return rows.rows.map((r) => toRow(r as Record<string, unknown>));
+export function purchasesOf(email: string, productId?: string): Promise<PurchaseRow[]> {
+  return getDb()
+    .select(COLUMNS)
+    .from(purchases)
+    .where(and(eq(purchases.email, email), productId ? eq(purchases.productId, productId) : undefined, inArray(purchases.status, OWNED)))
+    .orderBy(desc(sql`COALESCE(${purchases.purchasedAt}, ${purchases.createdAt})`), desc(purchases.id));
 }
 
-export async function allPurchases(email?: string): Promise<PurchaseRow[]> {
-  const rows = await getDb().$client.execute({
-    sql: `SELECT ${COLUMNS} FROM purchases WHERE status != 'reserved' AND status != 'expired' ${email ? 'AND email = ?' : ''} ORDER BY email, product_id, id`,
-    args: email ? [email] : [],
-  });
-  return rows.rows.map((r) => toRow(r as Record<string, unknown>));
+/** Every purchase and grant (not reservations), for `access list`. */
+export function allPurchases(email?: string): Promise<PurchaseRow[]> {
+  return getDb()
+    .select(COLUMNS)
+    .from(purchases)
+    .where(and(notInArray(purchases.status, ['reserved', 'expired']), email ? eq(purchases.email, email) : undefined))
+    .orderBy(asc(purchases.email), asc(purchases.productId), asc(purchases.id));
 }
 
 export async function purchaseById(id: number): Promise<PurchaseRow | undefined> {
-  const rows = await getDb().$client.execute({ sql: `SELECT ${COLUMNS} FROM purchases WHERE id = ?`, args: [id] });
-  return rows.rows[0] ? toRow(rows.rows[0] as Record<string, unknown>) : undefined;
+  const [row] = await getDb().select(COLUMNS).from(purchases).where(eq(purchases.id, id));
+  return row;
 }
 
 export async function purchaseBySession(sessionId: string): Promise<PurchaseRow | undefined> {
-  const rows = await getDb().$client.execute({ sql: `SELECT ${COLUMNS} FROM purchases WHERE checkout_session_id = ?`, args: [sessionId] });
-  return rows.rows[0] ? toRow(rows.rows[0] as Record<string, unknown>) : undefined;
+  const [row] = await getDb().select(COLUMNS).from(purchases).where(eq(purchases.checkoutSessionId, sessionId));
+  return row;
 }
 
-/** SQL condition for "holds a seat at `?`": paid, granted, awaiting an async payment, or reserved and not yet expired. */
-export const HOLDS_SEAT = `(status IN ('paid', 'granted', 'pending') OR (status = 'reserved' AND reserved_until > ?))`;
+/** Whether an address bought anything (or was given it): what makes a sign-in link worth sending. */
+export async function hasPurchases(email: string): Promise<boolean> {
+  const [row] = await getDb().select({ id: purchases.id }).from(purchases).where(and(eq(purchases.email, email), ne(purchases.status, 'reserved'))).limit(1);
+  return row !== undefined;
+}
+
+/** "Holds a seat at `now`": paid, granted, awaiting an async payment, or reserved and not yet expired. */
+export function holdsSeat(now: number): SQL {
+  return or(inArray(purchases.status, ['paid', 'granted', 'pending']), and(eq(purchases.status, 'reserved'), gt(purchases.reservedUntil, now)))!;
+}
 
 export async function seatsTaken(productId: string, now: number): Promise<Map<string, number>> {
-  const rows = await getDb().$client.execute({
-    sql: `SELECT cohort_id, count(*) AS n FROM purchases WHERE product_id = ? AND cohort_id IS NOT NULL AND ${HOLDS_SEAT} GROUP BY cohort_id`,
-    args: [productId, now],
-  });
-  return new Map(rows.rows.map((r) => [String(r.cohort_id), Number(r.n)]));
+  const rows = await getDb()
+    .select({ cohortId: purchases.cohortId, n: count() })
+    .from(purchases)
+    .where(and(eq(purchases.productId, productId), isNotNull(purchases.cohortId), holdsSeat(now)))
+    .groupBy(purchases.cohortId);
+  return new Map(rows.map((r) => [r.cohortId!, r.n]));
 }

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { getEnv } from '../env.server.ts';
+import { getEnv } from '../core/env.server.ts';
 
 // The one Stripe client. STRIPE_API_BASE points the official SDK at another origin (stripe-mock,
 // a proxy, the tests' fake); only the network changes, never the code path.

@@ -1,13 +1,16 @@
 import type Stripe from 'stripe';
-import { allow } from '../auth/rate-limit.server.ts';
-import { fulfilCheckoutSession, ReceiptNotSent } from './fulfil.server.ts';
+import { allow } from '../core/rate-limit.server.ts';
+import { getSite } from '../core/site.server.ts';
+import { toLang, type Lang } from '../../i18n/lang.ts';
+import { fulfilCheckoutSession } from './fulfil.server.ts';
+import { ReceiptNotSent } from './receipts.server.ts';
 import { purchaseBySession } from './purchases.server.ts';
 import { getStripe, isCheckoutSessionId, META } from './stripe.server.ts';
 
 // /checkout/success?session_id=…: Stripe sends the buyer here, often before the webhook arrives.
 // Retrieving the session and fulfilling it here too makes access immediate; both paths are idempotent.
 
-export type SuccessOutcome = { state: 'paid' | 'pending'; email: string; productId: string; lang: string } | { state: 'unknown' };
+export type SuccessOutcome = { state: 'paid' | 'pending'; email: string; productId: string; lang: Lang } | { state: 'unknown' };
 
 /** "g•••@example.com": enough for the buyer to recognise, not enough to collect from the URL. */
 export function maskEmail(email: string): string {
@@ -36,5 +39,5 @@ export async function checkoutSuccess(sessionId: unknown, ip?: string): Promise<
   }
   const purchase = await purchaseBySession(session.id);
   if (!purchase || (purchase.status !== 'paid' && purchase.status !== 'pending')) return { state: 'unknown' };
-  return { state: purchase.status, email: purchase.email, productId: purchase.productId, lang: purchase.lang };
+  return { state: purchase.status, email: purchase.email, productId: purchase.productId, lang: toLang(purchase.lang, getSite()) };
 }

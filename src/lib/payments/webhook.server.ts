@@ -1,8 +1,11 @@
+import { and, eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { nowMs } from '../clock.ts';
-import { getDb, serializeWrites } from '../db/client.server.ts';
-import { getEnv } from '../env.server.ts';
-import { expireCheckoutSession, failCheckoutSession, fulfilCheckoutSession, ReceiptNotSent, revokePayment, type FulfilOutcome } from './fulfil.server.ts';
+import { nowMs } from '../core/clock.ts';
+import { getDb, serializeWrites } from '../core/db/client.server.ts';
+import { webhookEvents } from '../core/db/schema.ts';
+import { getEnv } from '../core/env.server.ts';
+import { expireCheckoutSession, failCheckoutSession, fulfilCheckoutSession, revokePayment, type FulfilOutcome } from './fulfil.server.ts';
+import { ReceiptNotSent } from './receipts.server.ts';
 import { getStripe, stripeId } from './stripe.server.ts';
 
 // POST /webhooks/stripe: verify with the SDK against the raw body, skip events already applied,
@@ -49,9 +52,9 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   } catch {
     return { status: 400, body: { received: false, error: 'signature verification failed' } };
   }
-  const db = getDb().$client;
-  const seen = await db.execute({ sql: `SELECT 1 FROM webhook_events WHERE id = ? AND source = 'stripe'`, args: [event.id] });
-  if (seen.rows.length > 0) return { status: 200, body: { received: true, outcome: 'duplicate' } };
+  const db = getDb();
+  const seen = await db.query.webhookEvents.findFirst({ columns: { id: true }, where: and(eq(webhookEvents.id, event.id), eq(webhookEvents.source, 'stripe')) });
+  if (seen) return { status: 200, body: { received: true, outcome: 'duplicate' } };
   const handler = handlers[event.type];
   let outcome: WebhookAnswer['body']['outcome'];
   try {
@@ -63,8 +66,6 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
     return { status: 503, body: { received: false, error: 'temporarily unable to send the receipt; retry' } };
   }
   // Recorded after the effect: a crash in between makes Stripe retry, and every effect is idempotent.
-  await serializeWrites(() =>
-    db.execute({ sql: `INSERT INTO webhook_events (id, source, type, received_at) VALUES (?, 'stripe', ?, ?) ON CONFLICT DO NOTHING`, args: [event.id, event.type, nowMs()] }),
-  );
+  await serializeWrites(() => db.insert(webhookEvents).values({ id: event.id, source: 'stripe', type: event.type, receivedAt: nowMs() }).onConflictDoNothing());
   return { status: 200, body: { received: true, outcome } };
 }

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { getEnv } from '../../lib/env.server.ts';
-import { now, travelTo } from '../../lib/clock.ts';
+import { getEnv } from '../../lib/core/env.server.ts';
+import { now, travelTo } from '../../lib/core/clock.ts';
 
 // Test-only: moves this server's clock so browser tests can watch a scheduled Note appear.
 // Exists only with DRUMBEAT_TEST_CLOCK=on.

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { readBodyLimited } from '../../lib/http.server.ts';
+import { readBodyLimited } from '../../lib/core/http.server.ts';
 import { handleResendWebhook } from '../../lib/newsletter/resend-webhook.server.ts';
 
 // Resend's events are small; anything past 512 KB is not one of them.

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { readBodyLimited } from '../../lib/http.server.ts';
+import { readBodyLimited } from '../../lib/core/http.server.ts';
 import { handleStripeWebhook, MAX_WEBHOOK_BYTES } from '../../lib/payments/webhook.server.ts';
 
 // The signature covers the exact bytes Stripe sent, so the body is read raw, never parsed first.

@@ -1,0 +1,60 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AstroIntegration } from 'astro';
+import { writeBuildStamp } from '../server/build-stamp.ts';
+import { loadSiteConfig } from '../lib/core/site.ts';
+import { loadProducts } from '../lib/catalog/products.server.ts';
+import { formatProblems, scanNotes } from '../lib/notes/validate.ts';
+
+const ROUTES_DIR = fileURLToPath(new URL('../routes/', import.meta.url));
+
+/**
+ * src/routes/ mirrors the localized URLs: routes/notes/[note].astro serves /notes/<n>/ in the
+ * default language and /<lang>/notes/<n>/ in the others. Its files are found, not listed.
+ */
+export function localizedRouteFiles(dir = ROUTES_DIR): { pattern: string; file: string }[] {
+  const found: { pattern: string; file: string }[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !/\.(astro|ts)$/.test(entry.name) || entry.name.endsWith('.test.ts')) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const route = path.relative(dir, file).split(path.sep).join('/').replace(/\.(astro|ts)$/, '').replace(/(^|\/)index$/, '');
+    found.push({ pattern: `/${route}`, file });
+  }
+  return found.sort((a, b) => a.pattern.localeCompare(b.pattern));
+}
+
+/**
+ * Checks the content tree before Astro builds it (rules that span files: duplicate numbers,
+ * orphan translations, NoteRefs to missing Notes, product files), mounts the localized routes
+ * once per language of content/site.yaml, and adds the middleware.
+ */
+export function drumbeat({ contentDir }: { contentDir: string }): AstroIntegration {
+  return {
+    name: 'drumbeat',
+    hooks: {
+      'astro:build:done': ({ dir }) => {
+        // dir is dist/client; the stamp sits beside client/ and server/.
+        writeBuildStamp(process.cwd(), fileURLToPath(new URL('..', dir)));
+      },
+      'astro:config:setup': ({ command, injectRoute, addMiddleware }) => {
+        const site = loadSiteConfig(contentDir);
+        if (command === 'build' || command === 'dev') {
+          const { problems } = scanNotes(contentDir, site.languages, site.defaultLanguage);
+          if (problems.length > 0) {
+            throw new Error(`Content problems:\n${formatProblems(problems)}`);
+          }
+          // Throws naming the file and field.
+          loadProducts(contentDir, site);
+        }
+        for (const lang of site.languages) {
+          const prefix = lang === site.defaultLanguage ? '' : `/${lang}`;
+          for (const { pattern, file } of localizedRouteFiles()) {
+            injectRoute({ pattern: `${prefix}${pattern}` || '/', entrypoint: file });
+          }
+        }
+        addMiddleware({ entrypoint: fileURLToPath(new URL('./middleware.ts', import.meta.url)), order: 'pre' });
+      },
+    },
+  };
+}

@@ -1,4 +1,0 @@
-declare module 'virtual:drumbeat/site' {
-  const site: import('./lib/site.ts').SiteConfig;
-  export default site;
-}

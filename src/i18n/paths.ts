@@ -1,0 +1,42 @@
+import { getSite } from '../lib/core/site.server.ts';
+import type { Lang } from './lang.ts';
+
+// Every localized URL is built here: the site's default language without a prefix, every other
+// language under /<lang>/ (the same rule src/app/integration.ts mounts src/routes/ by).
+
+export function langPrefix(lang: Lang): string {
+  return lang === getSite().defaultLanguage ? '' : `/${lang}`;
+}
+
+/** "/login/" in a language: "/login/" or "/it/login/". */
+export function localizedPath(lang: Lang, path: string): string {
+  return `${langPrefix(lang)}${path}` || '/';
+}
+
+export function homePath(lang: Lang): string {
+  return localizedPath(lang, '/');
+}
+
+export function archivePath(lang: Lang, page = 1): string {
+  return localizedPath(lang, page <= 1 ? '/notes/' : `/notes/page/${page}/`);
+}
+
+export function notePath(note: { lang: Lang; number: number; slug: string }): string {
+  return localizedPath(note.lang, `/notes/${note.number}-${note.slug}/`);
+}
+
+export function rssPath(lang: Lang): string {
+  return localizedPath(lang, '/rss.xml');
+}
+
+export function privacyPath(lang: Lang): string {
+  return localizedPath(lang, '/privacy/');
+}
+
+export function loginPath(lang: Lang): string {
+  return localizedPath(lang, '/login/');
+}
+
+export function absoluteUrl(siteUrl: string, path: string): string {
+  return new URL(path, `${siteUrl}/`).toString();
+}

@@ -1,0 +1,47 @@
+import { sendDueReminders } from '../lib/access/reminders.server.ts';
+import { runDueSends } from '../lib/newsletter/sends.server.ts';
+import { sendPendingReceipts } from '../lib/payments/receipts.server.ts';
+import { describeError } from '../lib/core/errors.ts';
+
+// The app's job runner: every tick sends due deadline reminders and receipts that a crash or an
+// outage held back, then the newsletter sends the schedule says are due. Every job claims its work
+// in the database, so any number of processes may run this at once.
+
+/** The jobs inside a long-running process (web server or `drumbeat worker`). */
+export function startScheduler(opts: { intervalMs?: number; log?: (line: string) => void } = {}): { stop(): Promise<void> } {
+  const log = opts.log ?? ((line) => console.log(line));
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = sendDueReminders()
+      .then(async (r) => {
+        if (r.sent || r.failed) log(`reminders: ${r.sent} deadline reminders sent, ${r.failed} failed`);
+        const receipts = await sendPendingReceipts();
+        if (receipts) log(`receipts: ${receipts} delayed receipts sent`);
+      })
+      .catch((err) => log(`reminders: tick failed: ${describeError(err)}`))
+      .then(() => runDueSends())
+      .then((results) => {
+        for (const r of results) {
+          if (r.state === 'done') log(`newsletter: send ${r.sendId} done: ${r.sent} sent, ${r.failed} failed of ${r.recipients}`);
+          if (r.state === 'paused') log(`newsletter: send ${r.sendId} paused: ${r.reason}`);
+        }
+      })
+      .catch((err) => log(`newsletter: scheduler tick failed: ${describeError(err)}`))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, opts.intervalMs ?? 30_000);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+

@@ -1,0 +1,192 @@
+
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Times are integer milliseconds since the epoch (UTC), read from the one clock.
+
+export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+
+export const subscribers = sqliteTable(
+  'subscribers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** lowercased, trimmed */
+    email: text('email').notNull(),
+    lang: text('lang').notNull(),
+    status: text('status', { enum: SUBSCRIBER_STATUSES }).notNull(),
+    /** where the consent was given: a page path, or "import:<platform>" */
+    source: text('source').notNull(),
+    /** the consent wording shown, by its version in consent_texts (or "import:<platform>") */
+    consentVersion: text('consent_version').notNull(),
+    /** when the address was submitted (or the original consent date, for imports) */
+    consentAt: integer('consent_at').notNull(),
+    confirmedAt: integer('confirmed_at'),
+    unsubscribedAt: integer('unsubscribed_at'),
+    /** why the address is suppressed, for bounced/complained/imported-cleaned */
+    statusReason: text('status_reason'),
+    lastConfirmationSentAt: integer('last_confirmation_sent_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('subscribers_email').on(t.email), index('subscribers_status_lang').on(t.status, t.lang)],
+);
+
+/** Every consent wording ever shown on the subscribe form, by version (src/lib/newsletter/consent.ts). */
+export const consentTexts = sqliteTable('consent_texts', {
+  version: text('version').primaryKey(),
+  lang: text('lang').notNull(),
+  text: text('text').notNull(),
+  firstShownAt: integer('first_shown_at').notNull(),
+});
+
+export const SEND_STATES = ['sending', 'done'] as const;
+
+/** One newsletter send: one Note to one language group of subscribers, at most once. */
+export const sends = sqliteTable(
+  'sends',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    noteNumber: integer('note_number').notNull(),
+    /** the subscribers' language; the Note may be sent in the original language as a fallback */
+    lang: text('lang').notNull(),
+    noteLang: text('note_lang').notNull(),
+    state: text('state', { enum: SEND_STATES }).notNull(),
+    /** the process holding the send; it expires if that process dies */
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: integer('lease_expires_at'),
+    /** set in the same transaction that writes the recipient ledger */
+    frozenAt: integer('frozen_at'),
+    recipients: integer('recipients').notNull().default(0),
+    sent: integer('sent').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    bounced: integer('bounced').notNull().default(0),
+    complained: integer('complained').notNull().default(0),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+    /** last error that stopped progress for a while (rate limits, outages), for `newsletter status` */
+    lastError: text('last_error'),
+  },
+  (t) => [uniqueIndex('sends_note_lang').on(t.noteNumber, t.lang)],
+);
+
+export const RECIPIENT_STATES = ['pending', 'sent', 'failed'] as const;
+
+/** The recipient list frozen when a send starts; each row goes out once. */
+export const sendRecipients = sqliteTable(
+  'send_recipients',
+  {
+    sendId: integer('send_id').notNull().references(() => sends.id),
+    subscriberId: integer('subscriber_id').notNull(),
+    email: text('email').notNull(),
+    batch: integer('batch').notNull(),
+    state: text('state', { enum: RECIPIENT_STATES }).notNull().default('pending'),
+    providerId: text('provider_id'),
+    error: text('error'),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [primaryKey({ columns: [t.sendId, t.subscriberId] }), index('send_recipients_batch').on(t.sendId, t.state, t.batch), index('send_recipients_provider').on(t.providerId)],
+);
+
+/** Webhook deliveries already applied (Resend/Svix ids, Stripe event ids): a repeat changes nothing. */
+export const webhookEvents = sqliteTable('webhook_events', {
+  id: text('id').primaryKey(),
+  source: text('source').notNull(),
+  type: text('type').notNull(),
+  receivedAt: integer('received_at').notNull(),
+});
+
+/** Fixed-window counters for rate limits (per IP, per address). */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
+});
+
+
+export const PURCHASE_STATUSES = ['reserved', 'pending', 'paid', 'granted', 'failed', 'expired', 'refunded', 'disputed', 'revoked'] as const;
+export type PurchaseStatus = (typeof PURCHASE_STATUSES)[number];
+
+/**
+ * One row per Checkout Session (a seat reservation that becomes a purchase) or per author's grant.
+ * Access needs only this row: paid/granted and now < access_until.
+ */
+export const purchases = sqliteTable(
+  'purchases',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** lowercased, trimmed; empty while a reservation waits for Stripe to tell us the buyer */
+    email: text('email').notNull(),
+    productId: text('product_id').notNull(),
+    cohortId: text('cohort_id'),
+    lang: text('lang').notNull(),
+    source: text('source', { enum: ['stripe', 'grant'] }).notNull(),
+    status: text('status', { enum: PURCHASE_STATUSES }).notNull(),
+    checkoutSessionId: text('checkout_session_id'),
+    paymentIntentId: text('payment_intent_id'),
+    customerId: text('customer_id'),
+    amount: integer('amount'),
+    currency: text('currency'),
+    /** a reservation holds its seat until then (the Checkout Session's expiry) */
+    reservedUntil: integer('reserved_until'),
+    purchasedAt: integer('purchased_at'),
+    /** null: access never ends */
+    accessUntil: integer('access_until'),
+    statusReason: text('status_reason'),
+    /** taken by the process sending the receipt; a claim older than RECEIPT_CLAIM_MS was lost with its process */
+    receiptClaimedAt: integer('receipt_claimed_at'),
+    receiptSentAt: integer('receipt_sent_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('purchases_checkout_session').on(t.checkoutSessionId),
+    index('purchases_email').on(t.email, t.productId),
+    index('purchases_seats').on(t.productId, t.cohortId, t.status),
+    index('purchases_payment_intent').on(t.paymentIntentId),
+    index('purchases_access_until').on(t.status, t.accessUntil),
+  ],
+);
+
+/** Refunds and disputes, kept by payment so one that arrives before its purchase still wins. */
+export const paymentRevocations = sqliteTable('payment_revocations', {
+  paymentIntentId: text('payment_intent_id').primaryKey(),
+  status: text('status', { enum: ['refunded', 'disputed'] }).notNull(),
+  at: integer('at').notNull(),
+});
+
+/** Deadline reminders already claimed: the primary key makes each one go out once. */
+export const reminders = sqliteTable(
+  'reminders',
+  {
+    purchaseId: integer('purchase_id').notNull(),
+    kind: text('kind').notNull(),
+    sentAt: integer('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.purchaseId, t.kind] })],
+);
+
+/** Emailed sign-in links: only the SHA-256 of the token is kept; used_at makes it single-use. */
+export const loginTokens = sqliteTable(
+  'login_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    email: text('email').notNull(),
+    lang: text('lang').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('login_tokens_expires').on(t.expiresAt)],
+);
+
+/** Signed-in browsers: the cookie holds a random id, the table only its SHA-256. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    email: text('email').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_email').on(t.email)],
+);

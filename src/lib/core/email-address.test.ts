@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { checkEmail, deliverableAddress, normalizeEmail } from './email-address.ts';
+
+// One rule for every address the app takes: the subscribe form, sign-in, Stripe, the CLI, imports.
+
+describe('the email address rule', () => {
+  it('trims and lower-cases', () => {
+    expect(normalizeEmail('  Ada.Lovelace+notes@Example.COM \n')).toBe('ada.lovelace+notes@example.com');
+    expect(normalizeEmail('ada+drumbeat@example.co.uk')).toBe('ada+drumbeat@example.co.uk');
+  });
+
+  it('accepts letters of any script in the local part (RFC 6531)', () => {
+    expect(normalizeEmail('Søren.Soft@example.com')).toBe('søren.soft@example.com');
+    expect(normalizeEmail('zoë.brontë@example.com')).toBe('zoë.brontë@example.com');
+  });
+
+  it('accepts an internationalized domain and keeps one form of it, whichever was typed', () => {
+    expect(normalizeEmail('a@bücher.de')).toBe('a@bücher.de');
+    expect(normalizeEmail('a@xn--bcher-kva.de')).toBe('a@bücher.de');
+    expect(normalizeEmail('A@BÜCHER.DE')).toBe('a@bücher.de');
+    expect(deliverableAddress('a@bücher.de')).toBe('a@xn--bcher-kva.de');
+    expect(deliverableAddress('ada@example.com')).toBe('ada@example.com');
+  });
+
+  it('accepts an address of 254 characters and refuses 255, measured after trimming', () => {
+    const at254 = `${'a'.repeat(64)}@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(59)}.example`;
+    expect(at254).toHaveLength(254);
+    expect(normalizeEmail(`   ${at254}   `)).toBe(at254);
+    expect(checkEmail(`a${at254}`)).toEqual({ ok: false, message: 'email is longer than 254 characters' });
+  });
+
+  it.each([
+    ['no @', 'ada.example.com', 'not a valid address'],
+    ['two @', 'ada@lovelace@example.com', 'not a valid address'],
+    ['nothing before @', '@example.com', 'not a valid address'],
+    ['no dot in the domain', 'ada@localhost', 'not a valid address'],
+    ['a one-letter top-level domain', 'ada@example.c', 'not a valid address'],
+    ['a numeric top-level domain', 'ada@10.0.0.1', 'not a valid address'],
+    ['a label longer than 63', `ada@${'b'.repeat(64)}.com`, 'not a valid address'],
+    ['a local part longer than 64', `${'a'.repeat(65)}@example.com`, 'not a valid address'],
+    ['a space inside', 'ada lovelace@example.com', 'not a valid address'],
+    ['a tab inside', 'ada\t@example.com', 'single line'],
+    ['header injection', 'a@b.com\r\nBcc: x@y.com', 'single line'],
+    ['a newline inside', 'a@b.com\nx', 'single line'],
+    ['angle brackets', '<ada@example.com>', 'not a valid address'],
+    ['a display name', 'Ada <ada@example.com>', 'not a valid address'],
+    ['a comma list', 'ada@example.com,bob@example.com', 'not a valid address'],
+    ['a semicolon list', 'ada@example.com;bob@example.com', 'not a valid address'],
+    ['quotes', '"ada"@example.com', 'not a valid address'],
+    ['a comment', 'ada(x)@example.com', 'not a valid address'],
+    ['a domain literal', 'ada@[127.0.0.1]', 'not a valid address'],
+    ['a backslash', 'ad\\a@example.com', 'not a valid address'],
+    ['a colon', 'mailto:ada@example.com', 'not a valid address'],
+    ['dots at the edges of the local part', '.ada@example.com', 'not a valid address'],
+    ['two dots in a row', 'ada..l@example.com', 'not a valid address'],
+    ['empty', '', 'required'],
+    ['only spaces', '   ', 'required'],
+    ['more than 254 characters', `a@${'b'.repeat(250)}.com`, 'longer than 254'],
+  ])('refuses %s', (_label, value, message) => {
+    const r = checkEmail(value);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toContain(message);
+    expect(normalizeEmail(value)).toBeUndefined();
+  });
+
+  it.each([undefined, null, 42, ['ada@example.com'], { email: 'ada@example.com' }])('refuses the non-string %j', (value) => {
+    expect(checkEmail(value)).toEqual({ ok: false, message: 'email is required' });
+  });
+});

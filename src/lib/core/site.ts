@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { isValidTimeZone } from './time.ts';
+
+/**
+ * The languages Drumbeat has reader text for (src/i18n/text.ts has one table each). A site picks
+ * its own among them in content/site.yaml; adding one here is a type error until it is translated.
+ */
+export const LANGUAGES = ['en', 'it'] as const;
+export type Lang = (typeof LANGUAGES)[number];
+
+const perLanguage = z.record(z.string(), z.string().min(1));
+
+export const siteConfigSchema = z
+  .object({
+    title: z.string().min(1),
+    author: z.object({ name: z.string().min(1), bio: perLanguage.default({}) }),
+    tagline: perLanguage.default({}),
+    languages: z.array(z.enum(LANGUAGES, { error: `must be among the languages Drumbeat speaks: ${LANGUAGES.join(', ')}` })).min(1),
+    defaultLanguage: z.enum(LANGUAGES),
+    timeZone: z.string().refine(isValidTimeZone, 'not a known IANA time zone'),
+    newsletter: z
+      .object({
+        schedule: z
+          .object({
+            weekday: z.number().int().min(0).max(6).default(1),
+            time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM').default('07:00'),
+          })
+          .default({ weekday: 1, time: '07:00' }),
+        senderName: z.string().min(1).optional(),
+        /** a free download delivered after confirming (e.g. a book's first chapter), a file under content/ */
+        leadMagnet: z.object({ file: z.string().min(1), title: perLanguage }).optional(),
+        /** Resend requests per second for the weekly send (the account's rate limit) */
+        requestsPerSecond: z.number().positive().max(100).default(2),
+      })
+      .default({ schedule: { weekday: 1, time: '07:00' }, requestsPerSecond: 2 }),
+  })
+  .refine((s) => s.languages.includes(s.defaultLanguage), {
+    message: 'defaultLanguage must be one of languages',
+    path: ['defaultLanguage'],
+  });
+
+export type SiteConfig = z.infer<typeof siteConfigSchema>;
+
+export function parseSiteConfig(text: string, file = 'content/site.yaml'): SiteConfig {
+  const result = siteConfigSchema.safeParse(parseYaml(text));
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+export function loadSiteConfig(contentDir: string): SiteConfig {
+  const file = path.join(contentDir, 'site.yaml');
+  return parseSiteConfig(readFileSync(file, 'utf8'), file);
+}
