@@ -8,6 +8,9 @@ import { loadProducts } from '../lib/catalog/products.server.ts';
 import { formatProblems, scanNotes } from '../lib/notes/validate.ts';
 
 const ROUTES_DIR = fileURLToPath(new URL('../routes/', import.meta.url));
+const RUNTIME_ENTRY = fileURLToPath(new URL('../server/runtime.ts', import.meta.url));
+/** Beside entry.mjs in the server build; src/server/start.ts imports it. */
+export const RUNTIME_FILE = 'runtime.mjs';
 
 /**
  * src/routes/ mirrors the localized URLs: routes/notes/[note].astro serves /notes/<n>/ in the
@@ -37,7 +40,7 @@ export function drumbeat({ contentDir }: { contentDir: string }): AstroIntegrati
         // dir is dist/client; the stamp sits beside client/ and server/.
         writeBuildStamp(process.cwd(), fileURLToPath(new URL('..', dir)));
       },
-      'astro:config:setup': ({ command, injectRoute, addMiddleware }) => {
+      'astro:config:setup': ({ command, injectRoute, addMiddleware, updateConfig }) => {
         const site = loadSiteConfig(contentDir);
         if (command === 'build' || command === 'dev') {
           const { problems } = scanNotes(contentDir, site.languages, site.defaultLanguage);
@@ -54,6 +57,20 @@ export function drumbeat({ contentDir }: { contentDir: string }): AstroIntegrati
           }
         }
         addMiddleware({ entrypoint: fileURLToPath(new URL('./middleware.ts', import.meta.url)), order: 'pre' });
+        updateConfig({
+          vite: {
+            plugins: [
+              {
+                // A second entry of the server build, so its modules are the pages' modules.
+                name: 'drumbeat-runtime-entry',
+                applyToEnvironment: (environment) => environment.name === 'ssr',
+                buildStart() {
+                  if (command === 'build') this.emitFile({ type: 'chunk', id: RUNTIME_ENTRY, fileName: RUNTIME_FILE });
+                },
+              },
+            ],
+          },
+        });
       },
     },
   };

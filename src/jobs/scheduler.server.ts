@@ -1,4 +1,5 @@
 import { sendDueReminders } from '../lib/access/reminders.server.ts';
+import { onClockJump } from '../lib/core/clock.ts';
 import { runDueSends } from '../lib/newsletter/sends.server.ts';
 import { sendPendingReceipts } from '../lib/payments/receipts.server.ts';
 import { describeError } from '../lib/core/errors.ts';
@@ -12,8 +13,14 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
   const log = opts.log ?? ((line) => console.log(line));
   let running: Promise<void> | undefined;
   let stopped = false;
+  // A tick asked for while one runs (the clock jumped) runs right after it, not 30 s later.
+  let again = false;
   const tick = () => {
-    if (running || stopped) return;
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
     running = sendDueReminders()
       .then(async (r) => {
         if (r.sent || r.failed) log(`reminders: ${r.sent} deadline reminders sent, ${r.failed} failed`);
@@ -31,15 +38,22 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
       .catch((err) => log(`newsletter: scheduler tick failed: ${describeError(err)}`))
       .finally(() => {
         running = undefined;
+        if (again) {
+          again = false;
+          tick();
+        }
       });
   };
   tick();
   const timer = setInterval(tick, opts.intervalMs ?? 30_000);
   timer.unref();
+  // The test server moves its clock with POST /dev/clock; this scheduler shares that clock.
+  const stopListening = onClockJump(tick);
   return {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      stopListening();
       await running;
     },
   };

@@ -1,10 +1,12 @@
 // `npm start`: check the configuration, build if the sources changed, migrate the database,
-// then serve the site (and, unless DRUMBEAT_SCHEDULER=off, run the weekly newsletter).
+// then serve the site (and, unless DRUMBEAT_SCHEDULER=off, run the jobs beside it).
 import './resolve-hooks.mjs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EnvError, getEnv } from '../lib/core/env.server.ts';
+import { loadProducts } from '../lib/catalog/products.server.ts';
+import { EnvError, parseEnv } from '../lib/core/env.server.ts';
+import { loadSiteConfig } from '../lib/core/site.ts';
 import { buildIsCurrent } from './build-stamp.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,9 +18,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+// Only pure checks run from the sources; everything with state (clock, database, caches) comes
+// from the build below, where the pages have it too.
 let env;
 try {
-  env = getEnv();
+  env = parseEnv(process.env);
 } catch (err) {
   if (err instanceof EnvError) fail(err.message);
   throw err;
@@ -26,9 +30,8 @@ try {
 
 // A broken product file stops start-up with its file and field named, not a 500 on the sales page.
 try {
-  const { loadProducts } = await import('../lib/catalog/products.server.ts');
-  const { getSite, contentDir } = await import('../lib/core/site.server.ts');
-  loadProducts(contentDir(), getSite());
+  const contentDir = path.resolve(env.DRUMBEAT_CONTENT_DIR);
+  loadProducts(contentDir, loadSiteConfig(contentDir));
 } catch (err) {
   fail((err as Error).message);
 }
@@ -46,8 +49,9 @@ if (!buildIsCurrent(root, outDir)) {
   if (result.status !== 0) fail('The build failed; see the messages above.');
 }
 
-const { prepareDatabase } = await import('../lib/core/db/migrate.server.ts');
-await prepareDatabase();
+const runtime: typeof import('./runtime.ts') = await import(pathToFileURL(path.join(outDir, 'server', 'runtime.mjs')).href);
+
+await runtime.prepareDatabase();
 
 process.env.PORT = String(env.PORT);
 process.env.HOST = env.HOST;
@@ -56,10 +60,9 @@ const server = await import(pathToFileURL(path.join(outDir, 'server', 'entry.mjs
 server.startServer();
 
 if (env.DRUMBEAT_SCHEDULER === 'on') {
-  // The weekly newsletter runs beside the site; several servers may run it at once (the claim on
-  // each send is taken in the database).
-  const { startScheduler } = await import('../jobs/scheduler.server.ts');
-  const scheduler = startScheduler();
+  // The jobs run beside the site; several servers may run them at once (each job claims its work
+  // in the database).
+  const scheduler = runtime.startScheduler();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void scheduler.stop().finally(() => process.exit(0));

@@ -1,0 +1,5 @@
+// What `npm start` runs from inside the built server. The build emits this file as
+// dist/server/runtime.mjs beside entry.mjs, sharing its chunks, so the scheduler, the migration
+// and the pages are one module graph: one clock, one database client, one env, one set of caches.
+export { prepareDatabase } from '../lib/core/db/migrate.server.ts';
+export { startScheduler } from '../jobs/scheduler.server.ts';
