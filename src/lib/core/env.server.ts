@@ -62,7 +62,7 @@ const envSchema = z
     DRUMBEAT_SCHEDULER: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
     // Behind a reverse proxy: count rate limits by the X-Forwarded-For address the proxy appends.
     DRUMBEAT_TRUST_PROXY: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('off'),
-    // Test-only: lets tests move the server's clock through POST /__test/clock. Never set in production.
+    // Test-only: lets tests move the server's clock through POST /dev/clock. Never set in production.
     DRUMBEAT_TEST_CLOCK: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('off'),
   })
   .superRefine((env, ctx) => {
