@@ -25,10 +25,20 @@ export type SubscribeOutcome =
 
 type Subscriber = typeof subscribers.$inferSelect;
 
+// Versions this process has stored, per database handle: a version's words never change, so one
+// write per version and process is enough (the subscribe form is the busiest write there is).
+const recordedWordings = new WeakMap<object, Set<string>>();
+
 /** The words the reader agreed to, kept once per version so every stored consent names them. */
 async function recordConsentWording(lang: Lang, now: number): Promise<string> {
   const version = consentVersion(lang);
-  await serializeWrites(() => getDb().insert(consentTexts).values({ version, lang, text: consentWording(lang), firstShownAt: now }).onConflictDoNothing());
+  const db = getDb();
+  let recorded = recordedWordings.get(db);
+  if (!recorded) recordedWordings.set(db, (recorded = new Set()));
+  if (!recorded.has(version)) {
+    await serializeWrites(() => db.insert(consentTexts).values({ version, lang, text: consentWording(lang), firstShownAt: now }).onConflictDoNothing());
+    recorded.add(version);
+  }
   return version;
 }
 
