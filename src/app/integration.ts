@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { cpSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
@@ -8,6 +8,7 @@ import { loadProducts } from '../lib/catalog/products.server.ts';
 import { formatProblems, scanNotes } from '../lib/notes/validate.ts';
 
 const ROUTES_DIR = fileURLToPath(new URL('../routes/', import.meta.url));
+const MIGRATIONS = fileURLToPath(new URL('../lib/core/db/migrations/', import.meta.url));
 const RUNTIME_ENTRY = fileURLToPath(new URL('../server/runtime.ts', import.meta.url));
 /** Beside entry.mjs in the server build; src/server/start.ts imports it. */
 export const RUNTIME_FILE = 'runtime.mjs';
@@ -38,7 +39,10 @@ export function drumbeat({ contentDir }: { contentDir: string }): AstroIntegrati
     hooks: {
       'astro:build:done': ({ dir }) => {
         // dir is dist/client; the stamp sits beside client/ and server/.
-        writeBuildStamp(process.cwd(), fileURLToPath(new URL('..', dir)));
+        const outDir = fileURLToPath(new URL('..', dir));
+        // The built server migrates the database itself, wherever it is started from.
+        cpSync(MIGRATIONS, path.join(outDir, 'server', 'migrations'), { recursive: true });
+        writeBuildStamp(process.cwd(), outDir);
       },
       'astro:config:setup': ({ command, injectRoute, addMiddleware, updateConfig }) => {
         const site = loadSiteConfig(contentDir);

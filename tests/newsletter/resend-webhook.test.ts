@@ -45,6 +45,13 @@ describe('POST /webhooks/resend', () => {
     expect((await sendRow()).complained).toBe(1);
   });
 
+  it('suppresses a stored address whichever spelling of its domain the event uses', async () => {
+    await getDb().insert(subscribers).values({ email: 'zoe@xn--bcher-kva.example', lang: 'en', status: 'active', source: 't', consentVersion: 'v', consentAt: 1, createdAt: 1, updatedAt: 1 });
+    const { body, headers } = signed(bounce('Zoe@xn--bcher-kva.example'));
+    expect(await handleResendWebhook(body, headers)).toMatchObject({ status: 200 });
+    expect(await statusOf('zoe@xn--bcher-kva.example')).toBe('bounced');
+  });
+
   it('changes nothing twice when the same event arrives twice', async () => {
     const event = signed(bounce('ada@example.com'), 'msg_same');
     await handleResendWebhook(event.body, event.headers);

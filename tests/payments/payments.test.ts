@@ -165,6 +165,13 @@ describe('fulfilment', () => {
     expect(await accessTo('buyer@example.com', WORKSHOP)).toMatchObject({ access: true });
   });
 
+  it('keeps a paid purchase whose address Stripe took but our rule is stricter about', async () => {
+    const id = await checkout();
+    expect(await deliver(fake.complete(id, { email: 'First..Last@Example.com' }))).toMatchObject({ status: 200, body: { outcome: 'fulfilled' } });
+    expect((await rows())[0]).toMatchObject({ status: 'paid', email: 'first..last@example.com' });
+    expect(await accessTo('first..last@example.com', WORKSHOP)).toMatchObject({ access: true });
+  });
+
   it('a receipt that could not be sent makes the webhook answer 503, and the retry sends it', async () => {
     const id = await checkout();
     const completed = fake.complete(id, { email: 'retry@example.com' });

@@ -73,7 +73,8 @@ export async function grantAccess(input: { email: string; productId: string; unt
   }
   const now = nowMs();
   const accessUntil = input.until === undefined ? accessUntilFor(product, cohort, now) : parseUntil(input.until, product.timeZone);
-  const lang = input.lang ?? toLang(undefined, getSite());
+  // The product's first language: an Italian-only product's grant gets Italian reminders.
+  const lang = input.lang ?? toLang(Object.keys(product.title)[0], getSite());
   const cohortId = cohort?.id ?? null;
   const db = getDb();
   return serializeWrites(async () => {

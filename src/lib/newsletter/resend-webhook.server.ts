@@ -51,10 +51,17 @@ export async function handleResendWebhook(rawBody: string, headers: Headers): Pr
 
   const isHardBounce = event.type === 'email.bounced' && (event.data?.bounce?.type ?? 'Permanent').toLowerCase() === 'permanent';
   const isComplaint = event.type === 'email.complained';
-  const recipients = [event.data?.to ?? []]
-    .flat()
-    .map(normalizeEmail)
-    .filter((e): e is string => e !== undefined);
+  // Both the form our address rule gives and the address as written: a row stored before the rule
+  // (or imported with another spelling of its domain) must be suppressed all the same.
+  const recipients = [
+    ...new Set(
+      [event.data?.to ?? []]
+        .flat()
+        .filter((e): e is string => typeof e === 'string')
+        .flatMap((e) => [e.trim().toLowerCase(), normalizeEmail(e)])
+        .filter((e): e is string => Boolean(e)),
+    ),
+  ];
 
   return serializeWrites(() =>
     getDb().transaction(async (tx) => {
@@ -81,7 +88,7 @@ export async function handleResendWebhook(rawBody: string, headers: Headers): Pr
           .set(isComplaint ? { complained: sql`${sends.complained} + 1` } : { bounced: sql`${sends.bounced} + 1` })
           .where(eq(sends.id, sendId));
       }
-      return { status: 200, body: { ok: true, applied: `${status}: ${recipients.length} address(es)` } };
+      return { status: 200, body: { ok: true, applied: `${status}: ${new Set([event.data?.to ?? []].flat()).size} address(es)` } };
     }, { behavior: 'immediate' }),
   );
 }

@@ -18,6 +18,17 @@ import { META, stripeId } from './stripe.server.ts';
 
 export type FulfilOutcome = 'fulfilled' | 'already' | 'pending' | 'ignored' | 'revoked';
 
+/**
+ * The buyer's address as we store it. Stripe took the money from whoever typed it, so an address
+ * our own rule is stricter about (two dots in a row, a long local part) is kept as Stripe has it,
+ * trimmed and lowercased, rather than losing the purchase.
+ */
+function buyerEmail(raw: string | null | undefined): string | undefined {
+  const lenient = raw?.trim().toLowerCase();
+  if (!lenient || !lenient.includes('@') || /[\u0000-\u001f\u007f]/.test(lenient)) return undefined;
+  return normalizeEmail(lenient) ?? lenient;
+}
+
 /** Our product and cohort for a session, or undefined when the session is not ours. */
 function ours(session: Stripe.Checkout.Session) {
   const productId = session.metadata?.[META.product];
@@ -39,7 +50,7 @@ export async function fulfilCheckoutSession(session: Stripe.Checkout.Session): P
   const mine = ours(session);
   if (!mine) return 'ignored';
   if (session.status !== 'complete') return session.status === 'expired' ? expireCheckoutSession(session) : 'pending';
-  const email = normalizeEmail(session.customer_details?.email ?? session.customer_email);
+  const email = buyerEmail(session.customer_details?.email ?? session.customer_email);
   if (!email) return 'ignored';
   const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
   const paymentIntent = stripeId(session.payment_intent);

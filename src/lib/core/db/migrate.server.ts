@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { getDb, tuneConnection } from './client.server.ts';
 
-// Beside this file when run from the sources (CLI, npm start); inside the built server bundle this
-// file moved, so fall back to the sources in the project the server runs from.
-const besideSource = fileURLToPath(new URL('./migrations', import.meta.url));
-const migrationsFolder = existsSync(besideSource) ? besideSource : path.resolve('src/lib/core/db/migrations');
+// Beside this file in the sources (the CLI); in the built server this file is a chunk under
+// dist/server/chunks/, and the build copies the migrations to dist/server/migrations/
+// (src/app/integration.ts), so a server started from any directory finds them.
+const CANDIDATES = ['./migrations', '../migrations'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+const migrationsFolder = CANDIDATES.find((dir) => existsSync(path.join(dir, 'meta', '_journal.json')));
 
 let prepared: Promise<void> | undefined;
 
@@ -23,7 +24,7 @@ export function ensureDatabase(): Promise<void> {
 export async function prepareDatabase(): Promise<void> {
   const db = getDb();
   await tuneConnection(db);
-  if (existsSync(`${migrationsFolder}/meta/_journal.json`)) {
-    await migrate(db, { migrationsFolder });
-  }
+  // Serving an old schema would fail later, request by request: refuse now instead.
+  if (!migrationsFolder) throw new Error(`no database migrations found (looked in ${CANDIDATES.join(', ')})`);
+  await migrate(db, { migrationsFolder });
 }
