@@ -2,7 +2,7 @@ import { cpSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { writeBuildStamp } from '../server/build-stamp.ts';
+import { RUNTIME_FILE, writeBuildStamp } from '../server/build-stamp.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
 import { loadProducts } from '../lib/catalog/products.server.ts';
 import { formatProblems, scanNotes } from '../lib/notes/validate.ts';
@@ -10,8 +10,6 @@ import { formatProblems, scanNotes } from '../lib/notes/validate.ts';
 const ROUTES_DIR = fileURLToPath(new URL('../routes/', import.meta.url));
 const MIGRATIONS = fileURLToPath(new URL('../lib/core/db/migrations/', import.meta.url));
 const RUNTIME_ENTRY = fileURLToPath(new URL('../server/runtime.ts', import.meta.url));
-/** Beside entry.mjs in the server build; src/server/start.ts imports it. */
-export const RUNTIME_FILE = 'runtime.mjs';
 
 /**
  * src/routes/ mirrors the localized URLs: routes/notes/[note].astro serves /notes/<n>/ in the
@@ -54,9 +52,10 @@ export function drumbeat({ contentDir }: { contentDir: string }): AstroIntegrati
           // Throws naming the file and field.
           loadProducts(contentDir, site);
         }
+        const routes = localizedRouteFiles();
         for (const lang of site.languages) {
           const prefix = lang === site.defaultLanguage ? '' : `/${lang}`;
-          for (const { pattern, file } of localizedRouteFiles()) {
+          for (const { pattern, file } of routes) {
             injectRoute({ pattern: `${prefix}${pattern}` || '/', entrypoint: file });
           }
         }

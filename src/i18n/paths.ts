@@ -4,7 +4,7 @@ import type { Lang } from './lang.ts';
 // Every localized URL is built here: the site's default language without a prefix, every other
 // language under /<lang>/ (the same rule src/app/integration.ts mounts src/routes/ by).
 
-export function langPrefix(lang: Lang): string {
+function langPrefix(lang: Lang): string {
   return lang === getSite().defaultLanguage ? '' : `/${lang}`;
 }
 

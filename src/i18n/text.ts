@@ -459,7 +459,8 @@ type Values<K extends TextKey> = Table[K] extends (values: infer V) => string ? 
  * toLang() (src/i18n/lang.ts) settled it at the edge, and every table is complete.
  */
 export function t<K extends TextKey>(lang: Lang, key: K, ...values: Values<K>): string {
-  const table = TABLES[lang];
+  // Own keys only: "toString" is on every object, and no language.
+  const table = Object.hasOwn(TABLES, lang) ? TABLES[lang] : undefined;
   if (!table) throw new Error(`no reader text for language "${String(lang)}" (src/i18n/text.ts has ${LANGUAGES.join(', ')})`);
   const entry = table[key] as string | ((v: unknown) => string);
   return typeof entry === 'function' ? entry(values[0]) : entry;

@@ -13,12 +13,13 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
   const log = opts.log ?? ((line) => console.log(line));
   let running: Promise<void> | undefined;
   let stopped = false;
-  // A tick asked for while one runs (the clock jumped) runs right after it, not 30 s later.
+  // The clock jumping during a tick asks for one more right after it, not 30 s later; the timer
+  // firing during a long send does not.
   let again = false;
-  const tick = () => {
+  const tick = (clockJumped = false) => {
     if (stopped) return;
     if (running) {
-      again = true;
+      again ||= clockJumped;
       return;
     }
     running = sendDueReminders()
@@ -45,10 +46,10 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
       });
   };
   tick();
-  const timer = setInterval(tick, opts.intervalMs ?? 30_000);
+  const timer = setInterval(() => tick(), opts.intervalMs ?? 30_000);
   timer.unref();
   // The test server moves its clock with POST /dev/clock; this scheduler shares that clock.
-  const stopListening = onClockJump(tick);
+  const stopListening = onClockJump(() => tick(true));
   return {
     async stop() {
       stopped = true;

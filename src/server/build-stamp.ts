@@ -5,6 +5,8 @@ import path from 'node:path';
 // What a build depends on. A change to any of these makes `npm start` build again.
 const INPUTS = ['src', 'content', 'emails', 'astro.config.mjs', 'package-lock.json'];
 const STAMP = '.drumbeat-build-stamp';
+/** The build's second server entry (src/server/runtime.ts), beside entry.mjs. */
+export const RUNTIME_FILE = 'runtime.mjs';
 
 function walk(p: string, out: string[]): void {
   if (!existsSync(p)) return;
@@ -33,6 +35,6 @@ export function writeBuildStamp(root: string, outDir: string): void {
 
 export function buildIsCurrent(root: string, outDir: string): boolean {
   const stamp = path.join(outDir, STAMP);
-  if (!existsSync(path.join(outDir, 'server', 'entry.mjs')) || !existsSync(stamp)) return false;
+  if (!existsSync(path.join(outDir, 'server', 'entry.mjs')) || !existsSync(path.join(outDir, 'server', RUNTIME_FILE)) || !existsSync(stamp)) return false;
   return readFileSync(stamp, 'utf8') === sourceFingerprint(root);
 }

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadProducts } from '../lib/catalog/products.server.ts';
 import { EnvError, parseEnv } from '../lib/core/env.server.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
-import { buildIsCurrent } from './build-stamp.ts';
+import { buildIsCurrent, RUNTIME_FILE } from './build-stamp.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // DRUMBEAT_OUT_DIR: the tests and benchmarks serve builds made elsewhere.
@@ -49,7 +49,7 @@ if (!buildIsCurrent(root, outDir)) {
   if (result.status !== 0) fail('The build failed; see the messages above.');
 }
 
-const runtime: typeof import('./runtime.ts') = await import(pathToFileURL(path.join(outDir, 'server', 'runtime.mjs')).href);
+const runtime: typeof import('./runtime.ts') = await import(pathToFileURL(path.join(outDir, 'server', RUNTIME_FILE)).href);
 
 await runtime.prepareDatabase();
 

@@ -10,7 +10,7 @@ import { getProduct } from './products.server.ts';
  * Where a product's media file is: DATA_DIR/media/<id>/<file> (recordings kept out of git), else
  * content/media/<id>/<file> (small files committed with the content, like the sample).
  */
-export function mediaPath(dir: string, productId: string, file: string, dataDir?: string): string | undefined {
+function mediaPath(dir: string, productId: string, file: string, dataDir?: string): string | undefined {
   const candidates = [
     ...(dataDir ? [path.resolve(dataDir, 'media', productId, file)] : []),
     path.resolve(dir, 'media', productId, file),

@@ -5,7 +5,7 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 // the local part (RFC 6531); a domain of at least two labels, internationalized ones allowed and
 // kept in their Unicode form (bücher.de and xn--bcher-kva.de are one address).
 
-export const MAX_EMAIL_LENGTH = 254;
+const MAX_EMAIL_LENGTH = 254;
 
 export type EmailCheck = { ok: true; email: string } | { ok: false; message: string };
 

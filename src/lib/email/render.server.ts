@@ -8,7 +8,7 @@ import Newsletter, { type NewsletterProps } from '../../../emails/Newsletter.tsx
 import Receipt, { type ReceiptProps } from '../../../emails/Receipt.tsx';
 import SignIn, { type SignInProps } from '../../../emails/SignIn.tsx';
 import Welcome, { type WelcomeProps } from '../../../emails/Welcome.tsx';
-import { isLang, LANGUAGES, type Lang } from '../../i18n/lang.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import { t } from '../../i18n/text.ts';
 import { markdownElement, noteBodyElement, type Citations } from './note-mdx.server.ts';
 
@@ -43,13 +43,6 @@ async function fragmentHtml(element: ReactElement): Promise<string> {
   return (await render(element)).replace(/^<!DOCTYPE[^>]*>(?:<!--\$-->)?/, '').replace(/<!--\/\$-->$/, '');
 }
 
-// Languages are settled where they enter (toLang); one that is not a language here is a bug
-// upstream: refuse it loudly rather than mail someone the wrong language.
-function emailLang(lang: Lang): Lang {
-  if (isLang(lang)) return lang;
-  throw new Error(`no reader text for language "${String(lang)}" (src/i18n/text.ts has ${LANGUAGES.join(', ')})`);
-}
-
 type WithLang<T> = Omit<T, 'lang'> & { lang: Lang };
 
 // Counts go into the words ("30 minutes", "7 days left"): a NaN or a zero is a bug upstream too.
@@ -61,14 +54,16 @@ function positiveInteger(name: string, n: number): number {
 export type ConfirmInput = WithLang<ConfirmProps>;
 
 export async function renderConfirmEmail(input: ConfirmInput): Promise<RenderedEmail> {
-  const lang = emailLang(input.lang);
+  // t() refuses a language it has no words for, before anything is rendered.
+  const lang = input.lang;
   return finish(t(lang, 'email.confirmSubject', { site: input.siteTitle }), createElement(Confirm, { ...input, lang }));
 }
 
 export type ReceiptInput = WithLang<ReceiptProps>;
 
 export async function renderReceiptEmail(input: ReceiptInput): Promise<RenderedEmail> {
-  const lang = emailLang(input.lang);
+  // t() refuses a language it has no words for, before anything is rendered.
+  const lang = input.lang;
   positiveInteger('signInValidMinutes', input.signInValidMinutes);
   return finish(t(lang, 'email.receiptSubject', { product: input.productTitle }), createElement(Receipt, { ...input, lang }));
 }
@@ -76,7 +71,8 @@ export async function renderReceiptEmail(input: ReceiptInput): Promise<RenderedE
 export type SignInInput = WithLang<SignInProps>;
 
 export async function renderSignInEmail(input: SignInInput): Promise<RenderedEmail> {
-  const lang = emailLang(input.lang);
+  // t() refuses a language it has no words for, before anything is rendered.
+  const lang = input.lang;
   positiveInteger('validMinutes', input.validMinutes);
   return finish(t(lang, 'email.signInSubject', { site: input.siteTitle }), createElement(SignIn, { ...input, lang }));
 }
@@ -84,7 +80,8 @@ export async function renderSignInEmail(input: SignInInput): Promise<RenderedEma
 export type DeadlineReminderInput = WithLang<DeadlineReminderProps>;
 
 export async function renderDeadlineReminderEmail(input: DeadlineReminderInput): Promise<RenderedEmail> {
-  const lang = emailLang(input.lang);
+  // t() refuses a language it has no words for, before anything is rendered.
+  const lang = input.lang;
   const days = positiveInteger('daysLeft', input.daysLeft);
   return finish(t(lang, 'email.deadlineSubject', { product: input.productTitle, days }), createElement(DeadlineReminder, { ...input, lang }));
 }
@@ -92,7 +89,8 @@ export async function renderDeadlineReminderEmail(input: DeadlineReminderInput):
 export type SaleNoticeInput = WithLang<SaleNoticeProps>;
 
 export async function renderSaleNoticeEmail(input: SaleNoticeInput): Promise<RenderedEmail> {
-  const lang = emailLang(input.lang);
+  // t() refuses a language it has no words for, before anything is rendered.
+  const lang = input.lang;
   return finish(t(lang, 'email.saleSubject', { product: input.productTitle, amount: input.amountLabel }), createElement(SaleNotice, { ...input, lang }));
 }
 
@@ -102,7 +100,8 @@ export interface WelcomeInput extends WithLang<Omit<WelcomeProps, 'welcomeHtml'>
 }
 
 export async function renderWelcomeEmail({ welcomeMarkdown, ...input }: WelcomeInput): Promise<RenderedEmail> {
-  const lang = emailLang(input.lang);
+  // t() refuses a language it has no words for, before anything is rendered.
+  const lang = input.lang;
   const heading = /^#[ \t]+(.+?)[ \t#]*$/m.exec(welcomeMarkdown);
   const subject = heading?.[1]?.trim() || t(lang, 'email.welcomeSubject', { site: input.siteTitle });
   const body = heading ? welcomeMarkdown.slice(0, heading.index) + welcomeMarkdown.slice(heading.index + heading[0].length) : welcomeMarkdown;
@@ -119,8 +118,9 @@ export interface NewsletterInput extends WithLang<Omit<NewsletterProps, 'note' |
 }
 
 export async function renderNewsletterEmail({ note: { body, ...note }, citations, ...input }: NewsletterInput): Promise<RenderedEmail> {
-  const lang = emailLang(input.lang);
-  const noteLang = emailLang(note.lang);
+  // t() refuses a language it has no words for, before anything is rendered.
+  const lang = input.lang;
+  const noteLang = note.lang;
   const children = await noteBodyElement(body, { lang: noteLang, siteUrl: input.siteUrl, citations });
   const subject = `${t(lang, 'note.label')} №${note.number}: ${note.title}`;
   return finish(subject, createElement(Newsletter, { ...input, lang, note: { ...note, lang: noteLang }, children }));

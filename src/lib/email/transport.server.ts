@@ -82,7 +82,7 @@ export type ResendWebhookHeaders = { id: string; timestamp: string; signature: s
  * Checks a Resend webhook's signature (Svix / Standard Webhooks) with the SDK's own verifier; throws
  * when it does not match. Verification needs only the webhook secret, not an API key.
  */
+let verifier: Resend | undefined;
 export function verifyResendWebhook(payload: string, headers: ResendWebhookHeaders, webhookSecret: string): void {
   (client() ?? (verifier ??= new Resend('re_verification_only'))).webhooks.verify({ payload, headers, webhookSecret });
 }
-let verifier: Resend | undefined;

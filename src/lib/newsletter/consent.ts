@@ -11,7 +11,11 @@ export function consentWording(lang: Lang): string {
   return t(lang, 'subscribe.consent');
 }
 
-/** "en-3f2a9c1b0d4e": the language and the first 12 hex digits of the wording's SHA-256. */
+/** "en-7ac8c388d831": the language and the first 12 hex digits of the words' SHA-256. */
+export function versionOfWording(lang: string, words: string): string {
+  return `${lang}-${createHash('sha256').update(words).digest('hex').slice(0, 12)}`;
+}
+
 export function consentVersion(lang: Lang): string {
-  return `${lang}-${createHash('sha256').update(consentWording(lang)).digest('hex').slice(0, 12)}`;
+  return versionOfWording(lang, consentWording(lang));
 }
