@@ -6,6 +6,8 @@ import { t } from '../src/i18n/text.ts';
 import { prose, small } from './components/theme.ts';
 
 export interface ConfirmProps {
+  /** Rendered as the HTML <title> too (render.server.ts decides it). */
+  subject: string;
   lang: Lang;
   siteTitle: string;
   authorName: string;
@@ -13,9 +15,9 @@ export interface ConfirmProps {
   leadMagnet?: { title: string };
 }
 
-export default function Confirm({ lang, siteTitle, authorName, confirmUrl, leadMagnet }: ConfirmProps) {
+export default function Confirm({ lang, subject, siteTitle, authorName, confirmUrl, leadMagnet }: ConfirmProps) {
   return (
-    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.confirmPreview')} reason="requested">
+    <Layout lang={lang} subject={subject} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.confirmPreview')} reason="requested">
       <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.confirmHeading')}</Heading>
       <Text style={prose.p}>{t(lang, 'email.confirmIntro', { site: siteTitle })}</Text>
       {leadMagnet ? <Text style={prose.p}>{t(lang, 'email.confirmLeadMagnet', { title: leadMagnet.title })}</Text> : null}
@@ -28,6 +30,7 @@ export default function Confirm({ lang, siteTitle, authorName, confirmUrl, leadM
 }
 
 Confirm.PreviewProps = {
+  subject: 'Confirm your subscription to Drumbeat',
   lang: 'en',
   siteTitle: 'Drumbeat',
   authorName: 'Giulia Ferri',

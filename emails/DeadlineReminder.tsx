@@ -6,6 +6,8 @@ import { t } from '../src/i18n/text.ts';
 import { prose, small } from './components/theme.ts';
 
 export interface DeadlineReminderProps {
+  /** Rendered as the HTML <title> too (render.server.ts decides it). */
+  subject: string;
   lang: Lang;
   siteTitle: string;
   authorName: string;
@@ -16,9 +18,9 @@ export interface DeadlineReminderProps {
   libraryUrl: string;
 }
 
-export default function DeadlineReminder({ lang, siteTitle, authorName, productTitle, deadlineLabel, daysLeft, libraryUrl }: DeadlineReminderProps) {
+export default function DeadlineReminder({ lang, subject, siteTitle, authorName, productTitle, deadlineLabel, daysLeft, libraryUrl }: DeadlineReminderProps) {
   return (
-    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={`${t(lang, 'email.accessEndsLabel')}: ${deadlineLabel}`} reason="purchase">
+    <Layout lang={lang} subject={subject} siteTitle={siteTitle} authorName={authorName} preview={`${t(lang, 'email.accessEndsLabel')}: ${deadlineLabel}`} reason="purchase">
       <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.deadlineHeading', { days: daysLeft })}</Heading>
       <Text style={prose.p}>{t(lang, 'email.deadlineIntro', { product: productTitle, days: daysLeft })}</Text>
       <Section style={{ backgroundColor: '#f1ece2', padding: '14px 18px', borderRadius: '4px', margin: '0 0 24px' }}>
@@ -32,6 +34,7 @@ export default function DeadlineReminder({ lang, siteTitle, authorName, productT
 }
 
 DeadlineReminder.PreviewProps = {
+  subject: '7 giorni per guardare Obiettivi che restano: il corso in dodici settimane',
   lang: 'it',
   siteTitle: 'Drumbeat',
   authorName: 'Giulia Ferri',

@@ -1,11 +1,14 @@
 import type { ReactNode } from 'react';
-import { Heading, Link, Text } from 'react-email';
+import { Heading, Text } from 'react-email';
 import type { Lang } from '../src/i18n/lang.ts';
+import { TextLink } from './components/Actions.tsx';
 import { Layout } from './components/Layout.tsx';
 import { t } from '../src/i18n/text.ts';
 import { colors, fonts, prose, small } from './components/theme.ts';
 
 export interface NewsletterProps {
+  /** Rendered as the HTML <title> too (render.server.ts decides it). */
+  subject: string;
   /** The subscriber's language: everything around the Note. */
   lang: Lang;
   siteTitle: string;
@@ -21,10 +24,10 @@ export interface NewsletterProps {
   fallbackNotice: boolean;
 }
 
-export default function Newsletter({ lang, siteTitle, siteUrl, authorName, authorBio, note, children, readOnlineUrl, unsubscribeUrl, fallbackNotice }: NewsletterProps) {
+export default function Newsletter({ lang, subject, siteTitle, siteUrl, authorName, authorBio, note, children, readOnlineUrl, unsubscribeUrl, fallbackNotice }: NewsletterProps) {
   const noteLang = note.lang !== lang ? note.lang : undefined;
   return (
-    <Layout lang={lang} siteTitle={siteTitle} siteUrl={siteUrl} authorName={authorName} authorBio={authorBio} preview={note.summary} unsubscribeUrl={unsubscribeUrl}>
+    <Layout lang={lang} subject={subject} siteTitle={siteTitle} siteUrl={siteUrl} authorName={authorName} authorBio={authorBio} preview={note.summary} unsubscribeUrl={unsubscribeUrl}>
       {fallbackNotice ? (
         <Text style={{ ...small, color: colors.ink, backgroundColor: '#f1ece2', padding: '10px 14px', borderRadius: '4px', margin: '0 0 24px' }}>{t(lang, 'email.fallbackNotice')}</Text>
       ) : null}
@@ -33,7 +36,7 @@ export default function Newsletter({ lang, siteTitle, siteUrl, authorName, autho
       </Text>
       <Heading as="h1" lang={noteLang} style={{ ...prose.h1, margin: '0 0 8px' }}>{note.title}</Heading>
       <Text style={{ ...small, margin: '0 0 28px' }}>
-        {note.dateLabel} · <Link href={readOnlineUrl} style={{ color: colors.accent }}>{t(lang, 'email.readOnline')}</Link>
+        {note.dateLabel} · <TextLink href={readOnlineUrl}>{t(lang, 'email.readOnline')}</TextLink>
       </Text>
       <div lang={noteLang}>{children}</div>
     </Layout>
@@ -41,6 +44,7 @@ export default function Newsletter({ lang, siteTitle, siteUrl, authorName, autho
 }
 
 Newsletter.PreviewProps = {
+  subject: 'Nota №205: Three steps to a goal you keep',
   lang: 'it',
   siteTitle: 'Drumbeat',
   siteUrl: 'http://localhost:4321/',

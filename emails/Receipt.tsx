@@ -6,6 +6,8 @@ import { t } from '../src/i18n/text.ts';
 import { colors, fonts, prose, small } from './components/theme.ts';
 
 export interface ReceiptProps {
+  /** Rendered as the HTML <title> too (render.server.ts decides it). */
+  subject: string;
   lang: Lang;
   siteTitle: string;
   authorName: string;
@@ -23,7 +25,7 @@ export interface ReceiptProps {
 }
 
 export default function Receipt({
-  lang, siteTitle, authorName, productTitle, amountLabel, purchasedAtLabel, accessUntilLabel, signInUrl, libraryUrl, signInValidMinutes,
+  lang, subject, siteTitle, authorName, productTitle, amountLabel, purchasedAtLabel, accessUntilLabel, signInUrl, libraryUrl, signInValidMinutes,
 }: ReceiptProps) {
   const details: [string, string][] = [
     [t(lang, 'email.receiptProductLabel'), productTitle],
@@ -32,7 +34,7 @@ export default function Receipt({
     accessUntilLabel === null ? [t(lang, 'email.receiptAccessLabel'), t(lang, 'email.receiptNoEnd')] : [t(lang, 'email.accessEndsLabel'), accessUntilLabel],
   ];
   return (
-    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.receiptPreview', { product: productTitle })} reason="purchase">
+    <Layout lang={lang} subject={subject} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.receiptPreview', { product: productTitle })} reason="purchase">
       <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.receiptHeading')}</Heading>
       <Text style={prose.p}>{t(lang, 'email.receiptIntro', { product: productTitle, site: siteTitle })}</Text>
       <Section style={{ backgroundColor: '#f1ece2', padding: '14px 18px', borderRadius: '4px', margin: '0 0 24px' }}>
@@ -52,6 +54,7 @@ export default function Receipt({
 }
 
 Receipt.PreviewProps = {
+  subject: 'Your receipt: Goals that stick: the twelve-week course',
   lang: 'en',
   siteTitle: 'Drumbeat',
   authorName: 'Giulia Ferri',

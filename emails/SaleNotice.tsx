@@ -6,6 +6,8 @@ import { prose, small } from './components/theme.ts';
 
 // To the author (ADMIN_EMAILS), once per paid purchase.
 export interface SaleNoticeProps {
+  /** Rendered as the HTML <title> too (render.server.ts decides it). */
+  subject: string;
   lang: Lang;
   siteTitle: string;
   authorName: string;
@@ -16,9 +18,9 @@ export interface SaleNoticeProps {
   accessUntilLabel: string | null;
 }
 
-export default function SaleNotice({ lang, siteTitle, authorName, buyerEmail, productTitle, amountLabel, cohortTitle, accessUntilLabel }: SaleNoticeProps) {
+export default function SaleNotice({ lang, subject, siteTitle, authorName, buyerEmail, productTitle, amountLabel, cohortTitle, accessUntilLabel }: SaleNoticeProps) {
   return (
-    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.saleLine', { buyer: buyerEmail, product: productTitle, amount: amountLabel })} reason="author">
+    <Layout lang={lang} subject={subject} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.saleLine', { buyer: buyerEmail, product: productTitle, amount: amountLabel })} reason="author">
       <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.saleHeading')}</Heading>
       <Text style={prose.p}>{t(lang, 'email.saleLine', { buyer: buyerEmail, product: productTitle, amount: amountLabel })}</Text>
       {cohortTitle ? <Text style={prose.p}>{t(lang, 'email.saleCohort', { cohort: cohortTitle })}</Text> : null}
@@ -29,6 +31,7 @@ export default function SaleNotice({ lang, siteTitle, authorName, buyerEmail, pr
 }
 
 SaleNotice.PreviewProps = {
+  subject: 'New sale: OKRs that survive March: the workshop recording (€97.00)',
   lang: 'en',
   siteTitle: 'Drumbeat',
   authorName: 'Giulia Ferri',

@@ -6,6 +6,8 @@ import { t } from '../src/i18n/text.ts';
 import { prose, small } from './components/theme.ts';
 
 export interface SignInProps {
+  /** Rendered as the HTML <title> too (render.server.ts decides it). */
+  subject: string;
   lang: Lang;
   siteTitle: string;
   authorName: string;
@@ -14,9 +16,9 @@ export interface SignInProps {
   validMinutes: number;
 }
 
-export default function SignIn({ lang, siteTitle, authorName, signInUrl, validMinutes }: SignInProps) {
+export default function SignIn({ lang, subject, siteTitle, authorName, signInUrl, validMinutes }: SignInProps) {
   return (
-    <Layout lang={lang} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.signInPreview', { minutes: validMinutes })} reason="signin">
+    <Layout lang={lang} subject={subject} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.signInPreview', { minutes: validMinutes })} reason="signin">
       <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.signInHeading')}</Heading>
       <Text style={prose.p}>{t(lang, 'email.signInIntro', { site: siteTitle })}</Text>
       <ActionButton href={signInUrl}>{t(lang, 'email.signInButton')}</ActionButton>
@@ -29,6 +31,7 @@ export default function SignIn({ lang, siteTitle, authorName, signInUrl, validMi
 }
 
 SignIn.PreviewProps = {
+  subject: 'Your sign-in link for Drumbeat',
   lang: 'en',
   siteTitle: 'Drumbeat',
   authorName: 'Giulia Ferri',

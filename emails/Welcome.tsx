@@ -1,10 +1,13 @@
-import { Link, Text } from 'react-email';
+import { Text } from 'react-email';
 import type { Lang } from '../src/i18n/lang.ts';
+import { TextLink } from './components/Actions.tsx';
 import { Layout } from './components/Layout.tsx';
 import { t } from '../src/i18n/text.ts';
 import { prose } from './components/theme.ts';
 
 export interface WelcomeProps {
+  /** Rendered as the HTML <title> too (render.server.ts decides it). */
+  subject: string;
   lang: Lang;
   siteTitle: string;
   authorName: string;
@@ -15,12 +18,12 @@ export interface WelcomeProps {
   leadMagnet?: { title: string; url: string };
 }
 
-export default function Welcome({ lang, siteTitle, authorName, welcomeHtml, siteUrl, unsubscribeUrl, leadMagnet }: WelcomeProps) {
+export default function Welcome({ lang, subject, siteTitle, authorName, welcomeHtml, siteUrl, unsubscribeUrl, leadMagnet }: WelcomeProps) {
   return (
-    <Layout lang={lang} siteTitle={siteTitle} siteUrl={siteUrl} authorName={authorName} unsubscribeUrl={unsubscribeUrl}>
+    <Layout lang={lang} subject={subject} siteTitle={siteTitle} siteUrl={siteUrl} authorName={authorName} preview={t(lang, 'email.welcomePreview', { site: siteTitle })} unsubscribeUrl={unsubscribeUrl}>
       {leadMagnet ? (
         <Text style={prose.p}>
-          {t(lang, 'email.welcomeLeadMagnet')} <Link href={leadMagnet.url} style={{ ...prose.a, fontWeight: 700 }}>{leadMagnet.title}</Link>
+          {t(lang, 'email.welcomeLeadMagnet')} <TextLink href={leadMagnet.url} style={{ ...prose.a, fontWeight: 700 }}>{leadMagnet.title}</TextLink>
         </Text>
       ) : null}
       <div dangerouslySetInnerHTML={{ __html: welcomeHtml }} />
@@ -29,6 +32,7 @@ export default function Welcome({ lang, siteTitle, authorName, welcomeHtml, site
 }
 
 Welcome.PreviewProps = {
+  subject: 'Welcome to Drumbeat',
   lang: 'en',
   siteTitle: 'Drumbeat',
   authorName: 'Giulia Ferri',

@@ -1,13 +1,17 @@
 import type { ReactNode } from 'react';
-import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from 'react-email';
+import { Body, Container, Head, Hr, Html, Section, Text } from 'react-email';
 import type { Lang } from '../../src/i18n/lang.ts';
 import { t } from '../../src/i18n/text.ts';
+import { TextLink } from './Actions.tsx';
+import { Preheader } from './Preheader.tsx';
 import { colors, fonts, small } from './theme.ts';
 
 // Named exports only: `email dev` lists every file under emails/ with a default export as a template.
 
 export interface LayoutProps {
   lang: Lang;
+  /** The email's subject, also its HTML <title>: filters score a title that differs from it. */
+  subject: string;
   siteTitle: string;
   siteUrl?: string;
   authorName: string;
@@ -23,21 +27,23 @@ export interface LayoutProps {
   children: ReactNode;
 }
 
-export function Layout({ lang, siteTitle, siteUrl, authorName, authorBio, preview, unsubscribeUrl, reason = 'subscribed', children }: LayoutProps) {
+export function Layout({ lang, subject, siteTitle, siteUrl, authorName, authorBio, preview, unsubscribeUrl, reason = 'subscribed', children }: LayoutProps) {
   const footers = { subscribed: 'email.footerSubscribed', requested: 'email.footerRequested', purchase: 'email.footerPurchase', signin: 'email.footerSignIn', author: 'email.footerAuthor' } as const;
   const title = { fontFamily: fonts.serif, fontSize: '20px', fontWeight: 700, color: colors.ink, textDecoration: 'none' };
   return (
     <Html lang={lang}>
       <Head>
         <meta name="color-scheme" content="light" />
+        <title>{subject}</title>
       </Head>
-      {preview ? <Preview>{preview}</Preview> : null}
-      {/* Body defaults to lang="en" on its own tags, whatever Html says. */}
+      {/* Body defaults to lang="en" on its own tags, whatever Html says. Its styles go on the
+          wrapping cell as well (React Email's Body does that): Outlook drops <body> styles. */}
       <Body lang={lang} style={{ margin: 0, padding: 0, backgroundColor: colors.paper, color: colors.ink, fontFamily: fonts.serif }}>
+        {preview ? <Preheader text={preview} /> : null}
         <Container style={{ maxWidth: '600px', padding: '24px 20px 32px' }}>
           <Section style={{ borderBottom: `1px solid ${colors.line}`, paddingBottom: '12px', marginBottom: '24px' }}>
             {siteUrl ? (
-              <Link href={siteUrl} style={title}>{siteTitle}</Link>
+              <TextLink href={siteUrl} style={title}>{siteTitle}</TextLink>
             ) : (
               <Text style={{ ...title, margin: 0 }}>{siteTitle}</Text>
             )}
@@ -49,7 +55,7 @@ export function Layout({ lang, siteTitle, siteUrl, authorName, authorBio, previe
           <Text style={small}>{t(lang, footers[reason], { site: siteTitle })}</Text>
           {unsubscribeUrl ? (
             <Text style={small}>
-              <Link href={unsubscribeUrl} style={{ color: colors.muted, textDecoration: 'underline' }}>{t(lang, 'email.unsubscribe')}</Link>
+              <TextLink href={unsubscribeUrl} style={{ color: colors.muted }}>{t(lang, 'email.unsubscribe')}</TextLink>
             </Text>
           ) : null}
         </Container>

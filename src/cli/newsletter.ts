@@ -5,7 +5,7 @@ import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
 import { outboxDir } from '../lib/email/outbox.server.ts';
 import { sendEmail } from '../lib/email/transport.server.ts';
 import { deliver } from '../lib/newsletter/delivery/deliver.server.ts';
-import { personalizedEmail, renderPlan } from '../lib/newsletter/delivery/newsletter-email.server.ts';
+import { previewEmail, renderPlan } from '../lib/newsletter/delivery/newsletter-email.server.ts';
 import { plansForNote, type SendPlan } from '../lib/newsletter/plan.ts';
 import { startScheduler } from '../jobs/scheduler.server.ts';
 import { activeSubscribers, runDueSends, sendOf, sendStatuses } from '../lib/newsletter/sends.server.ts';
@@ -51,7 +51,7 @@ export const newsletterCommands: Record<string, Command> = {
       const lang = langOption(values.lang) ?? site.defaultLanguage;
       const [plan] = plansFor(noteNumberOption(positionals[0]), lang);
       const rendered = await renderPlan(plan!);
-      const email = personalizedEmail(rendered, { id: 0, email: 'preview@example.com' }, []);
+      const email = previewEmail(rendered, 'preview@example.com', lang, []);
       const dir = outboxDir();
       mkdirSync(dir, { recursive: true });
       const base = path.join(dir, `preview-${plan!.noteNumber}-${lang}`);
@@ -81,9 +81,8 @@ export const newsletterCommands: Record<string, Command> = {
         const to = parseEmail(values.test);
         if (!to.ok) throw new UsageError(`--test: ${to.message}`);
         for (const plan of plans) {
-          const rendered = await renderPlan(plan);
-          const email = personalizedEmail(rendered, { id: 0, email: to.value }, [{ name: 'kind', value: 'test' }]);
-          const id = await sendEmail({ ...email, subject: `[Test] ${email.subject}` });
+          const rendered = await renderPlan(plan, { test: true });
+          const id = await sendEmail(previewEmail(rendered, to.value, plan.lang, [{ name: 'kind', value: 'test' }]));
           console.log(`Test copy of Note ${plan.noteNumber} (${plan.lang}) sent to ${to.value} (${id}).`);
         }
         return;

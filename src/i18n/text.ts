@@ -226,6 +226,11 @@ const en = {
   'privacy.rightsTitle': 'Your rights',
   'privacy.rights': 'Every email has a one-click unsubscribe link. For a copy of your data or to have it deleted, reply to any email.',
   'privacy.shareButtons': 'Share buttons are plain links: no social network scripts load on this site.',
+  // Issue 9 (mail and feeds): the welcome email's preview line, and the page behind a test copy's unsubscribe link.
+  'email.welcomePreview': ({ site }: { site: string }) => `Your subscription to ${site} is confirmed. Here is what comes next.`,
+  'unsub.previewTitle': 'This is a test copy',
+  'unsub.previewText': 'This link came from a test copy of the newsletter. In the copies subscribers get, it unsubscribes them with one click; here it changes nothing.',
+  'unsub.oneClickPreview': 'Test copy: nothing was changed.',
 } satisfies Record<string, string | ((values: never) => string)>;
 
 type Table = { [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
@@ -448,6 +453,11 @@ const it: Table = {
   'privacy.rightsTitle': 'I tuoi diritti',
   'privacy.rights': 'Ogni email ha un link per cancellarti con un clic. Per una copia dei tuoi dati o per farli cancellare, rispondi a una qualsiasi email.',
   'privacy.shareButtons': 'I pulsanti di condivisione sono semplici link: nessuno script di social network viene caricato su questo sito.',
+  // Issue 9 (mail and feeds): the welcome email's preview line, and the page behind a test copy's unsubscribe link.
+  'email.welcomePreview': ({ site }: { site: string }) => `La tua iscrizione a ${site} è confermata. Ecco cosa succede ora.`,
+  'unsub.previewTitle': 'Questa è una copia di prova',
+  'unsub.previewText': "Questo link viene da una copia di prova della newsletter. Nelle copie che ricevono gli iscritti annulla l'iscrizione con un clic; qui non cambia nulla.",
+  'unsub.oneClickPreview': 'Copia di prova: nulla è cambiato.',
 };
 
 const TABLES: Record<Lang, Table> = { en, it };

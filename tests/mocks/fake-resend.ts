@@ -10,6 +10,7 @@ import { http as mswHttp } from 'msw';
 export interface RecordedEmail {
   id: string;
   from: string;
+  replyTo?: string | string[];
   to: string[];
   subject: string;
   html?: string;
@@ -74,6 +75,7 @@ export class FakeResend {
     this.emails.push({
       id,
       from: String(email.from),
+      replyTo: email.reply_to as RecordedEmail['replyTo'],
       to,
       subject: String(email.subject),
       html: this.keepBodies ? (email.html as string | undefined) : undefined,

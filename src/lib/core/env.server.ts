@@ -42,7 +42,8 @@ const envSchema = z
       .string()
       .trim()
       .refine((v) => /^[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(v), 'must be an address like "Notes <notes@example.com>"')
-      .default('Drumbeat <notes@drumbeat.localhost>'),
+      // An address alone: the From name then comes from content/site.yaml (docs/decisions/016).
+      .default('notes@drumbeat.localhost'),
     STRIPE_SECRET_KEY: optionalText.refine((v) => v === undefined || /^(sk|rk)_(test|live)_/.test(v), 'must start with sk_test_, sk_live_, rk_test_ or rk_live_'),
     STRIPE_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || v.startsWith('whsec_'), 'must start with whsec_'),
     STRIPE_API_BASE: httpOrigin.optional(),

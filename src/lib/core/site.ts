@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { checkEmail } from './email-address.ts';
 import { isValidTimeZone } from './time.ts';
 
 /**
@@ -29,7 +30,18 @@ export const siteConfigSchema = z
             time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM').default('07:00'),
           })
           .default({ weekday: 1, time: '07:00' }),
-        senderName: z.string().min(1).optional(),
+        /** the From name when EMAIL_FROM gives only an address (a display name in EMAIL_FROM wins) */
+        senderName: z.string().trim().min(1).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must be one line of text').optional(),
+        /** where replies go (Reply-To of every email); default: EMAIL_FROM's address */
+        replyTo: z
+          .string()
+          .transform((v, ctx) => {
+            const checked = checkEmail(v);
+            if (checked.ok) return checked.email;
+            ctx.addIssue({ code: 'custom', message: `${checked.message}, e.g. replyTo: giulia@example.com` });
+            return z.NEVER;
+          })
+          .optional(),
         /** a free download delivered after confirming (e.g. a book's first chapter), a file under content/ */
         leadMagnet: z.object({ file: z.string().min(1), title: perLanguage }).optional(),
         /** Resend requests per second for the weekly send (the account's rate limit) */

@@ -43,7 +43,8 @@ async function fragmentHtml(element: ReactElement): Promise<string> {
   return (await render(element)).replace(/^<!DOCTYPE[^>]*>(?:<!--\$-->)?/, '').replace(/<!--\/\$-->$/, '');
 }
 
-type WithLang<T> = Omit<T, 'lang'> & { lang: Lang };
+// The subject is decided here and handed to the template, which also makes it the <title>.
+type WithLang<T> = Omit<T, 'lang' | 'subject'> & { lang: Lang };
 
 // Counts go into the words ("30 minutes", "7 days left"): a NaN or a zero is a bug upstream too.
 function positiveInteger(name: string, n: number): number {
@@ -56,7 +57,8 @@ export type ConfirmInput = WithLang<ConfirmProps>;
 export async function renderConfirmEmail(input: ConfirmInput): Promise<RenderedEmail> {
   // t() refuses a language it has no words for, before anything is rendered.
   const lang = input.lang;
-  return finish(t(lang, 'email.confirmSubject', { site: input.siteTitle }), createElement(Confirm, { ...input, lang }));
+  const subject = t(lang, 'email.confirmSubject', { site: input.siteTitle });
+  return finish(subject, createElement(Confirm, { ...input, lang, subject }));
 }
 
 export type ReceiptInput = WithLang<ReceiptProps>;
@@ -65,7 +67,8 @@ export async function renderReceiptEmail(input: ReceiptInput): Promise<RenderedE
   // t() refuses a language it has no words for, before anything is rendered.
   const lang = input.lang;
   positiveInteger('signInValidMinutes', input.signInValidMinutes);
-  return finish(t(lang, 'email.receiptSubject', { product: input.productTitle }), createElement(Receipt, { ...input, lang }));
+  const subject = t(lang, 'email.receiptSubject', { product: input.productTitle });
+  return finish(subject, createElement(Receipt, { ...input, lang, subject }));
 }
 
 export type SignInInput = WithLang<SignInProps>;
@@ -74,7 +77,8 @@ export async function renderSignInEmail(input: SignInInput): Promise<RenderedEma
   // t() refuses a language it has no words for, before anything is rendered.
   const lang = input.lang;
   positiveInteger('validMinutes', input.validMinutes);
-  return finish(t(lang, 'email.signInSubject', { site: input.siteTitle }), createElement(SignIn, { ...input, lang }));
+  const subject = t(lang, 'email.signInSubject', { site: input.siteTitle });
+  return finish(subject, createElement(SignIn, { ...input, lang, subject }));
 }
 
 export type DeadlineReminderInput = WithLang<DeadlineReminderProps>;
@@ -83,7 +87,8 @@ export async function renderDeadlineReminderEmail(input: DeadlineReminderInput):
   // t() refuses a language it has no words for, before anything is rendered.
   const lang = input.lang;
   const days = positiveInteger('daysLeft', input.daysLeft);
-  return finish(t(lang, 'email.deadlineSubject', { product: input.productTitle, days }), createElement(DeadlineReminder, { ...input, lang }));
+  const subject = t(lang, 'email.deadlineSubject', { product: input.productTitle, days });
+  return finish(subject, createElement(DeadlineReminder, { ...input, lang, subject }));
 }
 
 export type SaleNoticeInput = WithLang<SaleNoticeProps>;
@@ -91,7 +96,8 @@ export type SaleNoticeInput = WithLang<SaleNoticeProps>;
 export async function renderSaleNoticeEmail(input: SaleNoticeInput): Promise<RenderedEmail> {
   // t() refuses a language it has no words for, before anything is rendered.
   const lang = input.lang;
-  return finish(t(lang, 'email.saleSubject', { product: input.productTitle, amount: input.amountLabel }), createElement(SaleNotice, { ...input, lang }));
+  const subject = t(lang, 'email.saleSubject', { product: input.productTitle, amount: input.amountLabel });
+  return finish(subject, createElement(SaleNotice, { ...input, lang, subject }));
 }
 
 export interface WelcomeInput extends WithLang<Omit<WelcomeProps, 'welcomeHtml'>> {
@@ -106,7 +112,7 @@ export async function renderWelcomeEmail({ welcomeMarkdown, ...input }: WelcomeI
   const subject = heading?.[1]?.trim() || t(lang, 'email.welcomeSubject', { site: input.siteTitle });
   const body = heading ? welcomeMarkdown.slice(0, heading.index) + welcomeMarkdown.slice(heading.index + heading[0].length) : welcomeMarkdown;
   const welcomeHtml = await fragmentHtml(await markdownElement(body, { lang, siteUrl: input.siteUrl }));
-  return finish(subject, createElement(Welcome, { ...input, lang, welcomeHtml }));
+  return finish(subject, createElement(Welcome, { ...input, lang, subject, welcomeHtml }));
 }
 
 export interface NewsletterInput extends WithLang<Omit<NewsletterProps, 'note' | 'children' | 'siteUrl'>> {
@@ -115,15 +121,17 @@ export interface NewsletterInput extends WithLang<Omit<NewsletterProps, 'note' |
   /** Titles and URLs of the Notes the body cites with <NoteRef>; a missing entry is not public yet. */
   citations: Citations;
   siteUrl: string;
+  /** The author's test copy (`newsletter send --test`): "[Test]" in the subject, and so in the <title>. */
+  test?: boolean;
 }
 
-export async function renderNewsletterEmail({ note: { body, ...note }, citations, ...input }: NewsletterInput): Promise<RenderedEmail> {
+export async function renderNewsletterEmail({ note: { body, ...note }, citations, test = false, ...input }: NewsletterInput): Promise<RenderedEmail> {
   // t() refuses a language it has no words for, before anything is rendered.
   const lang = input.lang;
   const noteLang = note.lang;
   const children = await noteBodyElement(body, { lang: noteLang, siteUrl: input.siteUrl, citations });
-  const subject = `${t(lang, 'note.label')} №${note.number}: ${note.title}`;
-  return finish(subject, createElement(Newsletter, { ...input, lang, note: { ...note, lang: noteLang }, children }));
+  const subject = `${test ? '[Test] ' : ''}${t(lang, 'note.label')} №${note.number}: ${note.title}`;
+  return finish(subject, createElement(Newsletter, { ...input, lang, subject, note: { ...note, lang: noteLang }, children }));
 }
 
 const escapeAttribute = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');

@@ -17,6 +17,14 @@ export function unsubscribeUrl(subscriber: { id: number; email: string }): strin
   return `${getEnv().SITE_URL}/unsubscribe?token=${token}`;
 }
 
+/**
+ * The unsubscribe link of a test copy or preview: it opens a page that says so and changes
+ * nothing. A real link needs a subscriber, and the author's test address may not be one.
+ */
+export function unsubscribePreviewUrl(lang: string): string {
+  return `${getEnv().SITE_URL}/unsubscribe?preview=1&lang=${encodeURIComponent(lang)}`;
+}
+
 export function readConfirmToken(token: unknown): { id: number; email: string; issuedAt: number } | undefined {
   const data = verifyToken(appSecret(), 'confirm', token);
   if (!data || typeof data.s !== 'number' || typeof data.e !== 'string' || typeof data.t !== 'number') return undefined;

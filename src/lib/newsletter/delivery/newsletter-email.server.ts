@@ -6,14 +6,14 @@ import type { OutgoingEmail } from '../../email/transport.server.ts';
 import { formatDate } from '../../../i18n/format.ts';
 import { absoluteUrl, notePath } from '../../../i18n/paths.ts';
 import { loadNotesFromDisk } from '../../notes/disk.server.ts';
-import { unsubscribeHeaders, unsubscribeUrl } from '../links.server.ts';
+import { unsubscribeHeaders, unsubscribePreviewUrl, unsubscribeUrl } from '../links.server.ts';
 import type { SendPlan } from '../plan.ts';
 
 // The newsletter email of a send: rendered once per Note and language (rendering React per
 // recipient would be thousands of times slower), then personalized per recipient.
 
-/** The newsletter for one Note and one subscriber language. */
-export async function renderPlan(plan: SendPlan): Promise<RenderedEmail> {
+/** The newsletter for one Note and one subscriber language; `test` marks the author's test copy. */
+export async function renderPlan(plan: SendPlan, opts: { test?: boolean } = {}): Promise<RenderedEmail> {
   const site = getSite();
   const siteUrl = getEnv().SITE_URL;
   const { catalog, body } = loadNotesFromDisk();
@@ -43,6 +43,7 @@ export async function renderPlan(plan: SendPlan): Promise<RenderedEmail> {
     readOnlineUrl: absoluteUrl(siteUrl, notePath(note)),
     unsubscribeUrl: 'UNSUBSCRIBE_URL_PLACEHOLDER',
     fallbackNotice: plan.fallback,
+    test: opts.test,
   });
 }
 
@@ -50,4 +51,10 @@ export async function renderPlan(plan: SendPlan): Promise<RenderedEmail> {
 export function personalizedEmail(rendered: RenderedEmail, recipient: { id: number; email: string }, tags: OutgoingEmail['tags']): OutgoingEmail {
   const url = unsubscribeUrl(recipient);
   return { to: recipient.email, ...personalize(rendered, url), subject: rendered.subject, headers: unsubscribeHeaders(url), tags };
+}
+
+/** The author's test copy or preview: its unsubscribe link and header lead to a page that changes nothing. */
+export function previewEmail(rendered: RenderedEmail, to: string, lang: SendPlan['lang'], tags: OutgoingEmail['tags']): OutgoingEmail {
+  const url = unsubscribePreviewUrl(lang);
+  return { to, ...personalize(rendered, url), subject: rendered.subject, headers: unsubscribeHeaders(url), tags };
 }
