@@ -224,7 +224,7 @@ const en = {
   'privacy.sharedTitle': 'Who we share it with',
   'privacy.shared': 'Resend delivers the emails; Stripe handles payments. Nobody else.',
   'privacy.rightsTitle': 'Your rights',
-  'privacy.rights': 'Every email has a one-click unsubscribe link. For a copy of your data or to have it deleted, reply to any email.',
+  'privacy.rights': 'Every newsletter email has a one-click unsubscribe link. For a copy of your data or to have it deleted, reply to any email.',
   'privacy.shareButtons': 'Share buttons are plain links: no social network scripts load on this site.',
   // Issue 9 (mail and feeds): the welcome email's preview line, and the page behind a test copy's unsubscribe link.
   'email.welcomePreview': ({ site }: { site: string }) => `Your subscription to ${site} is confirmed. Here is what comes next.`,
@@ -451,7 +451,7 @@ const it: Table = {
   'privacy.sharedTitle': 'Con chi li condividiamo',
   'privacy.shared': 'Resend invia le email; Stripe gestisce i pagamenti. Nessun altro.',
   'privacy.rightsTitle': 'I tuoi diritti',
-  'privacy.rights': 'Ogni email ha un link per cancellarti con un clic. Per una copia dei tuoi dati o per farli cancellare, rispondi a una qualsiasi email.',
+  'privacy.rights': 'Ogni email della newsletter ha un link per cancellarti con un clic. Per una copia dei tuoi dati o per farli cancellare, rispondi a una qualsiasi email.',
   'privacy.shareButtons': 'I pulsanti di condivisione sono semplici link: nessuno script di social network viene caricato su questo sito.',
   // Issue 9 (mail and feeds): the welcome email's preview line, and the page behind a test copy's unsubscribe link.
   'email.welcomePreview': ({ site }: { site: string }) => `La tua iscrizione a ${site} è confermata. Ecco cosa succede ora.`,

@@ -58,3 +58,26 @@ describe('NoteCatalog', () => {
     expect(catalog.exists(92)).toBe(false);
   });
 });
+
+describe('archive pages across languages', () => {
+  const many = new NoteCatalog([
+    ...Array.from({ length: 21 }, (_, i) => note('en', 100 + i, T0 - day)),
+    ...Array.from({ length: 10 }, (_, i) => note('it', 100 + i, T0 - day)),
+    note('it', 150, T0 + day),
+  ]);
+
+  it('counts pages per language, at least one', () => {
+    expect(many.archivePages('en', T0)).toBe(3);
+    expect(many.archivePages('it', T0)).toBe(1);
+    expect(many.archivePages('it', T0 + day)).toBe(2);
+    expect(many.archivePages('de', T0)).toBe(1);
+  });
+
+  it('names as alternates of page N only the languages that have a page N (reciprocal hreflang)', () => {
+    expect(many.languagesWithArchivePage(['en', 'it'], 1, T0)).toEqual(['en', 'it']);
+    // The Italian page 2 opens only when its eleventh Note is public.
+    expect(many.languagesWithArchivePage(['en', 'it'], 2, T0)).toEqual(['en']);
+    expect(many.languagesWithArchivePage(['en', 'it'], 2, T0 + day)).toEqual(['en', 'it']);
+    expect(many.languagesWithArchivePage(['en', 'it'], 3, T0 + day)).toEqual(['en']);
+  });
+});

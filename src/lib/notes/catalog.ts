@@ -58,6 +58,16 @@ export class NoteCatalog {
     return (this.#byLang.get(lang) ?? []).filter((n) => NoteCatalog.isVisible(n, now));
   }
 
+  /** How many archive pages a language has (at least one, even when empty). */
+  archivePages(lang: string, now: number): number {
+    return Math.max(1, Math.ceil(this.visible(lang, now).length / NOTES_PER_PAGE));
+  }
+
+  /** The languages whose archive has this page: the hreflang alternates of that page. */
+  languagesWithArchivePage<L extends string>(languages: readonly L[], page: number, now: number): L[] {
+    return languages.filter((l) => this.archivePages(l, now) >= page);
+  }
+
   latest(lang: string, now: number): NoteMeta | undefined {
     return this.visible(lang, now)[0];
   }

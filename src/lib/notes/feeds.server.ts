@@ -2,27 +2,34 @@ import rss from '@astrojs/rss';
 import { getEnv } from '../core/env.server.ts';
 import { getSite } from '../core/site.server.ts';
 import { localeOf, type Lang } from '../../i18n/lang.ts';
-import { absoluteUrl, archivePath, homePath, notePath, privacyPath } from '../../i18n/paths.ts';
+import { absoluteUrl, archivePath, homePath, localizedPath, notePath, privacyPath, rssPath } from '../../i18n/paths.ts';
 import { t } from '../../i18n/text.ts';
-import { NOTES_PER_PAGE, type NoteCatalog } from './catalog.ts';
+import type { NoteCatalog } from './catalog.ts';
+import { archiveAlternates } from './pages.server.ts';
 
 const FEED_ITEMS = 50;
 
 export function rssResponse(lang: Lang, catalog: NoteCatalog, at: number): Promise<Response> {
   const siteUrl = getEnv().SITE_URL;
   const site = getSite();
+  const notes = catalog.visible(lang, at).slice(0, FEED_ITEMS);
+  // The feed changes when a Note becomes visible, so its newest Note dates the build: the same
+  // answer on every request until then, which readers and caches can trust.
+  const lastBuild = notes[0] ? `<lastBuildDate>${new Date(notes[0].publishAt).toUTCString()}</lastBuildDate>` : '';
+  const self = `<atom:link href="${xmlEscape(absoluteUrl(siteUrl, rssPath(lang)))}" rel="self" type="application/rss+xml"/>`;
   return rss({
     title: `${site.title} (${t(lang, 'lang.name')})`,
     description: site.tagline[lang] ?? site.title,
     site: absoluteUrl(siteUrl, homePath(lang)),
-    items: catalog.visible(lang, at).slice(0, FEED_ITEMS).map((n) => ({
+    xmlns: { atom: 'http://www.w3.org/2005/Atom' },
+    items: notes.map((n) => ({
       title: `${t(lang, 'note.label')} №${n.number}: ${n.title}`,
       link: absoluteUrl(siteUrl, notePath(n)),
       pubDate: new Date(n.publishAt),
       description: n.summary,
       categories: n.tags,
     })),
-    customData: `<language>${localeOf(lang)}</language>`,
+    customData: `<language>${localeOf(lang)}</language>${lastBuild}${self}`,
   });
 }
 
@@ -50,8 +57,10 @@ export function sitemapResponse(catalog: NoteCatalog, at: number): Response {
   }
   for (const lang of site.languages) {
     const visible = catalog.visible(lang, at);
-    const pages = Math.ceil(visible.length / NOTES_PER_PAGE);
-    for (let p = 2; p <= pages; p++) entries.push({ path: archivePath(lang, p), alternates: [] });
+    for (let p = 2; p <= catalog.archivePages(lang, at); p++) {
+      const others = archiveAlternates(catalog, site.languages, lang, p, at);
+      entries.push({ path: archivePath(lang, p), alternates: others.length > 0 ? [{ lang, path: archivePath(lang, p) }, ...others] : [] });
+    }
     for (const n of visible) {
       const alts = [n, ...catalog.translations(n, at)].map((x) => ({ lang: x.lang, path: notePath(x) }));
       entries.push({ path: notePath(n), alternates: alts.length > 1 ? alts : [], lastmod: n.publishAt });
@@ -66,4 +75,26 @@ export function sitemapResponse(catalog: NoteCatalog, at: number): Response {
   });
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n${urls.join('\n')}\n</urlset>\n`;
   return new Response(body, { headers: XML_HEADERS });
+}
+
+/**
+ * /robots.txt: crawl everything public, not the buyer's or the author's pages (they answer a
+ * sign-in anyway), and find every page through the sitemap, named by its absolute URL.
+ */
+export function robotsResponse(): Response {
+  const site = getSite();
+  const privatePaths = [
+    '/dev/',
+    '/admin/',
+    '/media/',
+    ...site.languages.flatMap((l) => ['/library/', '/login/', '/checkout/'].map((p) => localizedPath(l, p))),
+  ];
+  const body = [
+    'User-agent: *',
+    ...[...new Set(privatePaths)].map((p) => `Disallow: ${p}`),
+    '',
+    `Sitemap: ${absoluteUrl(getEnv().SITE_URL, '/sitemap-index.xml')}`,
+    '',
+  ].join('\n');
+  return new Response(body, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 }

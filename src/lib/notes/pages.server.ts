@@ -1,4 +1,5 @@
 import { nowMs } from '../core/clock.ts';
+import { getSite } from '../core/site.server.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { archivePath, notePath } from '../../i18n/paths.ts';
 import { getCatalog } from './catalog.server.ts';
@@ -37,20 +38,29 @@ export async function loadNotePage(lang: Lang, param: string | undefined): Promi
 }
 
 export type ArchivePageResult =
-  | (Loaded & { kind: 'archive'; notes: NoteMeta[]; page: number; pages: number })
+  | (Loaded & { kind: 'archive'; notes: NoteMeta[]; page: number; pages: number; alternates: { lang: Lang; path: string }[] })
   | (Loaded & { kind: 'redirect'; location: string })
   | (Loaded & { kind: 'not-found' });
+
+/**
+ * The same archive page in the other languages, for hreflang: page N of a language that has N
+ * pages, else none (pointing page 2 at another language's page 1 would not point back).
+ */
+export function archiveAlternates(catalog: NoteCatalog, languages: readonly Lang[], lang: Lang, page: number, at: number): { lang: Lang; path: string }[] {
+  return catalog.languagesWithArchivePage(languages, page, at).filter((l) => l !== lang).map((l) => ({ lang: l, path: archivePath(l, page) }));
+}
 
 export async function loadArchivePage(lang: Lang, pageParam: string | undefined): Promise<ArchivePageResult> {
   const loaded = await loadCatalogPage();
   const all = loaded.catalog.visible(lang, loaded.at);
-  const pages = Math.max(1, Math.ceil(all.length / NOTES_PER_PAGE));
+  const pages = loaded.catalog.archivePages(lang, loaded.at);
   if (pageParam === undefined) {
-    return { ...loaded, kind: 'archive', notes: all.slice(0, NOTES_PER_PAGE), page: 1, pages };
+    return { ...loaded, kind: 'archive', notes: all.slice(0, NOTES_PER_PAGE), page: 1, pages, alternates: archiveAlternates(loaded.catalog, getSite().languages, lang, 1, loaded.at) };
   }
   if (!/^\d{1,5}$/.test(pageParam)) return { ...loaded, kind: 'not-found' };
   const page = Number(pageParam);
   if (page === 1) return { ...loaded, kind: 'redirect', location: archivePath(lang) };
   if (page < 1 || page > pages) return { ...loaded, kind: 'not-found' };
-  return { ...loaded, kind: 'archive', notes: all.slice((page - 1) * NOTES_PER_PAGE, page * NOTES_PER_PAGE), page, pages };
+  const alternates = archiveAlternates(loaded.catalog, getSite().languages, lang, page, loaded.at);
+  return { ...loaded, kind: 'archive', notes: all.slice((page - 1) * NOTES_PER_PAGE, page * NOTES_PER_PAGE), page, pages, alternates };
 }
