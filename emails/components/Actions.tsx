@@ -2,6 +2,13 @@ import type { CSSProperties, ReactNode } from 'react';
 import { Text } from 'react-email';
 import { colors, fonts, small } from './theme.ts';
 
+// React's types know bgcolor on <table> only; mail clients (Outlook first) read it on <td> too.
+declare module 'react' {
+  interface TdHTMLAttributes<T> {
+    bgcolor?: string | undefined;
+  }
+}
+
 // No target attributes: Gmail drops them and every client opens mail links in a browser anyway.
 
 /**

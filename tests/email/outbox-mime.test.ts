@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setupServer } from 'msw/node';
 import PostalMime from 'postal-mime';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetClock, setNow } from '../../src/lib/core/clock.ts';
 import { parseSiteConfig } from '../../src/lib/core/site.ts';
 import { outboxDir, readOutbox, writeToOutbox } from '../../src/lib/email/outbox.server.ts';
@@ -109,7 +109,7 @@ describe('the sender', () => {
   it('hands Resend the name as written, quoted where RFC 5322 needs it, and reply_to', async () => {
     const fake = new FakeResend();
     const server = setupServer(...resendHandlers({ handle: (r: Request) => fake.handle(r) } as FakeResend));
-    server.listen({ onUnhandledRequest: 'error' });
+    server.listen({ onUnhandledFrame: 'error' } as never);
     try {
       await useTempDatabase({ DRUMBEAT_CONTENT_DIR: contentWith('Ferrì, Giulia', 'giulia@example.com'), EMAIL_FROM: 'notes@example.com', RESEND_API_KEY: 're_test_key' });
       await sendEmail({ to: 'ada@example.com', subject: 'Hello', html: '<p>Hi</p>', text: 'Hi' });
