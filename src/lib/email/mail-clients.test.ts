@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../../tests/helpers/content.ts';
+import { t } from '../../i18n/text.ts';
 import type { Lang } from '../core/site.ts';
 import {
   renderConfirmEmail,
@@ -87,5 +88,39 @@ describe('every email', () => {
   it('a button is a coloured table cell around its link', async () => {
     const { html } = await all.confirm!('en');
     expect(html).toMatch(/<td align="center" bgcolor="#a4341b"[^>]*>\s*<a href="https:\/\/drumbeat\.example\/subscribe\/confirm\?token=c&amp;x=1"/);
+  });
+});
+
+// The README says which emails can be unsubscribed from; this keeps it true. The headers are
+// checked where the emails are sent (tests/newsletter/subscribe.test.ts, deliver.test.ts); the
+// visible link here, on the rendered templates.
+describe('what the README says about unsubscribing', () => {
+  const kinds: Record<string, keyof typeof all> = {
+    newsletter: 'newsletter', welcome: 'welcome', confirmation: 'confirm', receipts: 'receipt',
+    'sign-in links': 'signIn', 'access reminders': 'deadline', 'sale notices': 'saleNotice',
+  };
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  /** README's table: row label, header?, visible link? */
+  const rows = [...readme.slice(readme.indexOf('## The newsletter')).matchAll(/^\| ([^|]+) \| (yes|no)[^|]* \| (yes|no)[^|]* \|$/gm)].map(
+    (m) => [m[1]!.trim(), m[2] === 'yes', m[3] === 'yes'] as const,
+  );
+
+  it('no longer claims that every email has an unsubscribe link', () => {
+    expect(readme).not.toMatch(/Every email has `List-Unsubscribe`/);
+    expect(t('en', 'privacy.rights')).not.toMatch(/^Every email has/);
+  });
+
+  it('names each kind of email, and its visible-link column matches the rendered email', async () => {
+    for (const kind of Object.keys(kinds)) expect(rows.some(([label]) => label.includes(kind)), `README row for ${kind}`).toBe(true);
+    for (const [label, header, link] of rows) {
+      const matching = Object.keys(kinds).filter((k) => label.includes(k));
+      expect(matching.length, label).toBeGreaterThan(0);
+      for (const kind of matching) {
+        const { html } = await all[kinds[kind]!]!('en');
+        expect(/<a [^>]*>Unsubscribe<\/a>/.test(html), `${kind}: visible link`).toBe(link);
+        // Transactional mail has no header either; the subscriber-facing kinds all have it.
+        expect(header, `${kind}: header`).toBe(['newsletter', 'welcome', 'confirmation'].includes(kind));
+      }
+    }
   });
 });
