@@ -226,6 +226,11 @@ const en = {
   'privacy.rightsTitle': 'Your rights',
   'privacy.rights': 'Every email has a one-click unsubscribe link. For a copy of your data or to have it deleted, reply to any email.',
   'privacy.shareButtons': 'Share buttons are plain links: no social network scripts load on this site.',
+
+  // The 500 page (src/pages/500.astro): a fault on our side, such as a full disk.
+  'error.title': 'Something went wrong on our side',
+  'error.text': 'This is not something you did. Please try again in a few minutes.',
+  'error.home': 'Go to the home page',
 } satisfies Record<string, string | ((values: never) => string)>;
 
 type Table = { [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
@@ -448,6 +453,11 @@ const it: Table = {
   'privacy.rightsTitle': 'I tuoi diritti',
   'privacy.rights': 'Ogni email ha un link per cancellarti con un clic. Per una copia dei tuoi dati o per farli cancellare, rispondi a una qualsiasi email.',
   'privacy.shareButtons': 'I pulsanti di condivisione sono semplici link: nessuno script di social network viene caricato su questo sito.',
+
+  // The 500 page (src/pages/500.astro): a fault on our side, such as a full disk.
+  'error.title': 'Qualcosa è andato storto da parte nostra',
+  'error.text': 'Non dipende da te. Riprova tra qualche minuto.',
+  'error.home': 'Vai alla pagina iniziale',
 };
 
 const TABLES: Record<Lang, Table> = { en, it };
