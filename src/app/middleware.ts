@@ -5,40 +5,9 @@ import { readForm } from '../lib/core/http.server.ts';
 import { getSite } from '../lib/core/site.server.ts';
 import { readUnsubscribeToken } from '../lib/newsletter/links.server.ts';
 import { checkMethod, METHOD_NOT_ALLOWED, methodResponseHeaders } from './methods.ts';
+import { FALLBACK_POLICY, SECURITY_HEADERS, serverHeaders, type ServerHeaders } from './security-headers.ts';
 
-// Security headers on every response. Pages get their Content-Security-Policy from Astro
-// (security.csp in astro.config.mjs), which lists the hash of every script the build inlined, so
-// script-src needs no 'unsafe-inline'; this adds what is known only at run time. Other responses
-// (endpoints, redirects, the outbox's email bodies) get the same policy without hashes.
-// form-action also covers the redirect after a form is posted: the Buy button's 303 goes to Stripe's
-// Checkout (or to wherever STRIPE_API_BASE points, e.g. the tests' fake).
-function formAction(): string {
-  const base = getEnv().STRIPE_API_BASE;
-  return `form-action 'self' ${['https://checkout.stripe.com', ...(base ? [new URL(base).origin] : [])].join(' ')};`;
-}
-
-const FALLBACK_POLICY =
-  "default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';";
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-  'X-Frame-Options': 'DENY',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
-};
-
-let runtimeHeaders: { formAction: string; hsts: string | undefined } | undefined;
-
-function headersOfThisServer() {
-  const env = getEnv();
-  return (runtimeHeaders ??= {
-    formAction: formAction(),
-    // Only where the public address is https and the server says it is the real one: a browser
-    // that saw HSTS for localhost would refuse plain http to it for a year. No includeSubDomains:
-    // the author's other subdomains are not ours to commit (docs/decisions/015).
-    hsts: env.NODE_ENV === 'production' && env.SITE_URL.startsWith('https://') ? 'max-age=31536000' : undefined,
-  });
-}
+let own: ServerHeaders | undefined;
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -84,7 +53,7 @@ export const onRequest = defineMiddleware(async ({ request, url }, next) => {
   // An empty 404 or 500 is replaced by the error page, which passes here itself; headers set on
   // the empty one would win over the page's own (its script hashes).
   if (response.body === null && (response.status === 404 || response.status === 500)) return response;
-  const own = headersOfThisServer();
+  own ??= serverHeaders(getEnv());
   const pagePolicy = response.headers.get('Content-Security-Policy');
   response.headers.set('Content-Security-Policy', `${pagePolicy ?? FALLBACK_POLICY} ${own.formAction}`);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {

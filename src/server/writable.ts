@@ -19,7 +19,9 @@ export function unwritableReason(dir: string): string | undefined {
     const e = err as NodeJS.ErrnoException;
     return e.code ?? e.message;
   } finally {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(probe, { force: true });
+    if (fd !== undefined) {
+      closeSync(fd);
+      rmSync(probe, { force: true });
+    }
   }
 }
