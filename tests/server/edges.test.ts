@@ -101,7 +101,7 @@ describe('security headers', () => {
 });
 
 describe('dev routes', () => {
-  const PROXY_HEADERS = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }, { via: '1.1 proxy' }];
+  const PROXY_HEADERS: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }, { via: '1.1 proxy' }];
 
   it('serve the outbox to a direct local request only', async () => {
     expect((await raw('GET', '/dev/outbox')).status).toBe(200);
