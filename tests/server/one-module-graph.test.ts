@@ -28,6 +28,6 @@ describe('one module graph per process', () => {
     // Note 206 is scheduled for Monday 2026-11-30 07:00 in Rome, the newsletter slot.
     await server.setClock('2026-11-30T06:01:00Z');
     await expect.poll(() => mailTo('graph@example.com').map((m) => m.subject), { timeout: 20_000, interval: 250 }).toContain('Note №206: Planning the year in one afternoon');
-    expect(server.logs()).toMatch(/newsletter: send \d+ done: \d+ sent/);
+    await expect.poll(() => server.logs(), { timeout: 20_000 }).toMatch(/newsletter: send \d+ done: \d+ sent/);
   });
 });
