@@ -1,6 +1,6 @@
 // @ts-check
 import path from 'node:path';
-import { defineConfig, memoryCache } from 'astro/config';
+import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import { drumbeat } from './src/app/integration.ts';
@@ -24,14 +24,27 @@ export default defineConfig({
     routing: { prefixDefaultLocale: false },
   },
   trailingSlash: 'ignore',
-  // Replaced by our own origin check in src/middleware.ts (docs/decisions/004): Astro's refuses
-  // POSTs without an Origin header, which RFC 8058 one-click unsubscribes from mail providers are.
-  security: { checkOrigin: false },
+  // No Note has code; Shiki would colour code blocks with style attributes, which Astro warns
+  // about on every build once the CSP is on (015). Code blocks render as plain <pre><code>.
+  markdown: { syntaxHighlight: false },
+  security: {
+    // Replaced by our own origin check in src/app/middleware.ts (docs/decisions/004): Astro's refuses
+    // POSTs without an Origin header, which RFC 8058 one-click unsubscribes from mail providers are.
+    checkOrigin: false,
+    // Astro writes each page's Content-Security-Policy header with the hash of every script the
+    // build inlined, so script-src needs no 'unsafe-inline' (an injected <script> does not run).
+    // The middleware adds form-action, which depends on STRIPE_API_BASE at run time (015).
+    csp: {
+      directives: ["default-src 'self'", "img-src 'self' data:", "media-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'self'"],
+      // Inline styles stay allowed: style attributes in Notes, and CSS cannot run script.
+      styleDirective: { resources: ["'self'", "'unsafe-inline'"] },
+    },
+  },
   // Only the top-level folders the project agreed on; static files live with the sources.
   publicDir: './src/public',
   // Rendered pages are kept in memory until the next scheduled Note changes what readers see
-  // (see docs/decisions/001-rendering-and-caching.md).
-  cache: { provider: memoryCache({ max: 5000, query: { exclude: [] } }) },
+  // (docs/decisions/001), keyed by path alone and bounded by bytes (src/app/page-cache.ts, 015).
+  cache: { provider: { name: 'drumbeat-pages', entrypoint: './src/app/page-cache.ts', config: { maxBytes: 64 * 1024 * 1024 } } },
   build: { inlineStylesheets: 'always' },
   server: { port: Number(process.env.PORT ?? 4321), host: process.env.HOST ?? 'localhost' },
   devToolbar: { enabled: false },

@@ -1,25 +1,13 @@
 import { defineMiddleware } from 'astro:middleware';
 import { getEnv } from '../lib/core/env.server.ts';
 import { ensureDatabase } from '../lib/core/db/migrate.server.ts';
+import { readForm } from '../lib/core/http.server.ts';
+import { getSite } from '../lib/core/site.server.ts';
+import { readUnsubscribeToken } from '../lib/newsletter/links.server.ts';
+import { checkMethod, METHOD_NOT_ALLOWED, methodResponseHeaders } from './methods.ts';
+import { FALLBACK_POLICY, SECURITY_HEADERS, serverHeaders, type ServerHeaders } from './security-headers.ts';
 
-// Security headers on every response. No inline event handlers or third-party origins are used,
-// so the policy can stay strict.
-// form-action also covers the redirect after a form is posted: the Buy button's 303 goes to Stripe's
-// Checkout (or to wherever STRIPE_API_BASE points, e.g. the tests' fake).
-function contentSecurityPolicy(): string {
-  const base = getEnv().STRIPE_API_BASE;
-  const checkout = ['https://checkout.stripe.com', ...(base ? [new URL(base).origin] : [])].join(' ');
-  return `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; media-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self' ${checkout}`;
-}
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-  'X-Frame-Options': 'DENY',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
-};
-
-let csp: string | undefined;
+let own: ServerHeaders | undefined;
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -37,16 +25,40 @@ function isCrossSite(request: Request, url: URL): boolean {
   return !allowed.has(origin);
 }
 
+/**
+ * RFC 8058 one-click unsubscribe: the signed token in the URL is the authority, not the origin,
+ * so it is accepted from any site (a mail client's web page may send one with its own Origin).
+ * Exactly that request: POST /unsubscribe?token=<valid> with List-Unsubscribe=One-Click. It
+ * changes one thing only, and only for the address the token names.
+ */
+async function isOneClickUnsubscribe(request: Request, url: URL): Promise<boolean> {
+  if (request.method !== 'POST' || !/^\/unsubscribe\/?$/.test(url.pathname)) return false;
+  if (!readUnsubscribeToken(url.searchParams.get('token'))) return false;
+  // A copy: the route reads the body itself.
+  const form = await readForm(request.clone());
+  return form.ok && form.fields['List-Unsubscribe'] === 'One-Click';
+}
+
 export const onRequest = defineMiddleware(async ({ request, url }, next) => {
-  if (isCrossSite(request, url) && !url.pathname.startsWith('/webhooks/')) {
+  // `npm start` answers these before Astro (src/server/start.ts); this covers a server started
+  // from dist/ directly.
+  const verdict = checkMethod(request.method, url.pathname, getSite().languages);
+  if (verdict) return new Response(verdict.status === 405 ? METHOD_NOT_ALLOWED : null, { status: verdict.status, headers: methodResponseHeaders(verdict) });
+  if (isCrossSite(request, url) && !url.pathname.startsWith('/webhooks/') && !(await isOneClickUnsubscribe(request, url))) {
     return new Response('Cross-site form submissions are forbidden.', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   }
   // `npm start` migrates before serving; this covers a server started from dist/ directly.
   await ensureDatabase();
   const response = await next();
-  if (!response.headers.has('Content-Security-Policy')) response.headers.set('Content-Security-Policy', (csp ??= contentSecurityPolicy()));
+  // An empty 404 or 500 is replaced by the error page, which passes here itself; headers set on
+  // the empty one would win over the page's own (its script hashes).
+  if (response.body === null && (response.status === 404 || response.status === 500)) return response;
+  own ??= serverHeaders(getEnv());
+  const pagePolicy = response.headers.get('Content-Security-Policy');
+  response.headers.set('Content-Security-Policy', `${pagePolicy ?? FALLBACK_POLICY} ${own.formAction}`);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
     if (!response.headers.has(name)) response.headers.set(name, value);
   }
+  if (own.hsts) response.headers.set('Strict-Transport-Security', own.hsts);
   return response;
 });

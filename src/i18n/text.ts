@@ -231,6 +231,11 @@ const en = {
   'unsub.previewTitle': 'This is a test copy',
   'unsub.previewText': 'This link came from a test copy of the newsletter. In the copies subscribers get, it unsubscribes them with one click; here it changes nothing.',
   'unsub.oneClickPreview': 'Test copy: nothing was changed.',
+
+  // The 500 page (src/pages/500.astro): a fault on our side, such as a full disk.
+  'error.title': 'Something went wrong on our side',
+  'error.text': 'This is not something you did. Please try again in a few minutes.',
+  'error.home': 'Go to the home page',
 } satisfies Record<string, string | ((values: never) => string)>;
 
 type Table = { [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
@@ -458,6 +463,11 @@ const it: Table = {
   'unsub.previewTitle': 'Questa è una copia di prova',
   'unsub.previewText': "Questo link viene da una copia di prova della newsletter. Nelle copie che ricevono gli iscritti annulla l'iscrizione con un clic; qui non cambia nulla.",
   'unsub.oneClickPreview': 'Copia di prova: nulla è cambiato.',
+
+  // The 500 page (src/pages/500.astro): a fault on our side, such as a full disk.
+  'error.title': 'Qualcosa è andato storto da parte nostra',
+  'error.text': 'Non dipende da te. Riprova tra qualche minuto.',
+  'error.home': 'Vai alla pagina iniziale',
 };
 
 const TABLES: Record<Lang, Table> = { en, it };

@@ -8,6 +8,8 @@ import { loadProducts } from '../lib/catalog/products.server.ts';
 import { EnvError, parseEnv } from '../lib/core/env.server.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
 import { buildIsCurrent, RUNTIME_FILE } from './build-stamp.ts';
+import { guardMethods } from './method-guard.ts';
+import { unwritableReason } from './writable.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // DRUMBEAT_OUT_DIR: the tests and benchmarks serve builds made elsewhere.
@@ -29,11 +31,26 @@ try {
 }
 
 // A broken product file stops start-up with its file and field named, not a 500 on the sales page.
+let languages: readonly string[] = [];
 try {
   const contentDir = path.resolve(env.DRUMBEAT_CONTENT_DIR);
-  loadProducts(contentDir, loadSiteConfig(contentDir));
+  const site = loadSiteConfig(contentDir);
+  languages = site.languages;
+  loadProducts(contentDir, site);
 } catch (err) {
   fail((err as Error).message);
+}
+
+// The database, the outbox and the generated secret live in DATA_DIR (and the embedded database
+// wherever DATABASE_URL puts it): a read-only or full disk stops start-up here, in one line,
+// rather than as a 500 on the first subscribe.
+const dataDir = path.resolve(env.DATA_DIR);
+const dataDirProblem = unwritableReason(dataDir);
+if (dataDirProblem) fail(`Cannot write to DATA_DIR ${dataDir} (${dataDirProblem}); the database, outbox and secret need a writable folder.`);
+if (env.DATABASE_URL.startsWith('file:')) {
+  const dbDir = path.dirname(fileURLToPath(new URL(env.DATABASE_URL, pathToFileURL(`${process.cwd()}/`))));
+  const dbDirProblem = dbDir === dataDir ? undefined : unwritableReason(dbDir);
+  if (dbDirProblem) fail(`Cannot write to ${dbDir}, the folder of DATABASE_URL (${dbDirProblem}).`);
 }
 
 if (!buildIsCurrent(root, outDir)) {
@@ -51,13 +68,20 @@ if (!buildIsCurrent(root, outDir)) {
 
 const runtime: typeof import('./runtime.ts') = await import(pathToFileURL(path.join(outDir, 'server', RUNTIME_FILE)).href);
 
-await runtime.prepareDatabase();
+try {
+  await runtime.prepareDatabase();
+} catch (err) {
+  // A database that cannot be written (read-only file, full disk) or reached: one line, exit 1.
+  fail(`Cannot prepare the database: ${String((err as Error).message ?? err).split('\n')[0]}`);
+}
 
 process.env.PORT = String(env.PORT);
 process.env.HOST = env.HOST;
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const server = await import(pathToFileURL(path.join(outDir, 'server', 'entry.mjs')).href);
-server.startServer();
+const started = server.startServer();
+// Before the first request arrives (listen() has not yet completed).
+guardMethods(started.server.server, languages);
 
 if (env.DRUMBEAT_SCHEDULER === 'on') {
   // The jobs run beside the site; several servers may run them at once (each job claims its work

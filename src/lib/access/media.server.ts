@@ -11,9 +11,10 @@ export type ByteRange = { start: number; end: number } | 'unsatisfiable' | undef
 /** One range of "bytes=a-b", "bytes=a-" or "bytes=-n"; multiple ranges are served whole (undefined). */
 export function parseRange(header: string | null, size: number): ByteRange {
   if (!header) return undefined;
-  // Another unit than bytes is ignored (RFC 9110): the whole file is served.
+  // Another unit than bytes is ignored (RFC 9110): the whole file is served. Range units are
+  // case-insensitive (RFC 9110 §14.1), so "BYTES=0-1" is a byte range like "bytes=0-1".
   if (!/^\s*bytes=/i.test(header)) return undefined;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  const m = /^bytes=(\d*)-(\d*)$/i.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return header.includes(',') ? undefined : 'unsatisfiable';
   if (m[1] === '') {
     const suffix = Number(m[2]);

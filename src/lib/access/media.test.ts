@@ -35,6 +35,12 @@ describe('parseRange', () => {
     expect(parseRange('bytes=900-1000', SIZE)).toEqual({ start: 900, end: 999 });
   });
 
+  it('reads the unit case-insensitively (RFC 9110)', () => {
+    expect(parseRange('BYTES=0-1', SIZE)).toEqual({ start: 0, end: 1 });
+    expect(parseRange('Bytes=-10', SIZE)).toEqual({ start: 990, end: 999 });
+    expect(parseRange('bYtEs=998-', SIZE)).toEqual({ start: 998, end: 999 });
+  });
+
   it('tolerates surrounding whitespace', () => {
     expect(parseRange('  bytes=0-99 ', SIZE)).toEqual({ start: 0, end: 99 });
   });

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { getEnv } from '../core/env.server.ts';
 import { contentDir } from '../core/site.server.ts';
@@ -8,16 +8,19 @@ import { getProduct } from './products.server.ts';
 
 /**
  * Where a product's media file is: DATA_DIR/media/<id>/<file> (recordings kept out of git), else
- * content/media/<id>/<file> (small files committed with the content, like the sample).
+ * content/media/<id>/<file> (small files committed with the content, like the sample). The path
+ * returned is the file's real path, and it must lie inside its media folder: a symlink (or a
+ * declared name with "..") leading out of it is refused, so a link to /etc/passwd serves nothing.
+ * The media folder itself may be a link (to a bigger disk, say): the author chose where it points.
  */
 function mediaPath(dir: string, productId: string, file: string, dataDir?: string): string | undefined {
-  const candidates = [
-    ...(dataDir ? [path.resolve(dataDir, 'media', productId, file)] : []),
-    path.resolve(dir, 'media', productId, file),
-  ];
-  for (const candidate of candidates) {
+  const roots = [...(dataDir ? [path.resolve(dataDir, 'media')] : []), path.resolve(dir, 'media')];
+  for (const root of roots) {
     try {
-      if (statSync(candidate).isFile()) return candidate;
+      const realRoot = realpathSync(root);
+      const real = realpathSync(path.resolve(root, productId, file));
+      if (!real.startsWith(realRoot + path.sep)) continue;
+      if (statSync(real).isFile()) return real;
     } catch {
       // not here; try the next place
     }

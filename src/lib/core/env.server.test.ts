@@ -21,6 +21,7 @@ describe('environment', () => {
     [{ DRUMBEAT_SCHEDULER: 'maybe' }, /^Invalid configuration: DRUMBEAT_SCHEDULER /],
     [{ ADMIN_EMAILS: 'a@example.com, nope' }, /^Invalid configuration: ADMIN_EMAILS /],
     [{ EMAIL_FROM: 'Bad\r\nBcc: x@y.z <a@b.c>' }, /^Invalid configuration: EMAIL_FROM /],
+    [{ DRUMBEAT_TEST_CLOCK: 'on', NODE_ENV: 'production' }, /^Invalid configuration: DRUMBEAT_TEST_CLOCK must not be "on" with NODE_ENV=production/],
   ])('refuses %o with one line naming the variable', (source, message) => {
     expect(() => parseEnv(source)).toThrow(message);
     try {

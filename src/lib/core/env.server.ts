@@ -70,6 +70,11 @@ const envSchema = z
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required when STRIPE_SECRET_KEY is set (webhooks must be verified)' });
     }
+    // POST /dev/clock moves the clock that decides access deadlines and publication: one
+    // forgotten variable on a production server must stop it starting, not open that door.
+    if (env.DRUMBEAT_TEST_CLOCK === 'on' && env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['DRUMBEAT_TEST_CLOCK'], message: 'must not be "on" with NODE_ENV=production (it lets anyone move the server\'s clock)' });
+    }
   })
   .transform((env) => ({
     ...env,

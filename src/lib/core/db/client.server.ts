@@ -33,15 +33,6 @@ export async function tuneConnection(database: Database): Promise<void> {
   }
 }
 
-export async function databaseAnswers(): Promise<boolean> {
-  try {
-    await getDb().run(sql`SELECT 1`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function closeDb(): void {
   db?.$client.close();
   db = undefined;

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { pageCacheKey, PageStore } from './page-cache.ts';
+
+const page = (bytes: number, tags: string[] = ['notes']) => ({
+  body: new ArrayBuffer(bytes),
+  status: 200,
+  headers: [['content-type', 'text/html']] as [string, string][],
+  storedAt: 0,
+  maxAgeMs: 60_000,
+  tags,
+});
+
+describe('the page cache key', () => {
+  it('is the path alone: no query, no host, one trailing slash, decoded', () => {
+    const key = pageCacheKey(new URL('http://a.example/notes/205-three-steps/'));
+    expect(key).toBe('/notes/205-three-steps');
+    for (const u of ['http://b.example/notes/205-three-steps?x=1', 'http://a.example/notes/205-three-steps/?utm_source=x&y=2', 'http://a.example/notes/205-three%2Dsteps/']) {
+      expect(pageCacheKey(new URL(u)), u).toBe(key);
+    }
+    expect(pageCacheKey(new URL('http://a.example/'))).toBe('/');
+    expect(pageCacheKey(new URL('http://a.example/%E0%A4%A'))).toBeUndefined();
+  });
+});
+
+describe('PageStore', () => {
+  it('stays within its byte budget, dropping the least recently used pages', () => {
+    const store = new PageStore({ maxBytes: 100_000, maxEntryBytes: 50_000 });
+    for (let i = 0; i < 1000; i++) store.set(`/p${i}`, page(10_000));
+    expect(store.bytes).toBeLessThanOrEqual(100_000);
+    expect(store.size).toBeLessThan(10);
+    expect(store.get('/p999', 1)).toBeDefined();
+    expect(store.get('/p0', 1)).toBeUndefined();
+  });
+
+  it('keeps a page used recently over older ones', () => {
+    const store = new PageStore({ maxBytes: 35_000, maxEntryBytes: 20_000 });
+    store.set('/a', page(10_000));
+    store.set('/b', page(10_000));
+    store.set('/c', page(10_000));
+    store.get('/a', 1);
+    store.set('/d', page(10_000));
+    expect(store.get('/a', 1)).toBeDefined();
+    expect(store.get('/b', 1)).toBeUndefined();
+  });
+
+  it('does not keep a page heavier than one entry may be', () => {
+    const store = new PageStore({ maxBytes: 100_000, maxEntryBytes: 20_000 });
+    expect(store.set('/big', page(30_000))).toBe(false);
+    expect(store.size).toBe(0);
+  });
+
+  it('forgets expired pages and invalidated tags, and counts their bytes back', () => {
+    const store = new PageStore({ maxBytes: 100_000 });
+    store.set('/old', page(1_000));
+    expect(store.get('/old', 60_000)).toBeUndefined();
+    store.set('/n', page(1_000, ['notes']));
+    store.set('/p', page(1_000, ['privacy']));
+    store.deleteWhere((_, e) => e.tags.includes('notes'));
+    expect(store.size).toBe(1);
+    store.delete('/p');
+    expect(store.bytes).toBe(0);
+  });
+});
