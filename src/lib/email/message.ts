@@ -10,6 +10,12 @@ export interface OutgoingEmail {
   text: string;
   headers?: Record<string, string>;
   tags?: { name: string; value: string }[];
+  /**
+   * Message-ID without the angle brackets, unique per installation and operation and the same on
+   * every retry (docs/decisions/012); the transport fills it from the idempotency key. The outbox
+   * writes it; Resend makes its own.
+   */
+  messageId?: string;
 }
 
 /** Reject anything that could inject a header, wherever the value came from. */
