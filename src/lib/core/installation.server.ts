@@ -22,7 +22,7 @@ async function installationId(db: Database): Promise<string> {
 }
 
 /** 16 hex characters naming this installation (database and site), the same in every process. */
-export async function installationKey(): Promise<string> {
+async function installationKey(): Promise<string> {
   const db = getDb();
   const site = getEnv().SITE_URL;
   const known = cache.get(db)?.get(site);
@@ -31,4 +31,15 @@ export async function installationKey(): Promise<string> {
   if (!cache.has(db)) cache.set(db, new Map());
   cache.get(db)!.set(site, key);
   return key;
+}
+
+/**
+ * The idempotency key of one operation ("receipt/cs_…", "send/205-en/batch-3-…"): unique per
+ * installation (docs/decisions/012), the same on every retry of that operation. Resend and Stripe
+ * keep a key 24 hours and answer a repeat with the first result instead of acting again.
+ */
+export async function idempotencyKey(operation: string): Promise<string> {
+  const key = `drumbeat/${await installationKey()}/${operation.replace(/[^A-Za-z0-9._:/-]/g, '_')}`;
+  // Both providers take up to 255 characters; a long operation keeps its start and a digest.
+  return key.length <= 200 ? key : `${key.slice(0, 160)}~${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 }

@@ -1,8 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Resend } from 'resend';
 import { nowMs } from '../core/clock.ts';
 import { getEnv } from '../core/env.server.ts';
-import { installationKey } from '../core/installation.server.ts';
 import { toApi, type OutgoingEmail } from './message.ts';
 import { writeToOutbox } from './outbox.server.ts';
 
@@ -22,16 +21,8 @@ export type BatchOutcome =
   | { ok: true; ids: string[]; rateLimit?: RateLimitInfo }
   | { ok: false; retryable: boolean; status?: number; code?: string; error: string; retryAfterMs?: number; rateLimit?: RateLimitInfo };
 
-/**
- * The idempotency key of one operation ("receipt/cs_…", "send/205-en/batch-3-…"): unique per
- * installation (docs/decisions/012), the same on every retry of that operation. Resend and Stripe
- * keep a key 24 hours and answer a repeat with the first result instead of acting again.
- */
-export async function idempotencyKey(operation: string): Promise<string> {
-  const key = `drumbeat/${await installationKey()}/${operation.replace(/[^A-Za-z0-9._:/-]/g, '_')}`;
-  // Both providers take up to 255 characters; a long operation keeps its start and a digest.
-  return key.length <= 200 ? key : `${key.slice(0, 160)}~${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
-}
+// Callers make their keys here too (one import for sending with a key).
+export { idempotencyKey } from '../core/installation.server.ts';
 
 /** Resend's refusal of a key already used for another payload (409): that operation went out before. */
 export const KEY_REUSED = 'invalid_idempotent_request';
