@@ -116,6 +116,21 @@ describe('delivering a Note', () => {
     expect(status).toMatchObject({ recipients: 151, sent: 150, failed: 1, state: 'done' });
   });
 
+  it('a resume after a crash while halving asks with the same keys: nobody gets the Note twice', async () => {
+    await addSubscribers(99, 'en');
+    await getDb().insert(subscribers).values({ email: 'bad\u007fx@example.com', lang: 'en', status: 'active', source: 'test', consentVersion: 'v', consentAt: 1, createdAt: 1, updatedAt: 1 });
+    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false } as const;
+    expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ sent: 99, failed: 1 });
+    // As if the process had died after Resend took the halves within the second half of the batch
+    // and before the ledger said so: the first half is recorded, the second half all pending.
+    await getDb().$client.execute(`UPDATE send_recipients SET state = 'pending', sent_at = NULL, error = NULL WHERE subscriber_id > 50`);
+    await getDb().$client.execute(`UPDATE sends SET state = 'sending', finished_at = NULL`);
+    const requests = fake.requests.length;
+    expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'done', sent: 99, failed: 1 });
+    expect(fake.requests.length).toBeGreaterThan(requests);
+    expectEachOnce(fake.recipients(), Array.from({ length: 99 }, (_, i) => `en${i}@example.com`));
+  });
+
   it('a refusal no address explains (a revoked API key) pauses the send and fails nobody', async () => {
     await addSubscribers(150, 'en');
     fake.failNext(1, { status: 403, name: 'invalid_api_key' });
@@ -200,6 +215,16 @@ describe('idempotency keys', () => {
     expect(fake.emails).toHaveLength(150);
     expect(logged.join('\n')).toMatch(/batch 0/);
     expect(logged.join('\n')).not.toContain('@');
+    // The next scheduler tick asks again (one request), still fails nobody, and does not log it again.
+    logged.length = 0;
+    console.error = (...args: unknown[]) => void logged.push(args.join(' '));
+    try {
+      expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'paused' });
+    } finally {
+      console.error = original;
+    }
+    expect(logged).toEqual([]);
+    expect((await sendStatuses())[0]).toMatchObject({ failed: 0, lastError: expect.stringMatching(/stay pending/) });
   });
 });
 

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { getSite } from '../../core/site.server.ts';
 import { idempotencyKey, KEY_REUSED, sendBatch, type BatchOutcome } from '../../email/transport.server.ts';
 import type { SendPlan } from '../plan.ts';
-import { batchMembers, claimSend, ensureSend, finishSend, freezeRecipients, markBatchSent, markRecipientsFailed, nextPendingBatch, noteSendError, releaseSend, sendCounts, type Batch, type Member, type Recipient } from './ledger.server.ts';
+import { batchMembers, claimSend, ensureSend, finishSend, freezeRecipients, lastSendError, markBatchSent, markRecipientsFailed, nextPendingBatch, noteSendError, releaseSend, sendCounts, type Batch, type Member, type Recipient } from './ledger.server.ts';
 import { personalizedEmail, renderPlan } from './newsletter-email.server.ts';
 import { Pacer } from './pacer.ts';
 
@@ -106,7 +106,8 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
         // of the Note, or from a restored backup) may have gone out. Nobody is marked failed and
         // nothing is sent twice; the author decides. The line names no address.
         const reason = `Resend refused batch ${batch} of send ${sendId} (Note ${plan.noteNumber}, ${plan.lang}): its idempotency key was already used for other content (${outcome.error}); its ${recipients.length} recipients stay pending`;
-        console.error(`newsletter: ${reason}`);
+        // Each scheduler tick asks again; the log says it once, `newsletter status` every time.
+        if ((await lastSendError(sendId)) !== reason.slice(0, 500)) console.error(`newsletter: ${reason}`);
         await noteSendError(sendId, reason.slice(0, 500));
         return { kind: 'held', reason };
       }

@@ -135,6 +135,11 @@ export async function noteSendError(sendId: number, error: string): Promise<void
   await serializeWrites(() => getDb().update(sends).set({ lastError: error }).where(eq(sends.id, sendId)));
 }
 
+export async function lastSendError(sendId: number): Promise<string | null> {
+  const row = await getDb().query.sends.findFirst({ columns: { lastError: true }, where: eq(sends.id, sendId) });
+  return row?.lastError ?? null;
+}
+
 export interface SendCounts {
   recipients: number;
   sent: number;
