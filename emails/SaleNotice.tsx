@@ -16,15 +16,19 @@ export interface SaleNoticeProps {
   amountLabel: string;
   cohortTitle: string | null;
   accessUntilLabel: string | null;
+  /** the receipt could not reach the buyer (an address nothing can be sent to): the author must act */
+  buyerNotReached?: boolean;
+  productId?: string;
 }
 
-export default function SaleNotice({ lang, subject, siteTitle, authorName, buyerEmail, productTitle, amountLabel, cohortTitle, accessUntilLabel }: SaleNoticeProps) {
+export default function SaleNotice({ lang, subject, siteTitle, authorName, buyerEmail, productTitle, amountLabel, cohortTitle, accessUntilLabel, buyerNotReached, productId }: SaleNoticeProps) {
   return (
     <Layout lang={lang} subject={subject} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.saleLine', { buyer: buyerEmail, product: productTitle, amount: amountLabel })} reason="author">
       <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.saleHeading')}</Heading>
       <Text style={prose.p}>{t(lang, 'email.saleLine', { buyer: buyerEmail, product: productTitle, amount: amountLabel })}</Text>
       {cohortTitle ? <Text style={prose.p}>{t(lang, 'email.saleCohort', { cohort: cohortTitle })}</Text> : null}
       {accessUntilLabel ? <Text style={prose.p}>{t(lang, 'email.saleAccess', { until: accessUntilLabel })}</Text> : null}
+      {buyerNotReached ? <Text style={{ ...prose.p, fontWeight: 'bold' }}>{t(lang, 'email.saleBuyerNotReached', { buyer: buyerEmail, product: productId ?? '' })}</Text> : null}
       <Text style={small}>{t(lang, 'email.saleList')}</Text>
     </Layout>
   );

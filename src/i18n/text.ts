@@ -108,6 +108,8 @@ const en = {
   'success.pending': ({ email }: { email: string }) => `Your payment is being processed by your bank. We will email ${email} as soon as it completes; access starts then.`,
   'success.signedIn': 'Go to your library',
   'success.noEmail': 'No email yet? Check the spam folder, or ask for a new sign-in link:',
+  'success.paidUnreachable': ({ email, author }: { email: string; author: string }) =>
+    `Your payment went through, but we cannot send email to ${email}, so no receipt or sign-in link is on its way. We have told ${author}, who will get in touch to give you access. Keep this page’s address: it shows your purchase.`,
   'success.unknownTitle': 'We could not find this checkout',
   'success.unknownText': 'The link is incomplete or not from this site. If you paid, your receipt email has a link to your library.',
   'login.title': 'Sign in',
@@ -199,6 +201,8 @@ const en = {
   'email.saleCohort': ({ cohort }: { cohort: string }) => `Cohort: ${cohort}.`,
   'email.saleAccess': ({ until }: { until: string }) => `Their access lasts until ${until}.`,
   'email.saleList': 'Every purchase and grant: npx drumbeat access list',
+  'email.saleBuyerNotReached': ({ buyer, product }: { buyer: string; product: string }) =>
+    `We could not email the buyer: “${buyer}” is not an address we can send to, so they have no receipt and no sign-in link. Find them in Stripe’s dashboard, ask for a working address and give them access: npx drumbeat access grant EMAIL ${product}`,
   'time.clock': ({ hour, minute }: { hour: number; minute: number }) =>
     minute === 0 && hour === 12 ? 'noon' : minute === 0 && hour === 0 ? 'midnight' : `${hour % 12 === 0 ? 12 : hour % 12}${minute === 0 ? '' : `:${String(minute).padStart(2, '0')}`} ${hour < 12 ? 'a.m.' : 'p.m.'}`,
   'deadline.moment': ({ time, day, zone }: { time: string; day: string; zone: string }) => `${time} on ${day} (${zone})`,
@@ -341,6 +345,8 @@ const it: Table = {
   'success.pending': ({ email }: { email: string }) => `La tua banca sta elaborando il pagamento. Scriveremo a ${email} appena sarà completato; l’accesso inizia allora.`,
   'success.signedIn': 'Vai alla tua libreria',
   'success.noEmail': 'Non è arrivato nulla? Guarda nello spam, oppure chiedi un nuovo link di accesso:',
+  'success.paidUnreachable': ({ email, author }: { email: string; author: string }) =>
+    `Il pagamento è andato a buon fine, ma non possiamo inviare email a ${email}: non arriveranno né la ricevuta né il link di accesso. Abbiamo avvisato ${author}, che ti contatterà per darti l’accesso. Conserva l’indirizzo di questa pagina: mostra il tuo acquisto.`,
   'success.unknownTitle': 'Non troviamo questo pagamento',
   'success.unknownText': 'Il link è incompleto o non viene da questo sito. Se hai pagato, l’email con la ricevuta contiene un link alla tua libreria.',
   'login.title': 'Accedi',
@@ -432,6 +438,8 @@ const it: Table = {
   'email.saleCohort': ({ cohort }: { cohort: string }) => `Gruppo: ${cohort}.`,
   'email.saleAccess': ({ until }: { until: string }) => `L'accesso dura fino a ${until}.`,
   'email.saleList': 'Tutti gli acquisti e gli accessi concessi: npx drumbeat access list',
+  'email.saleBuyerNotReached': ({ buyer, product }: { buyer: string; product: string }) =>
+    `Non siamo riusciti a scrivere all’acquirente: «${buyer}» non è un indirizzo a cui possiamo inviare email, quindi non ha ricevuta né link di accesso. Trovalo nella dashboard di Stripe, chiedigli un indirizzo valido e dagli l’accesso: npx drumbeat access grant EMAIL ${product}`,
   'time.clock': ({ hour, minute }: { hour: number; minute: number }) => `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`,
   'deadline.moment': ({ time, day, zone }: { time: string; day: string; zone: string }) => `${day} alle ${time} (${zone})`,
   'deadline.workshop': ({ time, day }: { time: string; day: string }) => `Hai tempo fino alle ${time} di ${day} per accedere alla registrazione.`,

@@ -25,6 +25,12 @@ interface Failure {
   name?: string;
 }
 
+/**
+ * What Resend takes as an address (or `Name <address>`): no spaces, controls (C0, DEL, C1) or
+ * quotes, one @, a dotted ASCII domain. In strict batch mode one refused address refuses the batch.
+ */
+const RESEND_ADDRESS = /^(?:[^<>]*<)?[^\s@<>()"\\,;:\u0000-\u001f\u007f-\u009f]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+>?$/;
+
 export class FakeResend {
   readonly emails: RecordedEmail[] = [];
   readonly requests: { path: string; idempotencyKey?: string; count: number; status: number; at: number }[] = [];
@@ -91,6 +97,10 @@ export class FakeResend {
     const e = email as Record<string, unknown>;
     for (const field of ['from', 'to', 'subject']) if (!e[field]) return `The \`${field}\` field is missing.`;
     if (!e.html && !e.text) return 'Either `html` or `text` must be provided.';
+    const to = Array.isArray(e.to) ? e.to : [e.to];
+    if (!to.every((address) => typeof address === 'string' && RESEND_ADDRESS.test(address))) {
+      return 'Invalid `to` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.';
+    }
     return undefined;
   }
 

@@ -67,5 +67,6 @@ describe('a send killed with SIGKILL and run again', () => {
     // ledger write) were answered from the idempotency record, not sent again.
     const keys = fake.requests.filter((r) => r.status === 200).map((r) => r.idempotencyKey);
     expect(new Set(keys).size).toBe(RECIPIENTS / 100);
-  });
+    // Two CLI start-ups and 12 paced batches: 15 s on an idle machine, twice that under load.
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetClock, setNow } from '../../src/lib/core/clock.ts';
+import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { getDb } from '../../src/lib/core/db/client.server.ts';
 import { subscribers } from '../../src/lib/core/db/schema.ts';
 import { deliver } from '../../src/lib/newsletter/delivery/deliver.server.ts';
@@ -98,16 +99,46 @@ describe('delivering a Note', () => {
     expect(waits.filter((w) => w > 900).length).toBeGreaterThanOrEqual(6);
   });
 
-  it('marks recipients failed with the reason on a permanent 4xx and goes on', async () => {
+  it('fails only the address Resend refuses: the rest of its batch is delivered', async () => {
     await addSubscribers(150, 'en');
-    fake.failNext(1, { status: 422, name: 'validation_error' });
+    // An address from before the one rule, which Resend refuses (a C1 control character).
+    await getDb().insert(subscribers).values({ email: 'bad\u0085x@example.com', lang: 'en', status: 'active', source: 'test', consentVersion: 'v', consentAt: 1, createdAt: 1, updatedAt: 1 });
     const result = await deliver({ noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false }, { sleep: noSleep, requestsPerSecond: 1000 });
-    expect(result).toMatchObject({ state: 'done', sent: 50, failed: 100 });
-    const failed = await getDb().$client.execute(`SELECT COUNT(*) AS n, MIN(error) AS error FROM send_recipients WHERE state = 'failed'`);
-    expect(Number(failed.rows[0]!.n)).toBe(100);
-    expect(String(failed.rows[0]!.error)).toContain('validation_error');
+    expect(result).toMatchObject({ state: 'done', recipients: 151, sent: 150, failed: 1 });
+    expectEachOnce(fake.recipients(), Array.from({ length: 150 }, (_, i) => `en${i}@example.com`));
+    const failed = (await getDb().$client.execute(`SELECT email, error FROM send_recipients WHERE state = 'failed'`)).rows;
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.email).toBe('bad\u0085x@example.com');
+    expect(String(failed[0]!.error)).toContain('validation_error');
+    // Halving finds it in a handful of requests, not one per recipient.
+    expect(fake.requests.filter((r) => r.path === '/emails/batch').length).toBeLessThanOrEqual(2 + 2 * 7);
     const [status] = await sendStatuses();
-    expect(status).toMatchObject({ recipients: 150, sent: 50, failed: 100, state: 'done' });
+    expect(status).toMatchObject({ recipients: 151, sent: 150, failed: 1, state: 'done' });
+  });
+
+  it('a resume after a crash while halving asks with the same keys: nobody gets the Note twice', async () => {
+    await addSubscribers(99, 'en');
+    await getDb().insert(subscribers).values({ email: 'bad\u007fx@example.com', lang: 'en', status: 'active', source: 'test', consentVersion: 'v', consentAt: 1, createdAt: 1, updatedAt: 1 });
+    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false } as const;
+    expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ sent: 99, failed: 1 });
+    // As if the process had died after Resend took the halves within the second half of the batch
+    // and before the ledger said so: the first half is recorded, the second half all pending.
+    await getDb().$client.execute(`UPDATE send_recipients SET state = 'pending', sent_at = NULL, error = NULL WHERE subscriber_id > 50`);
+    await getDb().$client.execute(`UPDATE sends SET state = 'sending', finished_at = NULL`);
+    const requests = fake.requests.length;
+    expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'done', sent: 99, failed: 1 });
+    expect(fake.requests.length).toBeGreaterThan(requests);
+    expectEachOnce(fake.recipients(), Array.from({ length: 99 }, (_, i) => `en${i}@example.com`));
+  });
+
+  it('a refusal no address explains (a revoked API key) pauses the send and fails nobody', async () => {
+    await addSubscribers(150, 'en');
+    fake.failNext(1, { status: 403, name: 'invalid_api_key' });
+    const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false } as const;
+    expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'paused' });
+    expect((await sendStatuses())[0]).toMatchObject({ failed: 0, state: 'sending' });
+    expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'done', sent: 150, failed: 0 });
+    expectEachOnce(fake.recipients(), Array.from({ length: 150 }, (_, i) => `en${i}@example.com`));
   });
 
   it('lets only one of two racing schedulers send', async () => {
@@ -140,6 +171,60 @@ describe('delivering a Note', () => {
     setNow(NOW + 61_000);
     expect(await deliver(plan, { owner: 'rescuer', sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'done', sent: 250 });
     expectEachOnce(fake.recipients(), Array.from({ length: 250 }, (_, i) => `en${i}@example.com`));
+  });
+});
+
+describe('idempotency keys', () => {
+  const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false } as const;
+
+  it('two installations on one Resend account (staging and production) never share a key: each delivers to all', async () => {
+    await addSubscribers(250, 'en');
+    expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'done', sent: 250, failed: 0 });
+    // A second database with the same ids (send 1, batches 0–2), on the same account, within 24 hours.
+    await useTempDatabase({ RESEND_API_KEY: 're_test_key', EMAIL_FROM: 'Giulia <notes@example.com>' });
+    await addSubscribers(250, 'en', 'active', 'staging');
+    expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'done', sent: 250, failed: 0 });
+    expect(fake.requests.some((r) => r.status === 409)).toBe(false);
+    expect(fake.recipients().filter((e) => e.startsWith('staging'))).toHaveLength(250);
+  });
+
+  it('a key Resend already holds for other content (409) holds its batch pending and pauses, loudly, failing nobody', async () => {
+    await addSubscribers(150, 'en');
+    expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'done', sent: 150 });
+    // As if the process had died after Resend took batch 0 and before the ledger said so, and the
+    // sender's name was changed before the resume: same key, other content.
+    await getDb().$client.execute(`UPDATE send_recipients SET state = 'pending', sent_at = NULL, provider_id = NULL WHERE batch = 0`);
+    await getDb().$client.execute(`UPDATE sends SET state = 'sending', sent = 50, finished_at = NULL`);
+    process.env.EMAIL_FROM = 'Giulia Ferri <notes@example.com>';
+    resetEnvCache();
+    const logged: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.join(' '));
+    let result;
+    try {
+      result = await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 });
+    } finally {
+      console.error = original;
+    }
+    expect(fake.requests.at(-1)).toMatchObject({ status: 409 });
+    expect(result).toMatchObject({ state: 'paused', reason: expect.stringMatching(/idempotency key was already used/) });
+    const states = (await getDb().$client.execute(`SELECT state, COUNT(*) AS n FROM send_recipients GROUP BY state ORDER BY state`)).rows.map((r) => [r.state, Number(r.n)]);
+    expect(states).toEqual([['pending', 100], ['sent', 50]]);
+    const [status] = await sendStatuses();
+    expect(status).toMatchObject({ state: 'sending', failed: 0, lastError: expect.stringMatching(/batch 0 .*stay pending/) });
+    expect(fake.emails).toHaveLength(150);
+    expect(logged.join('\n')).toMatch(/batch 0/);
+    expect(logged.join('\n')).not.toContain('@');
+    // The next scheduler tick asks again (one request), still fails nobody, and does not log it again.
+    logged.length = 0;
+    console.error = (...args: unknown[]) => void logged.push(args.join(' '));
+    try {
+      expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'paused' });
+    } finally {
+      console.error = original;
+    }
+    expect(logged).toEqual([]);
+    expect((await sendStatuses())[0]).toMatchObject({ failed: 0, lastError: expect.stringMatching(/stay pending/) });
   });
 });
 

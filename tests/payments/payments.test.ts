@@ -72,7 +72,7 @@ describe('checkout', () => {
   it('creates a payment-mode session with the product price, metadata, promotion codes, tax ids and an invoice', async () => {
     const id = await checkout(WORKSHOP, { lang: 'it' });
     const create = fake.requests.find((r) => r.method === 'POST' && r.path === '/v1/checkout/sessions')!;
-    expect(create.idempotencyKey).toMatch(/^drumbeat-checkout-\d+$/);
+    expect(create.idempotencyKey).toMatch(/^drumbeat\/[0-9a-f]{16}\/checkout\/purchase-\d+\/[0-9a-f]{8}$/);
     const body = create.body as Record<string, any>;
     expect(body.mode).toBe('payment');
     expect(body.line_items[0].price_data).toMatchObject({ currency: 'eur', unit_amount: 9700 });

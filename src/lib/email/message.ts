@@ -11,6 +11,12 @@ export interface OutgoingEmail {
   text: string;
   headers?: Record<string, string>;
   tags?: { name: string; value: string }[];
+  /**
+   * Message-ID without the angle brackets, unique per installation and operation and the same on
+   * every retry (docs/decisions/012); the transport fills it from the idempotency key. The outbox
+   * writes it; Resend makes its own.
+   */
+  messageId?: string;
 }
 
 /** A display name and an address, kept apart until a writer encodes them (docs/decisions/016). */

@@ -19,7 +19,38 @@ export interface RateLimitInfo {
 
 export type BatchOutcome =
   | { ok: true; ids: string[]; rateLimit?: RateLimitInfo }
-  | { ok: false; retryable: boolean; status?: number; error: string; retryAfterMs?: number; rateLimit?: RateLimitInfo };
+  | { ok: false; retryable: boolean; status?: number; code?: string; error: string; retryAfterMs?: number; rateLimit?: RateLimitInfo };
+
+// Callers make their keys here too (one import for sending with a key).
+export { idempotencyKey } from '../core/installation.server.ts';
+
+/** Resend's refusal of a key already used for another payload (409): that operation went out before. */
+export const KEY_REUSED = 'invalid_idempotent_request';
+
+/** A transactional email that did not go out; `retryable` says whether trying again may help. */
+export class EmailNotSent extends Error {
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly retryable: boolean;
+  constructor(message: string, status: number | undefined, code: string | undefined, retryable: boolean) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retryable = retryable;
+  }
+}
+
+function retryableError(status: number | undefined, code: string | undefined): boolean {
+  // 429, 5xx, transport failures (no status) and a twin request still in flight are worth another try.
+  return status === undefined || status === 429 || status >= 500 || code === 'concurrent_idempotent_requests';
+}
+
+/** The Message-ID an email of this operation carries (the outbox writes it; Resend makes its own). */
+function withMessageId(email: OutgoingEmail, name: string): OutgoingEmail {
+  if (email.messageId) return email;
+  const domain = /@([^\s@>]+)>?\s*$/.exec(getEnv().EMAIL_FROM)?.[1] ?? 'drumbeat.invalid';
+  return { ...email, messageId: `${name.replace(/[^A-Za-z0-9._-]/g, '_')}@${domain}` };
+}
 
 let resend: Resend | undefined;
 function client(): Resend | undefined {
@@ -48,7 +79,8 @@ export async function sendBatch(emails: OutgoingEmail[], opts: { idempotencyKey:
   if (emails.length === 0) return { ok: true, ids: [] };
   if (emails.length > 100) throw new Error('a batch holds at most 100 emails');
   const api = client();
-  if (!api) return { ok: true, ids: await Promise.all(emails.map((e, i) => writeToOutbox(e, `${opts.idempotencyKey}-${i}`))) };
+  // The outbox names each file after the key, so a replay overwrites instead of duplicating.
+  if (!api) return { ok: true, ids: await Promise.all(emails.map((e, i) => writeToOutbox(withMessageId(e, `${opts.idempotencyKey}-${i}`), `${opts.idempotencyKey}-${i}`))) };
   let result;
   try {
     result = await api.batch.send(emails.map(toApi), { idempotencyKey: opts.idempotencyKey });
@@ -59,20 +91,34 @@ export async function sendBatch(emails: OutgoingEmail[], opts: { idempotencyKey:
   if (result.error) {
     const status = result.error.statusCode ?? undefined;
     const retryAfter = numberHeader(result.headers, 'retry-after');
-    // 429, 5xx and transport failures (no status) are worth another try; other 4xx are final.
-    const retryable = status === undefined || status === 429 || status >= 500 || result.error.name === 'concurrent_idempotent_requests';
-    return { ok: false, retryable, status, error: `${result.error.name}: ${result.error.message}`, retryAfterMs: retryAfter === undefined ? undefined : retryAfter * 1000, rateLimit };
+    const retryable = retryableError(status, result.error.name);
+    return { ok: false, retryable, status, code: result.error.name, error: `${result.error.name}: ${result.error.message}`, retryAfterMs: retryAfter === undefined ? undefined : retryAfter * 1000, rateLimit };
   }
   const ids = (result.data?.data ?? []).map((d) => d.id);
   return { ok: true, ids, rateLimit };
 }
 
-/** One transactional email (confirmation, welcome). Throws when it cannot be sent. */
-export async function sendEmail(email: OutgoingEmail): Promise<string> {
+/**
+ * One transactional email (receipt, sign-in, confirmation, welcome). With an idempotency key (see
+ * idempotencyKey) a retry after a crash or a timeout never delivers twice. Throws EmailNotSent.
+ */
+export async function sendEmail(email: OutgoingEmail, opts: { idempotencyKey?: string } = {}): Promise<string> {
   const api = client();
-  if (!api) return writeToOutbox(email, `${new Date(nowMs()).toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`);
-  const result = await api.emails.send(toApi(email));
-  if (result.error) throw new Error(`email not sent: ${result.error.name}: ${result.error.message}`);
+  const key = opts.idempotencyKey;
+  if (!api) {
+    const name = key ?? `${new Date(nowMs()).toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
+    return writeToOutbox(withMessageId(email, name), name);
+  }
+  let result;
+  try {
+    result = await api.emails.send(toApi(email), key ? { idempotencyKey: key } : undefined);
+  } catch (err) {
+    throw new EmailNotSent(`email not sent: network: ${(err as Error).message}`, undefined, undefined, true);
+  }
+  if (result.error) {
+    const status = result.error.statusCode ?? undefined;
+    throw new EmailNotSent(`email not sent: ${result.error.name}: ${result.error.message}`, status, result.error.name, retryableError(status, result.error.name));
+  }
   return result.data!.id;
 }
 

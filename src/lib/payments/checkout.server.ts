@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { availability, hasAccess, type UnavailableReason } from '../catalog/availability.ts';
@@ -15,6 +16,7 @@ import { localizedPath } from '../../i18n/paths.ts';
 import { holdsSeat, purchasesOf, seatsTaken } from './purchases.server.ts';
 import { getStripe, META } from './stripe.server.ts';
 import { describeError } from '../core/errors.ts';
+import { idempotencyKey } from '../core/installation.server.ts';
 
 // POST /checkout/<id>: check availability with the same rule the sales page uses, hold a seat,
 // create the Checkout Session, hand back its URL.
@@ -108,7 +110,9 @@ export async function startCheckout(input: { productId: string; cohortId?: strin
 
   let session: Stripe.Checkout.Session;
   try {
-    session = await stripe.checkout.sessions.create(params, { idempotencyKey: `drumbeat-checkout-${purchaseId}` });
+    // The key covers the SDK's own retries of this request; the random part keeps a purchase id
+    // that repeats (a restored backup) from meeting yesterday's key (docs/decisions/012).
+    session = await stripe.checkout.sessions.create(params, { idempotencyKey: await idempotencyKey(`checkout/purchase-${purchaseId}/${randomUUID().slice(0, 8)}`) });
   } catch (err) {
     await release(purchaseId);
     console.error(`checkout: Stripe refused or did not answer for ${product.id}: ${describeError(err)}`);

@@ -9,7 +9,7 @@ import { normalizeEmail } from '../core/email-address.ts';
 import { getSite } from '../core/site.server.ts';
 import { toLang } from '../../i18n/lang.ts';
 import { purchaseBySession } from './purchases.server.ts';
-import { notifyAuthor, sendReceipt } from './receipts.server.ts';
+import { ensureReceipt, notifyAuthor, sendReceipt } from './receipts.server.ts';
 import { META, stripeId } from './stripe.server.ts';
 
 // Fulfilment, keyed by the Checkout Session id. Every change is one conditional UPDATE whose
@@ -20,12 +20,13 @@ export type FulfilOutcome = 'fulfilled' | 'already' | 'pending' | 'ignored' | 'r
 
 /**
  * The buyer's address as we store it. Stripe took the money from whoever typed it, so an address
- * our own rule is stricter about (two dots in a row, a long local part) is kept as Stripe has it,
- * trimmed and lowercased, rather than losing the purchase.
+ * our own rule refuses (`x@localhost`, a quoted local part, none at all) is kept as Stripe has it,
+ * trimmed and lowercased, rather than losing the purchase: the receipt then records why it cannot
+ * be sent and the author is told (receipts.server.ts). A control character becomes U+FFFD, never
+ * nothing: dropping it could turn the address into somebody else's.
  */
-function buyerEmail(raw: string | null | undefined): string | undefined {
-  const lenient = raw?.trim().toLowerCase();
-  if (!lenient || !lenient.includes('@') || /[\u0000-\u001f\u007f]/.test(lenient)) return undefined;
+function buyerEmail(raw: string | null | undefined): string {
+  const lenient = (raw ?? '').trim().replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD').toLowerCase();
   return normalizeEmail(lenient) ?? lenient;
 }
 
@@ -51,7 +52,6 @@ export async function fulfilCheckoutSession(session: Stripe.Checkout.Session): P
   if (!mine) return 'ignored';
   if (session.status !== 'complete') return session.status === 'expired' ? expireCheckoutSession(session) : 'pending';
   const email = buyerEmail(session.customer_details?.email ?? session.customer_email);
-  if (!email) return 'ignored';
   const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
   const paymentIntent = stripeId(session.payment_intent);
   const now = nowMs();
@@ -100,14 +100,18 @@ export async function fulfilCheckoutSession(session: Stripe.Checkout.Session): P
   if (!row) {
     // Already applied; a receipt whose sending failed earlier goes out now.
     const existing = await purchaseBySession(session.id);
-    if (existing?.status === 'paid' && existing.receiptSentAt === null) await sendReceipt(existing.id);
+    if (existing?.status === 'paid' && existing.receiptSentAt === null) await ensureReceipt(existing.id);
     return 'already';
   }
   if (row.status === 'pending') return 'pending';
   if (row.status !== 'paid') return 'revoked';
-  // Only the call that made the purchase paid gets here, so the author hears of each sale once.
-  await notifyAuthor(row.id);
-  await sendReceipt(row.id);
+  // The receipt first, so the author's notice can say whether the buyer was reached; the notice
+  // goes out even when the receipt throws (Stripe retries that), and at most once.
+  try {
+    await sendReceipt(row.id);
+  } finally {
+    await notifyAuthor(row.id);
+  }
   return 'fulfilled';
 }
 

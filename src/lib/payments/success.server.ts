@@ -3,14 +3,15 @@ import { allow } from '../core/rate-limit.server.ts';
 import { getSite } from '../core/site.server.ts';
 import { toLang, type Lang } from '../../i18n/lang.ts';
 import { fulfilCheckoutSession } from './fulfil.server.ts';
-import { ReceiptNotSent } from './receipts.server.ts';
+import { receiptProblem, ReceiptNotSent } from './receipts.server.ts';
 import { purchaseBySession } from './purchases.server.ts';
 import { getStripe, isCheckoutSessionId, META } from './stripe.server.ts';
 
 // /checkout/success?session_id=…: Stripe sends the buyer here, often before the webhook arrives.
 // Retrieving the session and fulfilling it here too makes access immediate; both paths are idempotent.
 
-export type SuccessOutcome = { state: 'paid' | 'pending'; email: string; productId: string; lang: Lang } | { state: 'unknown' };
+/** `unreachable`: paid, but no email can reach the address the buyer gave (the author is told). */
+export type SuccessOutcome = { state: 'paid' | 'pending'; email: string; productId: string; lang: Lang; unreachable: boolean } | { state: 'unknown' };
 
 /** "g•••@example.com": enough for the buyer to recognise, not enough to collect from the URL. */
 export function maskEmail(email: string): string {
@@ -39,5 +40,6 @@ export async function checkoutSuccess(sessionId: unknown, ip?: string): Promise<
   }
   const purchase = await purchaseBySession(session.id);
   if (!purchase || (purchase.status !== 'paid' && purchase.status !== 'pending')) return { state: 'unknown' };
-  return { state: purchase.status, email: purchase.email, productId: purchase.productId, lang: toLang(purchase.lang, getSite()) };
+  const unreachable = (await receiptProblem(purchase.id)) !== null;
+  return { state: purchase.status, email: purchase.email, productId: purchase.productId, lang: toLang(purchase.lang, getSite()), unreachable };
 }

@@ -9,7 +9,8 @@ import { ReceiptNotSent } from './receipts.server.ts';
 import { getStripe, stripeId } from './stripe.server.ts';
 
 // POST /webhooks/stripe: verify with the SDK against the raw body, skip events already applied,
-// dispatch by type. Unknown types and other sites' sessions are acknowledged and ignored.
+// dispatch by type. Unknown types, other sites' sessions and signed events without an object to
+// act on are acknowledged and ignored (Stripe would retry anything else for days).
 
 export const MAX_WEBHOOK_BYTES = 512 * 1024;
 const TOLERANCE_S = 300;
@@ -21,37 +22,70 @@ export interface WebhookAnswer {
 
 type Handler = (event: Stripe.Event) => Promise<FulfilOutcome>;
 
+/** A handler for events whose data.object is a Stripe object of this kind with an id; anything else is ignored. */
+function on<T>(kind: string, handle: (object: T) => Promise<FulfilOutcome>): Handler {
+  return async (e) => {
+    const object: unknown = isRecord(e.data) ? e.data.object : undefined;
+    if (!isRecord(object) || object.object !== kind || typeof object.id !== 'string') {
+      console.error(`stripe webhook: event ${e.id} (${e.type}) carries no ${kind} to act on; ignored`);
+      return 'ignored';
+    }
+    return handle(object as T);
+  };
+}
+
 const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
-  'checkout.session.completed': (e) => fulfilCheckoutSession(e.data.object as Stripe.Checkout.Session),
-  'checkout.session.async_payment_succeeded': (e) => fulfilCheckoutSession(e.data.object as Stripe.Checkout.Session),
-  'checkout.session.async_payment_failed': (e) => failCheckoutSession(e.data.object as Stripe.Checkout.Session),
-  'checkout.session.expired': (e) => expireCheckoutSession(e.data.object as Stripe.Checkout.Session),
-  'charge.refunded': async (e) => {
-    const charge = e.data.object as Stripe.Charge;
+  'checkout.session.completed': on('checkout.session', fulfilCheckoutSession),
+  'checkout.session.async_payment_succeeded': on('checkout.session', fulfilCheckoutSession),
+  'checkout.session.async_payment_failed': on('checkout.session', failCheckoutSession),
+  'checkout.session.expired': on('checkout.session', expireCheckoutSession),
+  'charge.refunded': on<Stripe.Charge>('charge', async (charge) => {
     const pi = stripeId(charge.payment_intent);
     // A partial refund (a goodwill discount) keeps access; only a full refund ends it.
     if (!pi || !charge.refunded) return 'ignored';
     return revokePayment(pi, 'refunded', `refunded (${charge.id})`);
-  },
-  'charge.dispute.created': async (e) => {
-    const dispute = e.data.object as Stripe.Dispute;
+  }),
+  'charge.dispute.created': on<Stripe.Dispute>('dispute', async (dispute) => {
     const pi = stripeId(dispute.payment_intent);
     if (!pi) return 'ignored';
     return revokePayment(pi, 'disputed', `disputed: ${dispute.reason} (${dispute.id})`);
-  },
+  }),
 };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An event as Stripe sends them: an object with an id and a type; its data.object is checked per handler. */
+function isEvent(value: unknown): value is Stripe.Event {
+  return isRecord(value) && typeof value.id === 'string' && value.id.length > 0 && value.id.length <= 255 && typeof value.type === 'string';
+}
+
+/**
+ * The SDK refuses a signature older than the tolerance but takes one from any moment in the
+ * future; a signed body held back and replayed later is refused here. Stripe signs with its own
+ * clock, so this compares with the machine's, as the SDK does, not with the app's clock.
+ */
+function signedInTheFuture(signature: string): boolean {
+  const stamps = [...signature.matchAll(/(?:^|,)\s*t=(\d+)/g)].map((m) => Number(m[1]));
+  return stamps.length !== 1 || stamps[0]! > Math.floor(Date.now() / 1000) + TOLERANCE_S;
+}
 
 export async function handleStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookAnswer> {
   const secret = getEnv().STRIPE_WEBHOOK_SECRET;
   const stripe = getStripe();
   if (!secret || !stripe) return { status: 400, body: { received: false, error: 'payments are not configured' } };
   if (!signature) return { status: 400, body: { received: false, error: 'missing Stripe-Signature header' } };
-  let event: Stripe.Event;
+  let parsed: unknown;
   try {
-    event = stripe.webhooks.constructEvent(rawBody, signature, secret, TOLERANCE_S);
+    parsed = stripe.webhooks.constructEvent(rawBody, signature, secret, TOLERANCE_S);
   } catch {
     return { status: 400, body: { received: false, error: 'signature verification failed' } };
   }
+  if (signedInTheFuture(signature)) return { status: 400, body: { received: false, error: 'signature timestamp is in the future' } };
+  // Signed, so from Stripe (or someone with the secret), yet not an event: retrying cannot help.
+  if (!isEvent(parsed)) return { status: 400, body: { received: false, error: 'not a Stripe event' } };
+  const event = parsed;
   const db = getDb();
   const seen = await db.query.webhookEvents.findFirst({ columns: { id: true }, where: and(eq(webhookEvents.id, event.id), eq(webhookEvents.source, 'stripe')) });
   if (seen) return { status: 200, body: { received: true, outcome: 'duplicate' } };

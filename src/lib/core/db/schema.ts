@@ -95,6 +95,15 @@ export const webhookEvents = sqliteTable('webhook_events', {
   receivedAt: integer('received_at').notNull(),
 });
 
+/**
+ * Facts about this installation, by name. `installation_id` (random, written by migration 0004)
+ * makes idempotency keys and Message-IDs unique per installation: see docs/decisions/012.
+ */
+export const appSettings = sqliteTable('app_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
 /** Fixed-window counters for rate limits (per IP, per address). */
 export const rateLimits = sqliteTable('rate_limits', {
   key: text('key').primaryKey(),
@@ -135,6 +144,10 @@ export const purchases = sqliteTable(
     /** taken by the process sending the receipt; a claim older than RECEIPT_CLAIM_MS was lost with its process */
     receiptClaimedAt: integer('receipt_claimed_at'),
     receiptSentAt: integer('receipt_sent_at'),
+    /** why no receipt can reach the buyer (an address our rule or Resend refuses): the author is told instead */
+    receiptError: text('receipt_error'),
+    /** the author's "you made a sale" went out (or there was nobody to tell); the scheduler retries until then */
+    saleNoticeSentAt: integer('sale_notice_sent_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -1,17 +1,20 @@
 import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { getSite } from '../../core/site.server.ts';
-import { sendBatch, type BatchOutcome } from '../../email/transport.server.ts';
+import { idempotencyKey, KEY_REUSED, sendBatch, type BatchOutcome } from '../../email/transport.server.ts';
 import type { SendPlan } from '../plan.ts';
-import { claimSend, ensureSend, finishSend, freezeRecipients, markBatchFailed, markBatchSent, nextPendingBatch, noteSendError, releaseSend, sendCounts, type Batch } from './ledger.server.ts';
+import { batchMembers, claimSend, ensureSend, finishSend, freezeRecipients, lastSendError, markBatchSent, markRecipientsFailed, nextPendingBatch, noteSendError, releaseSend, sendCounts, type Batch, type Member, type Recipient } from './ledger.server.ts';
 import { personalizedEmail, renderPlan } from './newsletter-email.server.ts';
 import { Pacer } from './pacer.ts';
 
 // Durable delivery (see docs/decisions/005): the ledger (ledger.server.ts) holds who gets the Note
 // and which batches went out; this sends the pending batches, a few in flight, at the pacer's rate.
-// Each batch goes to Resend under an idempotency key made of the send and the batch number and is
-// marked sent after Resend accepted it. A crash anywhere leaves "pending" rows, which a restart
-// sends again under the same key (Resend answers with the first result), or "sent" rows.
+// Each batch goes to Resend under an idempotency key made of this installation, the Note, the
+// language, the batch and its recipients (docs/decisions/012), and is marked sent after Resend
+// accepted it. A crash anywhere leaves "pending" rows, which a restart sends again under the same
+// key (Resend answers with the first result), or "sent" rows. A batch Resend refuses for one
+// address is split until the address is alone: only that one fails. A key Resend already holds for
+// other content (409) holds that batch back, pending, and pauses the send for the author to see.
 
 // Every wait is shorter than the lease, which is renewed after each batch.
 const MAX_WAIT_MS = 20_000;
@@ -37,8 +40,19 @@ export type DeliveryResult =
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** How one batch ended: accepted, refused for good, or given up on after MAX_ATTEMPTS retries. */
-type BatchResult = { kind: 'sent' } | { kind: 'failed' } | { kind: 'gave-up'; reason: string } | { kind: 'stopped' };
+/**
+ * How one batch ended: accepted, refused for good (some addresses), held back pending (its key
+ * is taken, or Resend refuses the request itself), or given up on after MAX_ATTEMPTS retries.
+ */
+type BatchResult = { kind: 'sent' } | { kind: 'failed' } | { kind: 'held'; reason: string } | { kind: 'gave-up'; reason: string } | { kind: 'stopped' };
+
+const SEVERITY: BatchResult['kind'][] = ['sent', 'failed', 'held', 'gave-up', 'stopped'];
+const worse = (a: BatchResult, b: BatchResult) => (SEVERITY.indexOf(b.kind) > SEVERITY.indexOf(a.kind) ? b : a);
+
+/** The same recipients give the same digest, whatever order the database returned them in. */
+function recipientsDigest(recipients: Recipient[]): string {
+  return createHash('sha256').update(recipients.map((r) => `${r.id}:${r.email}`).join('\n')).digest('hex').slice(0, 12);
+}
 
 /** Starts or resumes one send and delivers every pending batch; safe to call from many processes. */
 export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Promise<DeliveryResult> {
@@ -51,25 +65,67 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
   const pacer = new Pacer(options.requestsPerSecond ?? getSite().newsletter.requestsPerSecond, sleep);
   const tags = [{ name: 'send', value: String(sendId) }];
   let stopped: DeliveryResult | undefined;
+  /** why a batch was held back pending; the others go on, then the send pauses */
+  let held: string | undefined;
 
-  /** Sends one batch until Resend takes it, refuses it for good, or MAX_ATTEMPTS retries in a row fail. */
-  const sendOne = async (batch: Batch): Promise<BatchResult> => {
-    const emails = batch.recipients.map((r) => personalizedEmail(rendered, r, tags));
+  /**
+   * Sends members lo…hi of one batch (its full membership, sorted) until Resend takes them, refuses
+   * them for good, or MAX_ATTEMPTS retries in a row fail. A validation refusal (422) of several
+   * emails is split in two, each half under its own key, so one address Resend refuses fails
+   * alone. The halves are fixed by the batch's membership, so a resume after a crash asks with
+   * the same keys; a range partly done was refused as a whole before, and only its halves are sent.
+   */
+  const sendOne = async (batch: number, members: Member[], lo: number, hi: number): Promise<BatchResult> => {
+    const recipients = members.slice(lo, hi).filter((m) => m.state === 'pending');
+    if (recipients.length === 0) return { kind: 'sent' };
+    const split = async (): Promise<BatchResult> => {
+      // Splitting can take many requests: keep the lease, or stop if another process took the send.
+      if (!(await claimSend(sendId, owner))) {
+        stopped ??= { state: 'busy', sendId };
+        return { kind: 'stopped' };
+      }
+      const mid = lo + Math.ceil((hi - lo) / 2);
+      const first = await sendOne(batch, members, lo, mid);
+      if (first.kind === 'stopped' || first.kind === 'gave-up') return first;
+      return worse(first, await sendOne(batch, members, mid, hi));
+    };
+    if (recipients.length < hi - lo) return split();
+    const emails = recipients.map((r) => personalizedEmail(rendered, r, tags));
+    const key = await idempotencyKey(`send/${plan.noteNumber}-${plan.lang}/batch-${batch}/${lo}-${hi}-${recipientsDigest(recipients)}`);
     for (let attempts = 0; ; ) {
       if (stopped) return { kind: 'stopped' };
       await pacer.wait();
-      const outcome: BatchOutcome = await sendBatch(emails, { idempotencyKey: `drumbeat-send-${sendId}-batch-${batch.number}` });
+      const outcome: BatchOutcome = await sendBatch(emails, { idempotencyKey: key });
       pacer.adapt(outcome.rateLimit);
       if (outcome.ok) {
-        await markBatchSent(sendId, batch.recipients, outcome.ids);
+        await markBatchSent(sendId, recipients, outcome.ids);
         return { kind: 'sent' };
       }
-      if (!outcome.retryable) {
-        await markBatchFailed(sendId, batch.number, outcome.error.slice(0, 500));
+      if (outcome.code === KEY_REUSED) {
+        // Resend holds this key for other content: an earlier attempt of this batch (before an edit
+        // of the Note, or from a restored backup) may have gone out. Nobody is marked failed and
+        // nothing is sent twice; the author decides. The line names no address.
+        const reason = `Resend refused batch ${batch} of send ${sendId} (Note ${plan.noteNumber}, ${plan.lang}): its idempotency key was already used for other content (${outcome.error}); its ${recipients.length} recipients stay pending`;
+        // Each scheduler tick asks again; the log says it once, `newsletter status` every time.
+        if ((await lastSendError(sendId)) !== reason.slice(0, 500)) console.error(`newsletter: ${reason}`);
+        await noteSendError(sendId, reason.slice(0, 500));
+        return { kind: 'held', reason };
+      }
+      if (!outcome.retryable && outcome.status === 422) {
+        if (recipients.length > 1) return split();
+        await markRecipientsFailed(sendId, recipients, outcome.error.slice(0, 500));
         return { kind: 'failed' };
       }
+      if (!outcome.retryable) {
+        // Refused for a reason no single address explains (a revoked key, a bad sender): every
+        // batch would be, so the send pauses with its recipients pending until that is fixed.
+        const reason = `Resend refused batch ${batch} of send ${sendId}: ${outcome.error}`;
+        console.error(`newsletter: ${reason}`);
+        await noteSendError(sendId, reason.slice(0, 500));
+        return { kind: 'gave-up', reason };
+      }
       attempts++;
-      await noteSendError(sendId, `${outcome.error} (batch ${batch.number}, attempt ${attempts})`);
+      await noteSendError(sendId, `${outcome.error} (batch ${batch}, attempt ${attempts})`);
       if (attempts >= MAX_ATTEMPTS) return { kind: 'gave-up', reason: outcome.error };
       // Exponential backoff with jitter, or exactly what Resend asked for.
       const backoff = outcome.retryAfterMs ?? Math.min(MAX_WAIT_MS, 250 * 2 ** attempts) * (0.5 + Math.random() / 2);
@@ -95,8 +151,10 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
     while (!stopped) {
       const batch = await takeBatch();
       if (!batch) return;
-      const result = await sendOne(batch);
+      const members = await batchMembers(sendId, batch.number);
+      const result = await sendOne(batch.number, members, 0, members.length);
       if (result.kind === 'stopped') return;
+      if (result.kind === 'held') held ??= result.reason;
       if (result.kind === 'gave-up') {
         stopped ??= { state: 'paused', sendId, reason: result.reason };
         return;
@@ -120,6 +178,11 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
     ),
   );
   if (crashed) throw crashed;
+  if (!stopped && held) {
+    stopped = { state: 'paused', sendId, reason: held };
+    // Later batches that went out cleared the error; the author must still see this one.
+    await noteSendError(sendId, held.slice(0, 500));
+  }
   if (stopped?.state === 'paused') await releaseSend(sendId, owner);
   if (stopped) return stopped;
   return { state: 'done', sendId, ...(await finishSend(sendId, owner)) };

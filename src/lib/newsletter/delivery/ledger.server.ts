@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lt, min, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, min, notInArray, or, sql } from 'drizzle-orm';
 import { nowMs } from '../../core/clock.ts';
 import { getDb, serializeWrites } from '../../core/db/client.server.ts';
 import { sendRecipients, sends, subscribers } from '../../core/db/schema.ts';
@@ -89,6 +89,19 @@ export async function nextPendingBatch(sendId: number, after: number): Promise<B
   return rows.length > 0 ? { number: first.batch, recipients: rows } : undefined;
 }
 
+export interface Member extends Recipient {
+  state: 'pending' | 'sent' | 'failed';
+}
+
+/** Everyone frozen into one batch, whatever their state, in subscriber order: how a refused batch is split. */
+export function batchMembers(sendId: number, batch: number): Promise<Member[]> {
+  return getDb()
+    .select({ id: sendRecipients.subscriberId, email: sendRecipients.email, state: sendRecipients.state })
+    .from(sendRecipients)
+    .where(and(eq(sendRecipients.sendId, sendId), eq(sendRecipients.batch, batch)))
+    .orderBy(asc(sendRecipients.subscriberId));
+}
+
 /** One transaction: the batch's rows become sent (with Resend's ids) and the counter moves by as many. */
 export function markBatchSent(sendId: number, recipients: Recipient[], providerIds: string[]): Promise<void> {
   const now = nowMs();
@@ -104,14 +117,14 @@ export function markBatchSent(sendId: number, recipients: Recipient[], providerI
   );
 }
 
-/** A permanent refusal: the batch's pending rows become failed with the reason, in one transaction. */
-export function markBatchFailed(sendId: number, batch: number, error: string): Promise<void> {
+/** A permanent refusal of these recipients (Resend refused their address): failed with the reason, in one transaction. */
+export function markRecipientsFailed(sendId: number, recipients: Recipient[], error: string): Promise<void> {
   return serializeWrites(() =>
     getDb().transaction(async (tx) => {
       const failed = await tx
         .update(sendRecipients)
         .set({ state: 'failed', error })
-        .where(and(eq(sendRecipients.sendId, sendId), eq(sendRecipients.batch, batch), eq(sendRecipients.state, 'pending')));
+        .where(and(eq(sendRecipients.sendId, sendId), eq(sendRecipients.state, 'pending'), inArray(sendRecipients.subscriberId, recipients.map((r) => r.id))));
       await tx.update(sends).set({ failed: sql`${sends.failed} + ${failed.rowsAffected}`, lastError: error }).where(eq(sends.id, sendId));
     }, { behavior: 'immediate' }),
   );
@@ -120,6 +133,11 @@ export function markBatchFailed(sendId: number, batch: number, error: string): P
 /** What stopped progress for a while (rate limits, outages), for `newsletter status`. */
 export async function noteSendError(sendId: number, error: string): Promise<void> {
   await serializeWrites(() => getDb().update(sends).set({ lastError: error }).where(eq(sends.id, sendId)));
+}
+
+export async function lastSendError(sendId: number): Promise<string | null> {
+  const row = await getDb().query.sends.findFirst({ columns: { lastError: true }, where: eq(sends.id, sendId) });
+  return row?.lastError ?? null;
 }
 
 export interface SendCounts {
