@@ -31,7 +31,8 @@ export async function writeToOutbox(email: OutgoingEmail, name: string): Promise
     to: api.to[0],
     subject: email.subject,
     date: new Date(nowMs()),
-    messageId: `<${safeName}@drumbeat.outbox>`,
+    // The operation's own Message-ID (unique per installation, see decision 012) when the sender made one.
+    messageId: email.messageId ? `<${email.messageId}>` : `<${safeName}@drumbeat.outbox>`,
     headers: email.headers,
     text: email.text,
     html: email.html,
