@@ -1,4 +1,5 @@
 import { defineMiddleware } from 'astro:middleware';
+import { withAfterResponse } from '../lib/core/after-response.server.ts';
 import { getEnv } from '../lib/core/env.server.ts';
 import { ensureDatabase } from '../lib/core/db/migrate.server.ts';
 
@@ -48,5 +49,6 @@ export const onRequest = defineMiddleware(async ({ request, url }, next) => {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
     if (!response.headers.has(name)) response.headers.set(name, value);
   }
-  return response;
+  // Work a route deferred (the emails behind POST /subscribe and /login) starts once this is written.
+  return withAfterResponse(request, response);
 });
