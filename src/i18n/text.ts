@@ -228,7 +228,7 @@ const en = {
   'privacy.shareButtons': 'Share buttons are plain links: no social network scripts load on this site.',
   // issue 9, helper B: subscribe failures, seat holds
   'subscribe.tryAgain': 'We could not take your request just now, and nothing was saved. Please try again in a minute.',
-  'shop.closed.seats_held': 'Every remaining seat is in someone’s checkout right now. Seats not paid within 30 minutes come back: please try again then.',
+  'shop.closed.seats_held': 'The seats left are in other people’s checkouts right now. Seats not paid within 30 minutes come back: please try again then.',
 } satisfies Record<string, string | ((values: never) => string)>;
 
 type Table = { [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
@@ -453,7 +453,7 @@ const it: Table = {
   'privacy.shareButtons': 'I pulsanti di condivisione sono semplici link: nessuno script di social network viene caricato su questo sito.',
   // issue 9, helper B: subscribe failures, seat holds
   'subscribe.tryAgain': 'Non siamo riusciti a prendere la tua richiesta e non è stato salvato nulla. Riprova tra un minuto.',
-  'shop.closed.seats_held': 'Tutti i posti rimasti sono nel pagamento di qualcuno in questo momento. I posti non pagati entro 30 minuti tornano liberi: riprova allora.',
+  'shop.closed.seats_held': 'I posti rimasti sono nei pagamenti di altre persone in questo momento. I posti non pagati entro 30 minuti tornano liberi: riprova allora.',
 };
 
 const TABLES: Record<Lang, Table> = { en, it };

@@ -18,7 +18,7 @@ import { useTempDatabase } from '../helpers/db.ts';
 
 let fake = new FakeResend();
 const server = setupServer(...resendHandlers({ handle: (r: Request) => fake.handle(r) } as FakeResend));
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterAll(() => server.close());
 
 const T0 = Date.parse('2026-11-25T10:00:00Z');

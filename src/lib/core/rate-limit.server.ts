@@ -78,3 +78,23 @@ export async function claimAddressSend(kind: string, address: string, schedule: 
 export async function releaseAddressSend(id: number): Promise<void> {
   await serializeWrites(() => getDb().delete(addressSends).where(eq(addressSends.id, id)));
 }
+
+/**
+ * The network an address stands for, as an HMAC: an IPv4 address itself, an IPv6 address by its
+ * /64 (one subscriber line gets a whole /64, so counting single IPv6 addresses counts nothing).
+ */
+export function networkKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  let network = mapped ? mapped[1]! : ip.toLowerCase();
+  if (!mapped && network.includes(':')) {
+    const [head = '', tail = ''] = network.split('::');
+    const left = head ? head.split(':') : [];
+    const right = tail ? tail.split(':') : [];
+    const groups = network.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+    network = `${groups
+      .slice(0, 4)
+      .map((g) => g.replace(/^0+(?=.)/, ''))
+      .join(':')}::/64`;
+  }
+  return createHmac('sha256', appSecret()).update(`network\n${network}`).digest('base64url');
+}
