@@ -47,19 +47,24 @@ export function withAfterResponse(request: Request, response: Response): Respons
     started = true;
     run(tasks);
   };
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const chunk = source ? await source.read() : { done: true as const, value: undefined };
-      if (chunk.done) {
-        controller.close();
+  // highWaterMark 0: the end is seen at most one read ahead of the server, which writes each chunk
+  // (and ends the reply) in the microtasks after it receives it; the tasks wait for a macrotask.
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const chunk = source ? await source.read() : { done: true as const, value: undefined };
+        if (chunk.done) {
+          controller.close();
+          start();
+        } else controller.enqueue(chunk.value);
+      },
+      async cancel(reason) {
         start();
-      } else controller.enqueue(chunk.value);
+        await source?.cancel(reason);
+      },
     },
-    async cancel(reason) {
-      start();
-      await source?.cancel(reason);
-    },
-  });
+    { highWaterMark: 0 },
+  );
   const wrapped = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   // Astro keeps cookies and its own state on symbols of the Response object.
   for (const symbol of Object.getOwnPropertySymbols(response)) Reflect.set(wrapped, symbol, Reflect.get(response, symbol));
