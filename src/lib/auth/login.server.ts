@@ -20,10 +20,10 @@ import { describeError } from '../core/errors.ts';
 const IP_LIMIT = 10;
 const WINDOW_MS = 15 * 60_000;
 /**
- * Sign-in emails to one address: the first at once, then after 1, 5, 15 and 60 minutes, at most 5
- * in 24 hours (docs/decisions/014). Asking more often gets the usual answer and no email.
+ * Sign-in emails to one address: the first at once, then after 2, 10 and 30 minutes and 2 hours,
+ * at most 5 in 24 hours (docs/decisions/014). Asking more often gets the usual answer and no email.
  */
-export const SIGN_IN_SCHEDULE: MailSchedule = { gapsMs: [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000], perDay: 5 };
+export const SIGN_IN_SCHEDULE: MailSchedule = { gapsMs: [2 * 60_000, 10 * 60_000, 30 * 60_000, 2 * 60 * 60_000], perDay: 5 };
 
 export type SignInRequest = { ok: true } | { ok: false; status: 400 | 429; field?: 'email' };
 
