@@ -37,22 +37,19 @@ export type CheckoutOutcome =
 /**
  * Reserves a row (and, for a cohort, a seat) in one statement, so racing buyers cannot share the
  * last seat: raw SQL where it earns its place, an INSERT … SELECT whose WHERE counts the seats.
- * An anonymous checkout (`network` given) may hold a seat only while its network holds fewer than
- * HOLDS_PER_NETWORK and all unpaid holds cover less than half the seats not yet paid (rounded up,
- * at least one), so holds alone never fill a cohort and a buyer is never kept out by them for
- * longer than a session can live (docs/decisions/013). A signed-in buyer is not anonymous.
+ * An anonymous checkout may hold a seat only while all unpaid holds cover less than half the seats
+ * not yet paid (rounded up, at least one) and its network holds fewer than HOLDS_PER_NETWORK, so
+ * holds alone never fill a cohort (docs/decisions/013). A signed-in buyer is not anonymous.
  */
-async function reserve(product: Product, cohortId: string | undefined, seats: number | undefined, lang: Lang, email: string, network: string | undefined): Promise<number | undefined> {
+async function reserve(product: Product, cohortId: string | undefined, seats: number | undefined, lang: Lang, email: string, anonymous: { network?: string } | undefined): Promise<number | undefined> {
   const now = nowMs();
   const reservedUntil = now + SESSION_LIFETIME_S * 1000 + RESERVATION_SLACK_MS;
   const inCohort = and(eq(purchases.productId, product.id), eq(purchases.cohortId, cohortId ?? ''));
   const counted = (where: SQL | undefined) => sql`(SELECT count(*) FROM ${purchases} WHERE ${and(inCohort, where)})`;
-  const anonymous =
-    network === undefined
-      ? sql``
-      : sql` AND ${counted(and(liveHold(now), eq(purchases.holdNetwork, network)))} < ${HOLDS_PER_NETWORK}
-             AND ${counted(liveHold(now))} < max(1, (CAST(${seats} AS INTEGER) - ${counted(committedSeat())} + 1) / 2)`;
-  const seatLeft = seats === undefined ? sql`` : sql` WHERE ${counted(holdsSeat(now))} < ${seats}${anonymous}`;
+  const network = anonymous?.network;
+  const share = anonymous ? sql` AND ${counted(liveHold(now))} < max(1, (CAST(${seats} AS INTEGER) - ${counted(committedSeat())} + 1) / 2)` : sql``;
+  const perNetwork = network === undefined ? sql`` : sql` AND ${counted(and(liveHold(now), eq(purchases.holdNetwork, network)))} < ${HOLDS_PER_NETWORK}`;
+  const seatLeft = seats === undefined ? sql`` : sql` WHERE ${counted(holdsSeat(now))} < ${seats}${share}${perNetwork}`;
   const rows = await serializeWrites(() =>
     getDb().all<{ id: number }>(sql`
       INSERT INTO ${purchases} (email, product_id, cohort_id, lang, source, status, amount, currency, reserved_until, hold_network, created_at, updated_at)
@@ -106,9 +103,9 @@ export async function startCheckout(input: { productId: string; cohortId?: strin
   const available = availability(product, now, await seatsTaken(product.id, now), input.cohortId);
   if (!available.ok) return available.reason === 'unknown_cohort' ? { ok: false, status: 400, reason: 'unknown_cohort' } : { ok: false, status: 409, reason: available.reason };
   const cohort = available.cohort;
-  const network = input.buyerEmail || input.ip === undefined ? undefined : networkKey(input.ip);
-  const purchaseId = await reserve(product, cohort?.id, cohort?.seats, lang, input.buyerEmail ?? '', network);
-  if (purchaseId === undefined) return cohort ? refusal(product.id, cohort.id, cohort.seats, network) : { ok: false, status: 409, reason: 'sold_out' };
+  const anonymous = input.buyerEmail ? undefined : { network: input.ip === undefined ? undefined : networkKey(input.ip) };
+  const purchaseId = await reserve(product, cohort?.id, cohort?.seats, lang, input.buyerEmail ?? '', anonymous);
+  if (purchaseId === undefined) return cohort ? refusal(product.id, cohort.id, cohort.seats, anonymous?.network) : { ok: false, status: 409, reason: 'sold_out' };
 
   const siteUrl = getEnv().SITE_URL;
   const metadata: Record<string, string> = { [META.product]: product.id, [META.lang]: lang, [META.purchase]: String(purchaseId) };
