@@ -1,4 +1,5 @@
 import { defineMiddleware } from 'astro:middleware';
+import { withAfterResponse } from '../lib/core/after-response.server.ts';
 import { getEnv } from '../lib/core/env.server.ts';
 import { ensureDatabase } from '../lib/core/db/migrate.server.ts';
 import { readForm } from '../lib/core/http.server.ts';
@@ -60,5 +61,6 @@ export const onRequest = defineMiddleware(async ({ request, url }, next) => {
     if (!response.headers.has(name)) response.headers.set(name, value);
   }
   if (own.hsts) response.headers.set('Strict-Transport-Security', own.hsts);
-  return response;
+  // Work a route deferred (the emails behind POST /subscribe and /login) starts once this is written.
+  return withAfterResponse(request, response);
 });

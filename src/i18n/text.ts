@@ -240,6 +240,9 @@ const en = {
   'error.title': 'Something went wrong on our side',
   'error.text': 'This is not something you did. Please try again in a few minutes.',
   'error.home': 'Go to the home page',
+  // issue 9, helper B: subscribe failures, seat holds
+  'subscribe.tryAgain': 'We could not take your request just now, and nothing was saved. Please try again in a minute.',
+  'shop.closed.seats_held': 'The seats left are in other people’s checkouts right now. Seats not paid within 30 minutes come back: please try again then.',
 } satisfies Record<string, string | ((values: never) => string)>;
 
 type Table = { [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
@@ -476,6 +479,9 @@ const it: Table = {
   'error.title': 'Qualcosa è andato storto da parte nostra',
   'error.text': 'Non dipende da te. Riprova tra qualche minuto.',
   'error.home': 'Vai alla pagina iniziale',
+  // issue 9, helper B: subscribe failures, seat holds
+  'subscribe.tryAgain': 'Non siamo riusciti a prendere la tua richiesta e non è stato salvato nulla. Riprova tra un minuto.',
+  'shop.closed.seats_held': 'I posti rimasti sono nei pagamenti di altre persone in questo momento. I posti non pagati entro 30 minuti tornano liberi: riprova allora.',
 };
 
 const TABLES: Record<Lang, Table> = { en, it };

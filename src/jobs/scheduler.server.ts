@@ -1,6 +1,7 @@
 import { sendDueReminders } from '../lib/access/reminders.server.ts';
 import { onClockJump } from '../lib/core/clock.ts';
 import { runDueSends } from '../lib/newsletter/sends.server.ts';
+import { sendDueConfirmations } from '../lib/newsletter/subscribe.server.ts';
 import { sendPendingReceipts } from '../lib/payments/receipts.server.ts';
 import { describeError } from '../lib/core/errors.ts';
 
@@ -27,6 +28,9 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
         if (r.sent || r.failed) log(`reminders: ${r.sent} deadline reminders sent, ${r.failed} failed`);
         const receipts = await sendPendingReceipts();
         if (receipts) log(`receipts: ${receipts} delayed receipts sent`);
+        // Confirmation emails Resend did not take, or whose process died before sending them.
+        const confirmations = await sendDueConfirmations();
+        if (confirmations) log(`subscribe: ${confirmations} delayed confirmation requests handled`);
       })
       .catch((err) => log(`reminders: tick failed: ${describeError(err)}`))
       .then(() => runDueSends())

@@ -22,6 +22,11 @@ afterAll(async () => {
 });
 
 const mailTo = (email: string) => readOutbox(500).filter((m) => m.to === email);
+// The confirmation is written after the answer (issue 9, item 7): wait for it.
+async function mailFor(email: string) {
+  await expect.poll(() => mailTo(email).length, { timeout: 15_000 }).toBeGreaterThan(0);
+  return mailTo(email);
+}
 const linkIn = (html: string, path: string) => new RegExp(`https?://[^\\s"<>]+${path}\\?token=[A-Za-z0-9_.-]+`).exec(html)![0].replace(/^https?:\/\/[^/]+/, server.url);
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>
   fetch(server.url + path, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, ...headers }, body });
@@ -31,7 +36,7 @@ describe('POST /subscribe over HTTP', () => {
     const res = await post('/subscribe', 'email=http.form%40example.com&lang=it&source=%2Fit%2F');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/it/subscribe/thanks/');
-    expect(mailTo('http.form@example.com')).toHaveLength(1);
+    expect(await mailFor('http.form@example.com')).toHaveLength(1);
   });
 
   it('answers JSON callers with JSON', async () => {
@@ -85,7 +90,7 @@ describe('the opt-in journey in the browser', () => {
     await expect.poll(() => page.locator('.form-status').textContent()).toContain('Check your inbox');
     expect(page.url()).toBe(`${server.url}/notes/205-three-steps/`);
 
-    const [confirmation] = mailTo('journey@example.com');
+    const [confirmation] = await mailFor('journey@example.com');
     expect(confirmation!.subject).toBe('Confirm your subscription to Drumbeat');
     await page.goto(linkIn(confirmation!.html, '/subscribe/confirm'));
     expect(await page.locator('h1').textContent()).toBe('Confirm your subscription');
@@ -109,13 +114,13 @@ describe('the opt-in journey in the browser', () => {
     await page.getByRole('button', { name: 'Iscriviti' }).click();
     await page.waitForURL(`${server.url}/it/subscribe/thanks/`);
     expect(await page.locator('h1').textContent()).toBe('Controlla la tua casella');
-    expect(mailTo('nojs@example.com')[0]!.subject).toContain('Conferma');
+    expect((await mailFor('nojs@example.com'))[0]!.subject).toContain('Conferma');
     await context.close();
   });
 
   it('honours the RFC 8058 one-click POST a mail provider sends (no Origin, no cookies)', async () => {
     await post('/subscribe', 'email=oneclick%40example.com&lang=en');
-    const confirm = linkIn(mailTo('oneclick@example.com')[0]!.html, '/subscribe/confirm');
+    const confirm = linkIn((await mailFor('oneclick@example.com'))[0]!.html, '/subscribe/confirm');
     await post(confirm.replace(server.url, ''), '');
     const welcome = mailTo('oneclick@example.com').find((m) => m.subject.startsWith('Welcome'))!;
     const target = /<([^>]+)>/.exec(welcome.headers['list-unsubscribe']!)![1]!.replace(/^https?:\/\/[^/]+/, server.url);

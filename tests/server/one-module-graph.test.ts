@@ -23,6 +23,8 @@ const post = (path: string, body: string) =>
 describe('one module graph per process', () => {
   it('sends the Monday Note when the pages’ clock reaches its slot', async () => {
     expect((await post('/subscribe', 'email=graph%40example.com&lang=en')).status).toBe(303);
+    // The confirmation is written after the answer (issue 9, item 7).
+    await expect.poll(() => mailTo('graph@example.com').length, { timeout: 15_000 }).toBeGreaterThan(0);
     const confirm = /https?:\/\/[^\s"<>]+\/subscribe\/confirm\?token=[A-Za-z0-9_.-]+/.exec(mailTo('graph@example.com')[0]!.html)![0];
     expect((await post(confirm.replace(/^https?:\/\/[^/]+/, ''), '')).status).toBe(200);
     // Note 206 is scheduled for Monday 2026-11-30 07:00 in Rome, the newsletter slot.

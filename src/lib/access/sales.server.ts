@@ -27,6 +27,7 @@ export const CLOSED_TEXT: Record<ClosedReason, TextKey> = {
   payments_off: 'shop.closed.payments_off',
   stripe_unavailable: 'shop.closed.stripe_unavailable',
   too_many: 'shop.closed.too_many',
+  seats_held: 'shop.closed.seats_held',
 };
 
 export interface CohortView {

@@ -1,10 +1,11 @@
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import type { Defer } from '../core/after-response.server.ts';
 import { nowMs } from '../core/clock.ts';
 import { getDb, serializeWrites } from '../core/db/client.server.ts';
 import { loginTokens } from '../core/db/schema.ts';
 import { normalizeEmail } from '../core/email-address.ts';
 import { getEnv } from '../core/env.server.ts';
-import { allow } from '../core/rate-limit.server.ts';
+import { allow, claimAddressSend, releaseAddressSend, type MailSchedule } from '../core/rate-limit.server.ts';
 import { getSite } from '../core/site.server.ts';
 import { renderSignInEmail } from '../email/render.server.ts';
 import { sendEmail } from '../email/transport.server.ts';
@@ -17,8 +18,12 @@ import { describeError } from '../core/errors.ts';
 // always gets the same answer; a link is sent only to addresses the caller says may sign in.
 
 const IP_LIMIT = 10;
-const ADDRESS_LIMIT = 3;
 const WINDOW_MS = 15 * 60_000;
+/**
+ * Sign-in emails to one address: the first at once, then after 2, 10 and 30 minutes and 2 hours,
+ * at most 5 in 24 hours (docs/decisions/014). Asking more often gets the usual answer and no email.
+ */
+export const SIGN_IN_SCHEDULE: MailSchedule = { gapsMs: [2 * 60_000, 10 * 60_000, 30 * 60_000, 2 * 60 * 60_000], perDay: 5 };
 
 export type SignInRequest = { ok: true } | { ok: false; status: 400 | 429; field?: 'email' };
 
@@ -43,19 +48,35 @@ async function sendSignInLink(email: string, lang: Lang): Promise<void> {
 }
 
 /**
- * POST /login. Rate limited per IP and per address; the email goes out in the background, so the
- * answer takes the same time whether or not `maySignIn` says yes for the address.
+ * POST /login. The answer depends only on the form and the network's rate: who the address is
+ * (may it sign in, has it had its emails for now) is decided in `defer`, which the route runs after
+ * the answer is written, so the answer takes the same time for every address. Without `defer`
+ * (tests, scripts) that work is awaited here.
  */
-export async function requestSignIn(input: { email: unknown; lang: Lang; ip: string; maySignIn: (email: string) => Promise<boolean> }): Promise<SignInRequest> {
+export async function requestSignIn(input: { email: unknown; lang: Lang; ip: string; maySignIn: (email: string) => Promise<boolean> }, defer?: Defer): Promise<SignInRequest> {
   const email = normalizeEmail(input.email);
   if (!email) return { ok: false, status: 400, field: 'email' };
   if (!(await allow(`login-ip:${input.ip}`, IP_LIMIT, WINDOW_MS))) return { ok: false, status: 429 };
-  // Past the per-address limit the visitor sees the usual answer: saying "too many" would tell
-  // them the address is in use.
-  if (!(await allow(`login-address:${email}`, ADDRESS_LIMIT, WINDOW_MS))) return { ok: true };
-  void (async () => {
-    if (await input.maySignIn(email)) await sendSignInLink(email, input.lang);
-  })().catch((err) => console.error(`sign-in email not sent: ${describeError(err)}`));
+  const work = async () => {
+    try {
+      if (!(await input.maySignIn(email))) return;
+      // Past the schedule the visitor still sees the usual answer: "too many" would tell them the
+      // address is in use.
+      const claim = await claimAddressSend('sign-in', email, SIGN_IN_SCHEDULE);
+      if (claim === undefined) return;
+      try {
+        await sendSignInLink(email, input.lang);
+      } catch (err) {
+        // A send that failed does not spend the buyer's turn: asking again sends the link.
+        await releaseAddressSend(claim);
+        throw err;
+      }
+    } catch (err) {
+      console.error(`sign-in email not sent: ${describeError(err)}`);
+    }
+  };
+  if (defer) defer(work);
+  else await work();
   return { ok: true };
 }
 

@@ -60,16 +60,23 @@ export async function hasPurchases(email: string): Promise<boolean> {
   return row !== undefined;
 }
 
-/** "Holds a seat at `now`": paid, granted, awaiting an async payment, or reserved and not yet expired. */
+/** Seats that are taken for good: paid, granted, or awaiting an asynchronous payment. */
+export const committedSeat = (): SQL => inArray(purchases.status, ['paid', 'granted', 'pending']);
+
+/** An unpaid hold: a reservation whose Checkout Session may still be paid at `now`. */
+export const liveHold = (now: number): SQL => and(eq(purchases.status, 'reserved'), gt(purchases.reservedUntil, now))!;
+
+/** "Holds a seat at `now`": committed, or reserved and not yet expired. */
 export function holdsSeat(now: number): SQL {
-  return or(inArray(purchases.status, ['paid', 'granted', 'pending']), and(eq(purchases.status, 'reserved'), gt(purchases.reservedUntil, now)))!;
+  return or(committedSeat(), liveHold(now))!;
 }
 
-export async function seatsTaken(productId: string, now: number): Promise<Map<string, number>> {
+/** Seats taken per cohort; without holds: only the committed ones. */
+export async function seatsTaken(productId: string, now: number, opts: { holds?: boolean } = {}): Promise<Map<string, number>> {
   const rows = await getDb()
     .select({ cohortId: purchases.cohortId, n: count() })
     .from(purchases)
-    .where(and(eq(purchases.productId, productId), isNotNull(purchases.cohortId), holdsSeat(now)))
+    .where(and(eq(purchases.productId, productId), isNotNull(purchases.cohortId), opts.holds === false ? committedSeat() : holdsSeat(now)))
     .groupBy(purchases.cohortId);
   return new Map(rows.map((r) => [r.cohortId!, r.n]));
 }

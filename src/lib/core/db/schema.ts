@@ -31,6 +31,31 @@ export const subscribers = sqliteTable(
   (t) => [uniqueIndex('subscribers_email').on(t.email), index('subscribers_status_lang').on(t.status, t.lang)],
 );
 
+/**
+ * What a POST /subscribe asked for, kept apart from the subscriber until the link is confirmed (a
+ * stranger must not rewrite someone's language, source or consent). Written before the answer,
+ * the same way for every address; the mail goes out after it. due_at is when the request may be
+ * (re)tried: a claim moves it forward by a lease, a failed send by a back-off, done makes it null.
+ */
+export const subscribeRequests = sqliteTable(
+  'subscribe_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull(),
+    lang: text('lang').notNull(),
+    source: text('source').notNull(),
+    consentVersion: text('consent_version').notNull(),
+    requestedAt: integer('requested_at').notNull(),
+    dueAt: integer('due_at'),
+    attempts: integer('attempts').notNull().default(0),
+    /** sent | failed (gave up); requests that send nothing are deleted */
+    outcome: text('outcome', { enum: ['sent', 'failed'] }),
+    /** the moment named in the confirmation link (its "t"), which finds this request again */
+    confirmationIssuedAt: integer('confirmation_issued_at'),
+  },
+  (t) => [index('subscribe_requests_due').on(t.dueAt), index('subscribe_requests_link').on(t.email, t.confirmationIssuedAt)],
+);
+
 /** Every consent wording ever shown on the subscribe form, by version (src/lib/newsletter/consent.ts). */
 export const consentTexts = sqliteTable('consent_texts', {
   version: text('version').primaryKey(),
@@ -111,6 +136,20 @@ export const rateLimits = sqliteTable('rate_limits', {
   count: integer('count').notNull(),
 });
 
+/**
+ * Emails sent to one recipient per kind (confirmation, sign-in), for the daily cap and back-off
+ * that keep the app from being used to mail-bomb someone. The address is kept only as an HMAC.
+ */
+export const addressSends = sqliteTable(
+  'address_sends',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    addressHash: text('address_hash').notNull(),
+    sentAt: integer('sent_at').notNull(),
+  },
+  (t) => [index('address_sends_lookup').on(t.kind, t.addressHash, t.sentAt)],
+);
 
 export const PURCHASE_STATUSES = ['reserved', 'pending', 'paid', 'granted', 'failed', 'expired', 'refunded', 'disputed', 'revoked'] as const;
 export type PurchaseStatus = (typeof PURCHASE_STATUSES)[number];
@@ -137,6 +176,8 @@ export const purchases = sqliteTable(
     currency: text('currency'),
     /** a reservation holds its seat until then (the Checkout Session's expiry) */
     reservedUntil: integer('reserved_until'),
+    /** the network (HMAC of the IPv4 address or IPv6 /64) an anonymous reservation came from */
+    holdNetwork: text('hold_network'),
     purchasedAt: integer('purchased_at'),
     /** null: access never ends */
     accessUntil: integer('access_until'),
