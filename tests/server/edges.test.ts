@@ -170,19 +170,25 @@ describe('a disk that stops taking writes', () => {
       expect(health.status).toBe(503);
       expect(await health.json()).toEqual({ ok: false });
 
+      // A subscribe request that cannot be recorded is answered "try again" (503, Retry-After), in
+      // the reader's language: nothing was saved, and the visitor is told so (decision 014).
       const en = await post('/subscribe', 'email=disk-full%40example.com&lang=en');
-      expect(en.status).toBe(500);
-      const enHtml = await en.text();
+      expect(en.status).toBe(503);
+      expect(en.headers.get('retry-after')).toBe('60');
+      expect(await en.text()).toContain('We could not take your request just now');
+      const json = await post('/subscribe', JSON.stringify({ email: 'js@example.com', lang: 'en' }), { 'content-type': 'application/json', accept: 'application/json' });
+      expect(json.status).toBe(503);
+      expect((await json.json()).error).toMatch(/try again/);
+
+      // A fault no route answers itself gets the 500 page, in the language of the URL or the Referer.
+      const login = await post('/login', 'email=disk-full%40example.com');
+      expect(login.status).toBe(500);
+      const enHtml = await login.text();
       expect(enHtml).toContain('<h1>Something went wrong on our side</h1>');
       expect(enHtml).not.toMatch(/\bat .*\.(m?js|ts):\d+/);
-
-      const it = await post('/subscribe', 'email=disco-pieno%40example.com&lang=it', { referer: `${server.url}/it/` });
+      const it = await post('/it/login', 'email=disco-pieno%40example.com', { referer: `${server.url}/it/` });
       expect(it.status).toBe(500);
       expect(await it.text()).toContain('<h1>Qualcosa è andato storto da parte nostra</h1>');
-
-      const json = await post('/subscribe', JSON.stringify({ email: 'js@example.com', lang: 'en' }), { 'content-type': 'application/json', accept: 'application/json' });
-      expect(json.status).toBe(500);
-      expect((await json.json()).error).toMatch(/try again/);
     });
     await expect.poll(async () => (await fetch(`${server.url}/healthz`)).status, { timeout: 10_000 }).toBe(200);
   });
