@@ -4,9 +4,8 @@ import './resolve-hooks.mjs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadProducts } from '../lib/catalog/products.server.ts';
+import { contentProblems } from '../app/content-check.ts';
 import { EnvError, parseEnv } from '../lib/core/env.server.ts';
-import { loadSiteConfig } from '../lib/core/site.ts';
 import { buildIsCurrent, RUNTIME_FILE } from './build-stamp.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,13 +27,10 @@ try {
   throw err;
 }
 
-// A broken product file stops start-up with its file and field named, not a 500 on the sales page.
-try {
-  const contentDir = path.resolve(env.DRUMBEAT_CONTENT_DIR);
-  loadProducts(contentDir, loadSiteConfig(contentDir));
-} catch (err) {
-  fail((err as Error).message);
-}
+// Broken content stops start-up with every problem on a line of its own (file: problem), before
+// a build that would refuse it or a sales page that would answer 500.
+const problems = contentProblems(path.resolve(env.DRUMBEAT_CONTENT_DIR));
+if (problems.length > 0) fail(problems.join('\n'));
 
 if (!buildIsCurrent(root, outDir)) {
   console.log('Building the site (sources changed since the last build)…');
