@@ -25,7 +25,7 @@ export function citedNumbers(body: string): number[] {
 
 // YAML 1.2 as Astro's reader (js-yaml) has it: unquoted timestamps become Dates, so the CLI and
 // the newsletter read every `date` as the pages do.
-const YAML_OPTIONS = { customTags: ['timestamp'] } as const;
+const YAML_OPTIONS: { customTags: ['timestamp'] } = { customTags: ['timestamp'] };
 
 // An unquoted time with seconds and no zone is a YAML timestamp, which YAML reads as UTC: an hour
 // or two off what an author in Rome means.
