@@ -34,3 +34,13 @@ export function stopOnContentProblems(lines: readonly string[]): void {
   process.stderr.write(`${lines.join('\n')}\n`);
   process.exit(1);
 }
+
+/** content/site.yaml for astro.config.mjs, which reads it before any hook: a mistake is one line too. */
+export function siteConfigOrStop(contentDir: string): SiteConfig {
+  try {
+    return loadSiteConfig(contentDir);
+  } catch (err) {
+    stopOnContentProblems([(err as Error).message.split('\n')[0]!]);
+    throw err;
+  }
+}

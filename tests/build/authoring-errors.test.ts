@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,14 @@ describe('content problems stop the build and the server with one line each', ()
       `${en}: tags: a list like [goals, rhythm]`,
       expect.stringMatching(/products\/broken\.yaml: price: set price \(with currency\) or stripePrice/) as unknown as string,
     ]);
+  });
+
+  it('a mistake in site.yaml, read by astro.config.mjs before any hook, is one line too', { timeout: 120_000 }, () => {
+    const dir = tempContent({});
+    writeFileSync(path.join(dir, 'site.yaml'), readFileSync(path.join(dir, 'site.yaml'), 'utf8').replace(/^timeZone: .*$/m, 'timeZone: Europe/Roma'));
+    const r = npm(['run', 'build'], { DRUMBEAT_CONTENT_DIR: dir, DRUMBEAT_OUT_DIR: tmp('drumbeat-out-') });
+    expect(r.code).toBe(1);
+    expectOnlyProblems(r.stderr, [`${path.join(dir, 'site.yaml')}: timeZone: not a known IANA time zone`]);
   });
 
   it('npm start (which builds when the sources changed) stops before building', { timeout: 120_000 }, () => {
