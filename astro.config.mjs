@@ -3,14 +3,14 @@ import path from 'node:path';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
+import { siteConfigOrStop } from './src/app/content-check.ts';
 import { drumbeat } from './src/app/integration.ts';
-import { loadSiteConfig } from './src/lib/core/site.ts';
 
 // The benchmarks build generated content elsewhere; everyone else uses ./content and ./dist.
 const contentDir = path.resolve(process.env.DRUMBEAT_CONTENT_DIR ?? 'content');
 const outDir = process.env.DRUMBEAT_OUT_DIR ? path.resolve(process.env.DRUMBEAT_OUT_DIR) : undefined;
 // The languages come from the author's content/site.yaml, like the routes mounted for them.
-const site = loadSiteConfig(contentDir);
+const site = siteConfigOrStop(contentDir);
 
 export default defineConfig({
   site: process.env.SITE_URL ?? 'http://localhost:4321',

@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { RUNTIME_FILE, writeBuildStamp } from '../server/build-stamp.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
-import { loadProducts } from '../lib/catalog/products.server.ts';
-import { formatProblems, scanNotes } from '../lib/notes/validate.ts';
+import { contentProblems, stopOnContentProblems } from './content-check.ts';
 
 const ROUTES_DIR = fileURLToPath(new URL('../routes/', import.meta.url));
 const MIGRATIONS = fileURLToPath(new URL('../lib/core/db/migrations/', import.meta.url));
@@ -43,15 +42,8 @@ export function drumbeat({ contentDir }: { contentDir: string }): AstroIntegrati
         writeBuildStamp(process.cwd(), outDir);
       },
       'astro:config:setup': ({ command, injectRoute, addMiddleware, updateConfig }) => {
+        if (command === 'build' || command === 'dev') stopOnContentProblems(contentProblems(contentDir));
         const site = loadSiteConfig(contentDir);
-        if (command === 'build' || command === 'dev') {
-          const { problems } = scanNotes(contentDir, site.languages, site.defaultLanguage);
-          if (problems.length > 0) {
-            throw new Error(`Content problems:\n${formatProblems(problems)}`);
-          }
-          // Throws naming the file and field.
-          loadProducts(contentDir, site);
-        }
         const routes = localizedRouteFiles();
         for (const lang of site.languages) {
           const prefix = lang === site.defaultLanguage ? '' : `/${lang}`;

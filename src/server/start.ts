@@ -4,7 +4,7 @@ import './resolve-hooks.mjs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadProducts } from '../lib/catalog/products.server.ts';
+import { contentProblems } from '../app/content-check.ts';
 import { EnvError, parseEnv } from '../lib/core/env.server.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
 import { buildIsCurrent, RUNTIME_FILE } from './build-stamp.ts';
@@ -30,16 +30,11 @@ try {
   throw err;
 }
 
-// A broken product file stops start-up with its file and field named, not a 500 on the sales page.
-let languages: readonly string[] = [];
-try {
-  const contentDir = path.resolve(env.DRUMBEAT_CONTENT_DIR);
-  const site = loadSiteConfig(contentDir);
-  languages = site.languages;
-  loadProducts(contentDir, site);
-} catch (err) {
-  fail((err as Error).message);
-}
+// Broken content stops start-up with every problem on a line of its own (file: problem), before
+// a build that would refuse it or a sales page that would answer 500.
+const problems = contentProblems(path.resolve(env.DRUMBEAT_CONTENT_DIR));
+if (problems.length > 0) fail(problems.join('\n'));
+const { languages } = loadSiteConfig(path.resolve(env.DRUMBEAT_CONTENT_DIR));
 
 // The database, the outbox and the generated secret live in DATA_DIR (and the embedded database
 // wherever DATABASE_URL puts it): a read-only or full disk stops start-up here, in one line,

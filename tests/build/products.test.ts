@@ -25,7 +25,8 @@ currency: EUR
 access: { until: "next friday at six" }
 `;
 
-describe('product files are checked', () => {
+// A build or start that stops at the content check: 2–7 s measured under load; 120 s of margin.
+describe('product files are checked', { timeout: 120_000 }, () => {
   it('the build fails naming the file and the field', () => {
     const dir = contentWithProduct('broken.yaml', BAD_UNTIL);
     const { code, output } = buildSite(mkdtempSync(path.join(os.tmpdir(), 'drumbeat-out-')), dir);

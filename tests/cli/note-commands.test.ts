@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { noteSource, ROOT, tempContent } from '../helpers/content.ts';
@@ -15,7 +16,9 @@ function drumbeat(contentDir: string, ...args: string[]) {
 
 const fm = (number: number, date = '2026-11-23') => ({ number, title: `Note ${number}`, date, summary: 'S' });
 
-describe('drumbeat note new / note translate', () => {
+// One CLI call: about 2 s of CPU (tsx loading the sources), 10-15 s wall time measured on the
+// 2-core machine under a load of 12; tests with up to three calls get 120 s.
+describe('drumbeat note new / note translate', { timeout: 120_000 }, () => {
   it('creates the next Note with a valid frontmatter, scheduled after the latest', () => {
     const dir = tempContent({ 'en/204-a.mdx': noteSource(fm(204)), 'en/205-b.mdx': noteSource(fm(205, '2030-01-07 07:00')), 'it/204-a.mdx': noteSource(fm(204)) });
     const r = drumbeat(dir, 'note', 'new', '--lang', 'en', '--title', 'Perché? Tre passi!');
@@ -73,5 +76,34 @@ describe('drumbeat note new / note translate', () => {
       expect(r.out).toMatch(/Usage: drumbeat note/);
     }
     expect(drumbeat(dir, '--help').out).toMatch(/note new/);
+  });
+});
+
+describe('npx drumbeat from a shell', () => {
+  // The author's shell: the machine's own Node and npm (Node 20 here), none of the PATH or npm_*
+  // settings that `npm test` adds, and an empty npx cache, as on a fresh clone.
+  function shell(cwd: string, command: string, args: string[]) {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+    env.PATH = (process.env.PATH ?? '').split(path.delimiter).filter((p) => !p.includes(`node_modules${path.sep}.bin`)).join(path.delimiter);
+    env.npm_config_cache = mkdtempSync(path.join(os.tmpdir(), 'drumbeat-npm-cache-'));
+    const r = spawnSync(command, args, { cwd, encoding: 'utf8', env, timeout: 120_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  }
+
+  // About 2-5 s per call here; the budget is for a machine under load.
+  it('keeps stderr empty: no EBADENGINE warnings from npm', { timeout: 240_000 }, () => {
+    for (const cwd of [ROOT, path.join(ROOT, 'content')]) {
+      const r = shell(cwd, 'npx', ['drumbeat', 'note', 'new', '--help']);
+      expect(r.err, cwd).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/Usage: drumbeat note new/);
+    }
+  });
+
+  it('runs on the project\'s Node 24 when started with an older node', { timeout: 120_000 }, () => {
+    const r = shell(os.tmpdir(), 'node', [BIN, 'note', 'translate', '--help']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Usage: drumbeat note translate/);
   });
 });

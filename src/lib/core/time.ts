@@ -64,3 +64,16 @@ export function formatWallTime(at: number, timeZone: string): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${w.year}-${p(w.month)}-${p(w.day)} ${p(w.hour)}:${p(w.minute)}`;
 }
+
+// A moment that carries its own offset: 2026-12-07T07:00:00+01:00, 2026-12-07 07:00Z.
+const OFFSET_MOMENT_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/** The instant an ISO 8601 moment with an offset or Z names; undefined for anything else. */
+export function offsetMomentToEpoch(text: string): number | undefined {
+  if (!OFFSET_MOMENT_RE.test(text)) return undefined;
+  try {
+    return Temporal.Instant.from(text).epochMilliseconds;
+  } catch {
+    return undefined;
+  }
+}

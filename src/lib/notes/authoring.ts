@@ -3,7 +3,7 @@ import path from 'node:path';
 import { stringify as yamlString } from 'yaml';
 import type { SiteConfig } from '../core/site.ts';
 import { isLang } from '../../i18n/lang.ts';
-import { parseNoteFileName } from './frontmatter.ts';
+import { parseNoteFileName, publishDateSchema } from './frontmatter.ts';
 import { publishInstant } from './publish.ts';
 import { formatWallTime, nextWeeklySlot } from '../core/time.ts';
 import { scanNotes, splitFrontmatter } from './validate.ts';
@@ -98,7 +98,9 @@ export function createTranslation(
   const data = split.data as Record<string, unknown>;
   const title = opts.title?.trim() || String(data.title ?? '');
   const slug = opts.title ? slugify(opts.title) : parseNoteFileName(path.basename(original.file))!.slug;
-  const date = data.date instanceof Date ? data.date.toISOString().slice(0, 10) : String(data.date);
+  // The original's moment as written (a YAML Date back to its text), so both publish together.
+  const parsedDate = publishDateSchema.safeParse(data.date);
+  const date = parsedDate.success ? parsedDate.data : String(data.date);
   const dir = path.join(contentDir, 'notes', opts.lang);
   const file = path.join(dir, `${opts.number}-${slug}.mdx`);
   mkdirSync(dir, { recursive: true });

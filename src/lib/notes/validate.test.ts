@@ -55,4 +55,23 @@ describe('content validation', () => {
   it('accepts citations of other languages and drafts as existing Notes', () => {
     expect(problemsOf({ 'en/1-a.mdx': noteSource(fm(1, { draft: true })), 'en/2-b.mdx': noteSource(fm(2), '<NoteRef n={1} />'), 'it/2-b.mdx': noteSource(fm(2), '<NoteRef n={1} />') })).toBe('');
   });
+
+  it('gives one mistake one message: a misspelt field in an original is not also an orphan translation', () => {
+    const en = '---\nnumber: 207\ntitel: "Goals"\ndate: 2026-11-23\nsummary: S\n---\n\nWords.\n';
+    const out = problemsOf({ 'en/207-goals.mdx': en, 'it/207-obiettivi.mdx': noteSource(fm(207)), 'en/208-b.mdx': noteSource(fm(208), '<NoteRef n={207} />') });
+    expect(out.split('\n')).toEqual([expect.stringMatching(/notes\/en\/207-goals\.mdx: unknown field titel; did you mean title\?$/)]);
+  });
+
+  it('says what tags should look like, once', () => {
+    const out = problemsOf({ 'en/1-a.mdx': '---\nnumber: 1\ntitle: A\ndate: 2026-11-23\nsummary: S\ntags: goals, rhythm\n---\n\nWords.\n' });
+    expect(out.split('\n')).toEqual([expect.stringMatching(/notes\/en\/1-a\.mdx: tags: a list like \[goals, rhythm\]$/)]);
+  });
+
+  it('accepts a full ISO moment with an offset, and refuses an unquoted time without a zone (YAML reads it as UTC)', () => {
+    const note = (date: string) => `---\nnumber: 1\ntitle: A\ndate: ${date}\nsummary: S\n---\n\nWords.\n`;
+    expect(problemsOf({ 'en/1-a.mdx': note('2026-12-07T07:00:00+01:00') })).toBe('');
+    expect(problemsOf({ 'en/1-a.mdx': note('2026-12-07T07:00:00Z') })).toBe('');
+    expect(problemsOf({ 'en/1-a.mdx': note('"2026-12-07 07:00:00"') })).toBe('');
+    expect(problemsOf({ 'en/1-a.mdx': note('2026-12-07 07:00:00') })).toMatch(/1-a\.mdx: date: 2026-12-07 07:00:00 without quotes is read as UTC; write a date like 2026-11-30, "2026-11-30 07:00"/);
+  });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { noteFrontmatterSchema, parseNoteFileName, type NoteFrontmatter } from './frontmatter.ts';
+import { checkFrontmatter, DATE_FORMS, parseNoteFileName, type NoteFrontmatter } from './frontmatter.ts';
 
 export interface ScannedNote {
   lang: string;
@@ -23,10 +23,18 @@ export function citedNumbers(body: string): number[] {
   return [...body.matchAll(NOTE_REF_RE)].map((m) => Number(m[1] ?? m[2] ?? m[3]));
 }
 
-export function splitFrontmatter(source: string): { data: unknown; body: string } | undefined {
+// YAML 1.2 as Astro's reader (js-yaml) has it: unquoted timestamps become Dates, so the CLI and
+// the newsletter read every `date` as the pages do.
+const YAML_OPTIONS: { customTags: ['timestamp'] } = { customTags: ['timestamp'] };
+
+// An unquoted time with seconds and no zone is a YAML timestamp, which YAML reads as UTC: an hour
+// or two off what an author in Rome means.
+const ZONELESS_TIMESTAMP_RE = /^date:[ \t]*(\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?)[ \t]*(?:#.*)?$/m;
+
+export function splitFrontmatter(source: string): { data: unknown; body: string; yaml: string } | undefined {
   const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(source);
   if (!m) return undefined;
-  return { data: parseYaml(m[1]!) ?? {}, body: m[2]! };
+  return { data: parseYaml(m[1]!, YAML_OPTIONS) ?? {}, body: m[2]!, yaml: m[1]! };
 }
 
 /**
@@ -38,6 +46,9 @@ export function scanNotes(contentDir: string, languages: readonly string[], defa
   const rel = (f: string) => path.relative(process.cwd(), f) || f;
   const problems: ContentProblem[] = [];
   const notes: ScannedNote[] = [];
+  // "<lang>/<number>" of every Note file, broken or not: a broken original has its own message,
+  // so its translations and citations do not get a second one.
+  const written = new Set<string>();
   if (!existsSync(notesDir)) return { notes, problems };
 
   for (const entry of readdirSync(notesDir, { withFileTypes: true })) {
@@ -60,6 +71,7 @@ export function scanNotes(contentDir: string, languages: readonly string[], defa
         problems.push({ file: rel(file), message: 'file name must be <number>-<slug>.mdx, e.g. 205-three-steps.mdx (lowercase letters, digits, dashes)' });
         continue;
       }
+      written.add(`${entry.name}/${parsedName.number}`);
       let split;
       try {
         split = splitFrontmatter(readFileSync(file, 'utf8'));
@@ -71,22 +83,25 @@ export function scanNotes(contentDir: string, languages: readonly string[], defa
         problems.push({ file: rel(file), message: 'missing frontmatter (a --- block with number, title, date, summary)' });
         continue;
       }
-      const result = noteFrontmatterSchema.safeParse(split.data);
-      if (!result.success) {
-        for (const issue of result.error.issues) {
-          problems.push({ file: rel(file), message: `${issue.path.join('.') || 'frontmatter'}: ${issue.message}` });
-        }
+      const zoneless = ZONELESS_TIMESTAMP_RE.exec(split.yaml);
+      if (zoneless) {
+        problems.push({ file: rel(file), message: `date: ${zoneless[1]} without quotes is read as UTC; write ${DATE_FORMS}` });
         continue;
       }
-      if (result.data.number !== parsedName.number) {
-        problems.push({ file: rel(file), message: `number: frontmatter says ${result.data.number} but the file name says ${parsedName.number}` });
+      const { frontmatter, problems: mistakes } = checkFrontmatter(split.data);
+      if (!frontmatter) {
+        for (const message of mistakes) problems.push({ file: rel(file), message });
+        continue;
+      }
+      if (frontmatter.number !== parsedName.number) {
+        problems.push({ file: rel(file), message: `number: frontmatter says ${frontmatter.number} but the file name says ${parsedName.number}` });
         continue;
       }
       notes.push({
         lang: entry.name,
         file: rel(file),
         slug: parsedName.slug,
-        frontmatter: result.data,
+        frontmatter,
         body: split.body,
         citations: citedNumbers(split.body),
       });
@@ -94,7 +109,7 @@ export function scanNotes(contentDir: string, languages: readonly string[], defa
   }
 
   const byLangNumber = new Map<string, ScannedNote>();
-  const numbers = new Set<number>();
+  const numbers = new Set([...written].map((key) => Number(key.split('/')[1])));
   for (const n of notes) {
     const key = `${n.lang}/${n.frontmatter.number}`;
     const twin = byLangNumber.get(key);
@@ -103,10 +118,9 @@ export function scanNotes(contentDir: string, languages: readonly string[], defa
     } else {
       byLangNumber.set(key, n);
     }
-    numbers.add(n.frontmatter.number);
   }
   for (const n of notes) {
-    if (n.lang !== defaultLanguage && !byLangNumber.has(`${defaultLanguage}/${n.frontmatter.number}`)) {
+    if (n.lang !== defaultLanguage && !written.has(`${defaultLanguage}/${n.frontmatter.number}`)) {
       problems.push({
         file: n.file,
         message: `translation of Note ${n.frontmatter.number}, but there is no original content/notes/${defaultLanguage}/${n.frontmatter.number}-*.mdx`,

@@ -1,0 +1,46 @@
+import { loadProducts } from '../lib/catalog/products.server.ts';
+import { loadSiteConfig, type SiteConfig } from '../lib/core/site.ts';
+import { formatProblems, scanNotes } from '../lib/notes/validate.ts';
+
+/**
+ * Every problem of the content folder an author can fix, one line each ("file: problem"): the
+ * site settings, the Notes (all at once) and the first broken product file. Empty when the site
+ * can be built. `npm start` and the Astro integration share it, so both say the same.
+ */
+export function contentProblems(contentDir: string): string[] {
+  let site: SiteConfig;
+  try {
+    site = loadSiteConfig(contentDir);
+  } catch (err) {
+    return [(err as Error).message.split('\n')[0]!];
+  }
+  const lines: string[] = [];
+  const { problems } = scanNotes(contentDir, site.languages, site.defaultLanguage);
+  if (problems.length > 0) lines.push(...formatProblems(problems).split('\n'));
+  try {
+    loadProducts(contentDir, site);
+  } catch (err) {
+    lines.push((err as Error).message);
+  }
+  return lines;
+}
+
+/**
+ * The author's mistakes are the whole message: printed as they are and the process stopped, with
+ * no framework banner or stack trace around them (Astro wraps any error a hook throws in both).
+ */
+export function stopOnContentProblems(lines: readonly string[]): void {
+  if (lines.length === 0) return;
+  process.stderr.write(`${lines.join('\n')}\n`);
+  process.exit(1);
+}
+
+/** content/site.yaml for astro.config.mjs, which reads it before any hook: a mistake is one line too. */
+export function siteConfigOrStop(contentDir: string): SiteConfig {
+  try {
+    return loadSiteConfig(contentDir);
+  } catch (err) {
+    stopOnContentProblems([(err as Error).message.split('\n')[0]!]);
+    throw err;
+  }
+}
