@@ -20,14 +20,14 @@ export function isAdminEmail(email: string): boolean {
 export type AdminGate =
   | { state: 'admin'; email: string }
   /** signed in, not an admin: the page shows a 403 and nothing else */
-  | { state: 'forbidden' }
+  | { state: 'forbidden'; email: string }
   /** signed out: send this (a 303 to the sign-in page, which brings them back) */
   | { state: 'signed-out'; response: Response };
 
 interface AstroLike {
   cookies: AstroCookies;
   url: URL;
-  response: { status: number; headers: Headers };
+  response: { status?: number; headers: Headers };
   currentLocale: string | undefined;
 }
 
@@ -47,7 +47,7 @@ export async function requireAdmin(astro: AstroLike): Promise<AdminGate> {
   }
   if (!isAdminEmail(buyer.email)) {
     astro.response.status = 403;
-    return { state: 'forbidden' };
+    return { state: 'forbidden', email: buyer.email };
   }
   return { state: 'admin', email: buyer.email };
 }
