@@ -175,7 +175,7 @@ export async function adminDashboard({ catalog, lang, now = nowMs() }: { catalog
 
   // The newsletter: what goes out next, and how the last sends went.
   const schedule = newsletterSchedule(catalog, site, now);
-  const lastSends = await q(db.select().from(sends).orderBy(desc(sends.id)).limit(LAST_SENDS));
+  const lastSends = await q(db.select().from(sends).orderBy(desc(sends.startedAt), desc(sends.id)).limit(LAST_SENDS));
   const dueRows = schedule.due ? await q(db.select({ lang: sends.lang, state: sends.state, sent: sends.sent, recipients: sends.recipients, frozenAt: sends.frozenAt }).from(sends).where(eq(sends.noteNumber, schedule.due.noteNumber))) : [];
   const dueOpen = schedule.due && schedule.due.plans.some((p) => dueRows.find((r) => r.lang === p.lang)?.state !== 'done');
   const chosen = dueOpen ? schedule.due : schedule.upcoming;
