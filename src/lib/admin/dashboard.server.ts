@@ -10,7 +10,7 @@ import type { NoteCatalog } from '../notes/catalog.ts';
 import { holdsSeat } from '../payments/purchases.server.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { growthFrom, weekStarts, type Growth } from './growth.ts';
-import { sendRates, type Level, type Rate } from './rates.ts';
+import { sendRates, type Level, type Rate, type SendCounts } from './rates.ts';
 import { newsletterSchedule, type ScheduledSend } from './schedule.ts';
 
 // The dashboard's read model: eight queries at most, whatever the number of subscribers, sends
@@ -31,7 +31,7 @@ export interface LanguageCount {
   pending: number;
 }
 
-export interface SendSummary {
+export interface SendSummary extends SendCounts {
   id: number;
   noteNumber: number;
   lang: string;
@@ -39,12 +39,6 @@ export interface SendSummary {
   state: 'sending' | 'done';
   startedAt: number;
   finishedAt: number | null;
-  recipients: number;
-  sent: number;
-  failed: number;
-  bounced: number;
-  complained: number;
-  unsubscribed: number;
   rates: Rate[];
   level: Level;
   lastError: string | null;
