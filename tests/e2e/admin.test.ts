@@ -76,12 +76,13 @@ afterAll(async () => {
 
 /** The emailed-link sign-in, as a browser would do it; returns the session cookie. */
 async function signIn(email: string, lang = ''): Promise<string> {
+  const earlier = new Set(readOutbox(500).map((m) => m.name));
   const res = await fetch(`${server.url}${lang}/login/`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(email)}` });
   expect(res.status).toBe(200);
   let link: string | undefined;
   const deadline = Date.now() + 30_000;
   while (!link && Date.now() < deadline) {
-    const mail = readOutbox(100).find((m) => m.to === email && /\/login\/verify\?token=/.test(m.html));
+    const mail = readOutbox(100).find((m) => m.to === email && !earlier.has(m.name) && /\/login\/verify\?token=/.test(m.html));
     link = mail && /https?:\/\/[^\s"<>]+\/login\/verify\?token=[A-Za-z0-9_-]{43}/.exec(mail.html)![0].replace(/^https?:\/\/[^/]+/, server.url);
     if (!link) await new Promise((r) => setTimeout(r, 50));
   }
@@ -102,7 +103,7 @@ function expectPrivate(res: Response) {
 
 describe('who gets into /admin', () => {
   it('sends a signed-out visitor to the sign-in page of their language, with the way back', async () => {
-    for (const [p, login] of [['/admin/', '/login/'], ['/it/admin/', '/it/login/'], ['/admin', '/login/']]) {
+    for (const [p, login] of [['/admin/', '/login/'], ['/it/admin/', '/it/login/'], ['/admin', '/login/'], ['/admin/notes/', '/login/'], ['/it/admin/notes/', '/it/login/']]) {
       const res = await get(p!);
       expect(res.status, p).toBe(303);
       const location = new URL(res.headers.get('location')!, server.url);
@@ -115,14 +116,14 @@ describe('who gets into /admin', () => {
 
   it('answers 403 to a signed-in buyer, with no figure, address or title of the dashboard', async () => {
     const session = await signIn(BUYER);
-    for (const p of ['/admin/', '/it/admin/']) {
+    for (const p of ['/admin/', '/it/admin/', '/admin/notes/', '/it/admin/notes/']) {
       const res = await get(p, session);
       expect(res.status).toBe(403);
       expectPrivate(res);
       const html = await res.text();
       expect(html).toContain('<meta name="robots" content="noindex">');
       expect(html).toContain(BUYER);
-      for (const secret of ['reader1@', 'guest@example.com', 'pia@example.com', '€1,200', '€97', 'Note 206', 'Active subscribers', 'Iscritti attivi', 'data-stat']) expect(html, secret).not.toContain(secret);
+      for (const secret of ['reader1@', 'guest@example.com', 'pia@example.com', '€1,200', '€97', 'Note 206', 'Active subscribers', 'Iscritti attivi', 'data-stat', 'data-note', 'Planning the year']) expect(html, secret).not.toContain(secret);
     }
   });
 
@@ -179,6 +180,29 @@ describe('who gets into /admin', () => {
     await page.screenshot({ path: path.join(SHOTS, 'admin-it-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: path.join(SHOTS, 'admin-it-1280.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('lists the Notes for the author: published, waiting with its send, missing translations', async () => {
+    const session = await signIn(AUTHOR);
+    const res = await get('/admin/notes/', session);
+    expect(res.status).toBe(200);
+    expectPrivate(res);
+    const page = await browser.newPage();
+    await page.context().addCookies([{ name: 'drumbeat_session', value: session, url: server.url }]);
+    await page.goto(`${server.url}/admin/notes/`);
+    const row = (n: number) => page.locator(`tr[data-note="${n}"]`);
+    await expect(row(206).locator('[data-lang=en]').getAttribute('data-state')).resolves.toBe('waiting');
+    await expect(row(206).locator('.newsletter').innerText()).resolves.toBe('Goes out at 7 a.m. on Monday, November 30 (Italy Time)');
+    await expect(row(205).getAttribute('data-newsletter')).resolves.toBe('sent');
+    await expect(row(205).locator('.newsletter').innerText()).resolves.toBe('Sent: English 899/900 · Italiano 450/450');
+    await expect(row(205).locator('[data-lang=it] a').getAttribute('href')).resolves.toMatch(/^\/it\/notes\/205-/);
+    await expect(row(199).locator('[data-lang=it]').getAttribute('data-state')).resolves.toBe('missing');
+    await expect(row(203).getAttribute('data-newsletter')).resolves.toBe('missed');
+    for (const [width, height] of [[1280, 900], [390, 844]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: path.join(SHOTS, `admin-notes-en-${width}.png`), fullPage: width > 500 });
+    }
     await page.close();
   });
 });
