@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, gte, inArray, isNotNull, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, inArray, isNotNull, lt, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { pick } from '../catalog/product.ts';
 import { getProducts } from '../catalog/products.server.ts';
 import { nowMs } from '../core/clock.ts';
@@ -9,11 +9,11 @@ import { wallTimeIn, zonedTimeToEpoch } from '../core/time.ts';
 import type { NoteCatalog } from '../notes/catalog.ts';
 import { holdsSeat } from '../payments/purchases.server.ts';
 import type { Lang } from '../../i18n/lang.ts';
-import { growthFrom, weekStarts, type Growth } from './growth.ts';
+import { growthFrom, WEEK_MS, weekStarts, type Growth } from './growth.ts';
 import { sendRates, type Level, type Rate, type SendCounts } from './rates.ts';
 import { newsletterSchedule, type ScheduledSend } from './schedule.ts';
 
-// The dashboard's read model: eight queries at most, whatever the number of subscribers, sends
+// The dashboard's read model: nine queries at most, whatever the number of subscribers, sends
 // or purchases (each one aggregates in SQLite and returns a few dozen rows). Numbers and moments
 // only; the page words and formats them.
 
@@ -106,10 +106,27 @@ function everActive(): SQL {
   )!;
 }
 
-/** Which of the rolling weeks a moment falls in: -1 before the first, the last one up to now. */
-function weekBucket(moment: SQL, starts: number[]): SQL<number> {
-  const whens = starts.map((s, i) => sql`WHEN ${moment} < ${s} THEN ${i - 1}`);
-  return sql<number>`CASE ${sql.join(whens, sql` `)} ELSE ${starts.length - 1} END`.mapWith(Number);
+/**
+ * Which rolling week a moment falls in, counted from the first of them (negative: before it), as
+ * plain integer arithmetic, which SQLite groups by far faster than a CASE per row. The offset of
+ * ten thousand weeks makes the integer division round down for moments before the first week too.
+ */
+const WEEK_OFFSET = 10_000;
+function weekNumber(moment: SQL, first: number): SQL<number> {
+  // Integer literals, not parameters: a bound JavaScript number may arrive as a REAL, and the
+  // division must be an integer one. They are our own numbers, never input.
+  const base = sql.raw(String(Math.trunc(first) - WEEK_OFFSET * WEEK_MS));
+  return sql<number>`(${moment} - ${base}) / ${sql.raw(String(WEEK_MS))} - ${sql.raw(String(WEEK_OFFSET))}`.mapWith(Number);
+}
+
+/** Counts per week number, folded into the buckets growthFrom wants: -1 before, the last one up to now. */
+function foldWeeks(rows: { week: number; n: number }[], weeks: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const { week, n } of rows) {
+    const bucket = Math.min(weeks - 1, Math.max(-1, week));
+    out.set(bucket, (out.get(bucket) ?? 0) + n);
+  }
+  return out;
 }
 
 /** Subscribers whose language the site no longer offers read (and count as) the default language. */
@@ -138,22 +155,18 @@ export async function adminDashboard({ catalog, lang, now = nowMs() }: { catalog
   const starts = weekStarts(now);
   const joinedAt = sql`COALESCE(${subscribers.confirmedAt}, ${subscribers.createdAt})`;
   const leftAt = sql`COALESCE(${subscribers.unsubscribedAt}, ${subscribers.updatedAt})`;
-  const [byStatus, weekly] = await Promise.all([
-    q(db.select({ lang: subscribers.lang, status: subscribers.status, n: count() }).from(subscribers).groupBy(subscribers.lang, subscribers.status)),
+  const [byStatus, joinedRows, lostRows] = await Promise.all([
+    q(db.select({ status: subscribers.status, lang: subscribers.lang, n: count() }).from(subscribers).groupBy(subscribers.status, subscribers.lang)),
+    // Those who joined before the chart starts are only counted; grouping (a sort) is for the rest.
     q(
       db
-        .select({ kind: sql<string>`'joined'`.as('kind'), week: weekBucket(joinedAt, starts).as('week'), n: count() })
+        .select({ week: sql<number>`-1`.mapWith(Number).as('week'), n: count() })
         .from(subscribers)
-        .where(everActive())
-        .groupBy(sql`week`)
-        .unionAll(
-          db
-            .select({ kind: sql<string>`'lost'`.as('kind'), week: weekBucket(leftAt, starts).as('week'), n: count() })
-            .from(subscribers)
-            .where(and(everActive(), inArray(subscribers.status, LOST)))
-            .groupBy(sql`week`),
-        ),
+        .where(and(everActive(), lt(joinedAt, starts[0]!)))
+        .unionAll(db.select({ week: weekNumber(joinedAt, starts[0]!).as('week'), n: count() }).from(subscribers).where(and(everActive(), gte(joinedAt, starts[0]!))).groupBy(sql`week`)),
     ),
+    // Through the status index: only those who left are read.
+    q(db.select({ week: weekNumber(leftAt, starts[0]!).as('week'), n: count() }).from(subscribers).where(and(inArray(subscribers.status, LOST), everActive())).groupBy(sql`week`)),
   ]);
   const counts = new Map<Lang, LanguageCount>(site.languages.map((l) => [l, { lang: l, active: 0, pending: 0 }]));
   for (const row of byStatus) {
@@ -161,9 +174,8 @@ export async function adminDashboard({ catalog, lang, now = nowMs() }: { catalog
     if (row.status === 'active') c.active += row.n;
     if (row.status === 'pending') c.pending += row.n;
   }
-  const joined = new Map<number, number>();
-  const lost = new Map<number, number>();
-  for (const row of weekly) (row.kind === 'joined' ? joined : lost).set(Number(row.week), row.n);
+  const joined = foldWeeks(joinedRows, starts.length);
+  const lost = foldWeeks(lostRows, starts.length);
   const growth = growthFrom(starts, now, joined, lost);
   const byLanguage = [...counts.values()];
 
