@@ -174,6 +174,9 @@ describe('who gets into /admin', () => {
       });
       expect(overflow, `sticking out at ${width}px`).toEqual([]);
     }
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(SHOTS, 'admin-en-390-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.goto(`${server.url}/it/admin/`);
     await expect(text('h1')).resolves.toBe('Pannello');
     await expect(text('.next .when')).resolves.toBe('lunedì 30 novembre alle 07:00 (ora dell’Europa centrale)');
