@@ -97,3 +97,14 @@ export function deadlineLabel(lang: Lang, at: number, timeZone: string, now: num
 export function deadlineSentence(lang: Lang, kind: 'workshop' | 'certification', at: number, timeZone: string, now: number): string {
   return t(lang, kind === 'workshop' ? 'deadline.workshop' : 'deadline.certification', { time: clockTime(lang, at, timeZone), day: calendarDay(lang, at, timeZone, now) });
 }
+
+/** A share as the language writes it, to a tenth of a per mille where that matters: "0.4%" / "0,4%". */
+export function formatPercent(lang: Lang, share: number): string {
+  const digits = share !== 0 && Math.abs(share) < 0.01 ? 2 : 1;
+  return new Intl.NumberFormat(localeOf(lang), { style: 'percent', maximumFractionDigits: digits }).format(share);
+}
+
+/** "Jun 9" / "9 giu": a day on a chart's axis. */
+export function shortDate(lang: Lang, at: number, timeZone: string): string {
+  return dateFormatter(lang, timeZone, { month: 'short', day: 'numeric' }).format(at);
+}

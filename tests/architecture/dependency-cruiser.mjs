@@ -85,6 +85,13 @@ export default {
       to: { path: lib('admin') },
     },
     {
+      name: 'admin-at-the-top',
+      comment: 'The dashboard reads every domain; only the pages, their components and the CLI read the dashboard.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/lib/admin/', '^src/(routes|pages|components|cli)/'] },
+      to: { path: lib('admin') },
+    },
+    {
       name: 'templates-never-query',
       comment: 'emails/ turns props into markup: it may use the reader text, nothing that reads data.',
       severity: 'error',

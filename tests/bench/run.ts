@@ -2,6 +2,7 @@
 // Prints a table with each figure's goal and writes tests/bench/results/<name>.json.
 import os from 'node:os';
 import path from 'node:path';
+import { adminDashboardBench } from './admin.ts';
 import { ROOT, saveResult, type Bench, type BenchResult, type Figure } from './lib.ts';
 import { notesBuild } from './notes-build.ts';
 import { notesPageWeight } from './notes-page-weight.ts';
@@ -17,10 +18,11 @@ const BENCHES: Record<string, Bench> = {
   'newsletter-subscribe': newsletterSubscribe,
   'payments-gated': paymentsGated,
   'payments-webhooks': paymentsWebhooks,
+  'admin-dashboard': adminDashboardBench,
 };
 
 const args = process.argv.slice(2);
-const wanted = args.map((arg) => (arg in BENCHES ? arg : [`notes-${arg}`, `newsletter-${arg}`, `payments-${arg}`].find((n) => n in BENCHES) ?? arg));
+const wanted = args.map((arg) => (arg in BENCHES ? arg : [`notes-${arg}`, `newsletter-${arg}`, `payments-${arg}`, `admin-${arg}`].find((n) => n in BENCHES) ?? arg));
 const unknown = args.filter((_, i) => !(wanted[i]! in BENCHES));
 if (unknown.length > 0) {
   console.error(`Unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(BENCHES).join(', ')}`);

@@ -1,4 +1,5 @@
 
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Times are integer milliseconds since the epoch (UTC), read from the one clock.
@@ -28,7 +29,13 @@ export const subscribers = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('subscribers_email').on(t.email), index('subscribers_status_lang').on(t.status, t.lang)],
+  (t) => [
+    uniqueIndex('subscribers_email').on(t.email),
+    index('subscribers_status_lang').on(t.status, t.lang),
+    // The dashboard's growth history (src/lib/admin/dashboard.server.ts): when each subscriber
+    // joined, with every column its filter reads, so 100,000 rows are counted from the index alone.
+    index('subscribers_joined').on(sql`COALESCE(${t.confirmedAt}, ${t.createdAt})`, t.status, t.source, t.unsubscribedAt, t.updatedAt, t.createdAt, t.confirmedAt),
+  ],
 );
 
 /**
