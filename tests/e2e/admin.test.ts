@@ -101,7 +101,7 @@ function expectPrivate(res: Response) {
   expect(res.headers.get('x-robots-tag')).toMatch(/noindex/);
 }
 
-describe('who gets into /admin', () => {
+describe('who gets into /admin', { timeout: 60_000 }, () => {
   it('sends a signed-out visitor to the sign-in page of their language, with the way back', async () => {
     for (const [p, login] of [['/admin/', '/login/'], ['/it/admin/', '/it/login/'], ['/admin', '/login/'], ['/admin/notes/', '/login/'], ['/it/admin/notes/', '/it/login/']]) {
       const res = await get(p!);
@@ -112,6 +112,33 @@ describe('who gets into /admin', () => {
       expectPrivate(res);
       expect(await res.text()).toBe('');
     }
+  });
+
+  it('brings the author back to the page they asked for once the emailed link is used', async () => {
+    const asked = await get('/it/admin/notes/');
+    const loginUrl = new URL(asked.headers.get('location')!, server.url);
+    const earlier = new Set(readOutbox(500).map((m) => m.name));
+    const res = await fetch(loginUrl, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(AUTHOR)}` });
+    expect(res.status).toBe(200);
+    let link: string | undefined;
+    await expect
+      .poll(() => {
+        const mail = readOutbox(100).find((m) => m.to === AUTHOR && !earlier.has(m.name) && /\/login\/verify\?token=/.test(m.html));
+        link = mail && /https?:\/\/[^\s"<>]+\/login\/verify\?token=[^\s"<>]+/.exec(mail.text)![0].replace(/^https?:\/\/[^/]+/, server.url);
+        return link;
+      }, { timeout: 30_000, interval: 50 })
+      .toBeDefined();
+    expect(new URL(link!).searchParams.get('next')).toBe('/it/admin/notes/');
+    const verify = await fetch(link!, { method: 'POST', redirect: 'manual', headers: { origin: server.url } });
+    expect(verify.status).toBe(303);
+    expect(verify.headers.get('location')).toBe('/it/admin/notes/');
+
+    // A way back that leaves the site is dropped: the link then leads to the library as before.
+    const other = await fetch(`${server.url}/login/?next=${encodeURIComponent('//evil.example/')}`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(BUYER)}` });
+    expect(other.status).toBe(200);
+    await expect.poll(() => readOutbox(100).filter((m) => m.to === BUYER && !earlier.has(m.name)).length, { timeout: 30_000, interval: 50 }).toBe(1);
+    const mail = readOutbox(100).find((m) => m.to === BUYER && !earlier.has(m.name))!;
+    expect(mail.text).not.toContain('evil.example');
   });
 
   it('answers 403 to a signed-in buyer, with no figure, address or title of the dashboard', async () => {

@@ -8,7 +8,7 @@ import { purchases, reminders } from '../core/db/schema.ts';
 import { getEnv } from '../core/env.server.ts';
 import { getSite } from '../core/site.server.ts';
 import { renderDeadlineReminderEmail } from '../email/render.server.ts';
-import { sendEmail } from '../email/transport.server.ts';
+import { idempotencyKey, sendEmail } from '../email/transport.server.ts';
 import { deadlineLabel } from '../../i18n/format.ts';
 import { toLang } from '../../i18n/lang.ts';
 import { reminderDue } from './reminder-plan.ts';
@@ -50,7 +50,8 @@ export async function sendDueReminders(): Promise<ReminderRun> {
         daysLeft: kind === '7d' ? 7 : 1,
         libraryUrl: `${getEnv().SITE_URL}${libraryPath(lang, product.id)}`,
       });
-      await sendEmail({ to: r.email, ...rendered, tags: [{ name: 'category', value: 'deadline-reminder' }] });
+      // Keyed by purchase and kind: a retry after a lost answer (the claim handed back) never sends twice.
+      await sendEmail({ to: r.email, ...rendered, tags: [{ name: 'category', value: 'deadline-reminder' }] }, { idempotencyKey: await idempotencyKey(`reminder/${r.id}/${kind}`) });
       run.sent++;
     } catch (err) {
       // Hand the claim back: the next tick tries again.

@@ -11,6 +11,7 @@ import { renderSignInEmail } from '../email/render.server.ts';
 import { sendEmail } from '../email/transport.server.ts';
 import { toLang, type Lang } from '../../i18n/lang.ts';
 import { localizedPath } from '../../i18n/paths.ts';
+import { safeReturnPath } from './return-path.ts';
 import { hashToken, isWellFormedToken, newSecretToken, SIGN_IN_TTL_MS } from './tokens.ts';
 import { describeError } from '../core/errors.ts';
 
@@ -20,15 +21,16 @@ import { describeError } from '../core/errors.ts';
 const IP_LIMIT = 10;
 const WINDOW_MS = 15 * 60_000;
 /**
- * Sign-in emails to one address: the first at once, then after 2, 10 and 30 minutes and 2 hours,
- * at most 5 in 24 hours (docs/decisions/014). Asking more often gets the usual answer and no email.
+ * Sign-in emails to one address: three at once (a buyer on two devices, a link opened in the wrong
+ * browser), then after 5 and 15 minutes and every hour, at most 8 in 24 hours (docs/decisions/014).
+ * Asking more often gets the usual answer and no email.
  */
-export const SIGN_IN_SCHEDULE: MailSchedule = { gapsMs: [2 * 60_000, 10 * 60_000, 30 * 60_000, 2 * 60 * 60_000], perDay: 5 };
+export const SIGN_IN_SCHEDULE: MailSchedule = { gapsMs: [0, 0, 5 * 60_000, 15 * 60_000, 60 * 60_000], perDay: 8 };
 
 export type SignInRequest = { ok: true } | { ok: false; status: 400 | 429; field?: 'email' };
 
 /** Stores a new sign-in token for the address and returns the link that redeems it. */
-export async function issueSignInLink(email: string, lang: Lang): Promise<string> {
+export async function issueSignInLink(email: string, lang: Lang, next?: string): Promise<string> {
   const token = newSecretToken();
   const now = nowMs();
   const db = getDb();
@@ -37,12 +39,14 @@ export async function issueSignInLink(email: string, lang: Lang): Promise<string
   if (Math.random() < 0.05) {
     void serializeWrites(() => db.delete(loginTokens).where(lt(loginTokens.expiresAt, now - 86_400_000))).catch(() => undefined);
   }
-  return `${getEnv().SITE_URL}${localizedPath(lang, '/login/verify')}?token=${token}`;
+  // `next` rides in the link (it is only a path of this site, checked again when used).
+  const back = next ? `&next=${encodeURIComponent(next)}` : '';
+  return `${getEnv().SITE_URL}${localizedPath(lang, '/login/verify')}?token=${token}${back}`;
 }
 
-async function sendSignInLink(email: string, lang: Lang): Promise<void> {
+async function sendSignInLink(email: string, lang: Lang, next: string | undefined): Promise<void> {
   const site = getSite();
-  const signInUrl = await issueSignInLink(email, lang);
+  const signInUrl = await issueSignInLink(email, lang, next);
   const rendered = await renderSignInEmail({ lang, siteTitle: site.title, authorName: site.author.name, signInUrl, validMinutes: SIGN_IN_TTL_MS / 60_000 });
   await sendEmail({ to: email, ...rendered, tags: [{ name: 'category', value: 'sign-in' }] });
 }
@@ -53,7 +57,7 @@ async function sendSignInLink(email: string, lang: Lang): Promise<void> {
  * the answer is written, so the answer takes the same time for every address. Without `defer`
  * (tests, scripts) that work is awaited here.
  */
-export async function requestSignIn(input: { email: unknown; lang: Lang; ip: string; maySignIn: (email: string) => Promise<boolean> }, defer?: Defer): Promise<SignInRequest> {
+export async function requestSignIn(input: { email: unknown; lang: Lang; ip: string; maySignIn: (email: string) => Promise<boolean>; next?: unknown }, defer?: Defer): Promise<SignInRequest> {
   const email = normalizeEmail(input.email);
   if (!email) return { ok: false, status: 400, field: 'email' };
   if (!(await allow(`login-ip:${input.ip}`, IP_LIMIT, WINDOW_MS))) return { ok: false, status: 429 };
@@ -65,7 +69,7 @@ export async function requestSignIn(input: { email: unknown; lang: Lang; ip: str
       const claim = await claimAddressSend('sign-in', email, SIGN_IN_SCHEDULE);
       if (claim === undefined) return;
       try {
-        await sendSignInLink(email, input.lang);
+        await sendSignInLink(email, input.lang, safeReturnPath(input.next));
       } catch (err) {
         // A send that failed does not spend the buyer's turn: asking again sends the link.
         await releaseAddressSend(claim);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { checkEmail, normalizeEmail } from './email-address.ts';
 
 // The one place that reads process.env. Everything is optional: unset values fall back to the
 // embedded defaults (SQLite file, outbox, generated secret).
@@ -41,7 +42,11 @@ const envSchema = z
     EMAIL_FROM: z
       .string()
       .trim()
-      .refine((v) => /^[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(v), 'must be an address like "Notes <notes@example.com>"')
+      // The address part obeys the one address rule; the name may not break the header.
+      .refine((v) => {
+        const named = /^([^\r\n<>]*)<([^<>]+)>$/.exec(v);
+        return checkEmail(named ? named[2] : v).ok;
+      }, 'must be an address like "Notes <notes@example.com>"')
       // An address alone: the From name then comes from content/site.yaml (docs/decisions/016).
       .default('notes@drumbeat.localhost'),
     STRIPE_SECRET_KEY: optionalText.refine((v) => v === undefined || /^(sk|rk)_(test|live)_/.test(v), 'must start with sk_test_, sk_live_, rk_test_ or rk_live_'),
@@ -51,8 +56,10 @@ const envSchema = z
     ADMIN_EMAILS: z
       .string()
       .optional()
-      .transform((v) => (v ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean))
-      .refine((list) => list.every((e) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)), 'must be a comma-separated list of email addresses'),
+      .transform((v) => (v ?? '').split(',').map((e) => e.trim()).filter(Boolean))
+      .refine((list) => list.every((e) => checkEmail(e).ok), 'must be a comma-separated list of email addresses')
+      // Stored in the one form every address takes, so the admin check compares like with like.
+      .transform((list) => list.map((e) => normalizeEmail(e)!)),
     // Where the author's content lives (the benchmarks and tests point it elsewhere).
     DRUMBEAT_CONTENT_DIR: z.string().trim().min(1).default('content'),
     NODE_ENV: z.string().optional(),

@@ -9,7 +9,7 @@ import { getEnv } from '../core/env.server.ts';
 import { allow, claimAddressSend, releaseAddressSend, type MailSchedule } from '../core/rate-limit.server.ts';
 import { contentDir, getSite } from '../core/site.server.ts';
 import { renderConfirmEmail, renderWelcomeEmail } from '../email/render.server.ts';
-import { sendEmail } from '../email/transport.server.ts';
+import { idempotencyKey, sendEmail } from '../email/transport.server.ts';
 import { toLang, type Lang } from '../../i18n/lang.ts';
 import { consentVersion, consentWording } from './consent.ts';
 import { parseEmail, parseLang, parseSource } from './input.ts';
@@ -209,7 +209,8 @@ async function sendConfirmation(subscriber: Subscriber, lang: Lang, issuedAt: nu
     text: template.text.replaceAll(CONFIRM_PLACEHOLDER, () => url),
   };
   const unsubscribe = unsubscribeUrl(subscriber);
-  await sendEmail({ to: subscriber.email, ...email, headers: unsubscribeHeaders(unsubscribe), tags: [{ name: 'kind', value: 'confirm' }] });
+  // Keyed by the link's moment: a retry after a lost answer never mails the same link twice.
+  await sendEmail({ to: subscriber.email, ...email, headers: unsubscribeHeaders(unsubscribe), tags: [{ name: 'kind', value: 'confirm' }] }, { idempotencyKey: await idempotencyKey(`confirm/${subscriber.id}/${issuedAt}`) });
 }
 
 function subscriberNamed(who: { id: number; email: string }) {
@@ -306,7 +307,7 @@ async function sendWelcome(subscriber: { id: number; email: string; lang: Lang }
       ? { title: leadMagnet.title[subscriber.lang] ?? Object.values(leadMagnet.title)[0]!, url: downloadUrl(subscriber) }
       : undefined,
   });
-  await sendEmail({ to: subscriber.email, ...email, headers: unsubscribeHeaders(unsubscribe), tags: [{ name: 'kind', value: 'welcome' }] });
+  await sendEmail({ to: subscriber.email, ...email, headers: unsubscribeHeaders(unsubscribe), tags: [{ name: 'kind', value: 'welcome' }] }, { idempotencyKey: await idempotencyKey(`welcome/${subscriber.id}`) });
 }
 
 export type UnsubscribeOutcome = { ok: true; lang: Lang; email: string; changed: boolean } | { ok: false };
