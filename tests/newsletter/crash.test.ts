@@ -52,7 +52,9 @@ describe('a send killed with SIGKILL and run again', () => {
     // The restart waits out the dead process's lease, then resumes from the ledger.
     let second = runSend();
     let code = await second.exit;
-    for (let i = 0; i < 10 && /another process is sending/.test(second.output()); i++) {
+    // Until the lease has run out another run is told the send is taken; ask again until then.
+    const leaseDeadline = Date.now() + 60_000;
+    while (Date.now() < leaseDeadline && /another process is sending/.test(second.output())) {
       await new Promise((r) => setTimeout(r, 500));
       second = runSend();
       code = await second.exit;

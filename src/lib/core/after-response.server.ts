@@ -1,3 +1,4 @@
+import { inBackground } from './db/client.server.ts';
 import { describeError } from './errors.ts';
 
 // Work that must not delay, or show in, the answer: a request registers it, and it starts only
@@ -21,7 +22,7 @@ function run(tasks: Task[]): void {
   // setImmediate: after the microtasks in which the server writes the last chunk and ends the reply.
   setImmediate(() => {
     for (const task of tasks) {
-      task().catch((err) => console.error(`work after a response failed: ${describeError(err)}`));
+      inBackground(task).catch((err) => console.error(`work after a response failed: ${describeError(err)}`));
     }
   });
 }

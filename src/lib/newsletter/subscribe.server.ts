@@ -76,7 +76,7 @@ export async function subscribe(input: { email: unknown; lang: unknown; source: 
     const [row] = await serializeWrites(() =>
       getDb()
         .insert(subscribeRequests)
-        .values({ email: email.value, lang: lang.value, source: parseSource(input.source), consentVersion, requestedAt: now, dueAt: now + REQUEST_LEASE_MS })
+        .values({ email: email.value, lang: lang.value, source: parseSource(input.source), consentVersion, requestedAt: now, dueAt: now + REQUEST_LEASE_MS, confirmationIssuedAt: now })
         .returning(),
     );
     request = row!;
@@ -123,9 +123,9 @@ async function processRequest(request: SubscribeRequest): Promise<void> {
       await serializeWrites(() => db.delete(subscribeRequests).where(eq(subscribeRequests.id, request.id)));
       return;
     }
-    // The link names this moment, which finds this request again when it is confirmed.
-    await serializeWrites(() => db.update(subscribeRequests).set({ confirmationIssuedAt: now }).where(eq(subscribeRequests.id, request.id)));
-    await sendConfirmation(subscriber, toLang(request.lang, getSite()), now);
+    // The link names the moment stored with the request (written with it, one write fewer), which
+    // finds this request again when it is confirmed; a retry mails the same link under the same key.
+    await sendConfirmation(subscriber, toLang(request.lang, getSite()), request.confirmationIssuedAt ?? request.requestedAt);
     await serializeWrites(() =>
       db.update(subscribeRequests).set({ outcome: 'sent', dueAt: null, attempts: request.attempts + 1 }).where(eq(subscribeRequests.id, request.id)),
     );

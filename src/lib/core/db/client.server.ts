@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,15 +39,47 @@ export function closeDb(): void {
   db = undefined;
 }
 
-let writeQueue: Promise<unknown> = Promise.resolve();
+type Write = { fn: () => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+const urgent: Write[] = [];
+const deferred: Write[] = [];
+let writing = false;
+const backgroundWrites = new AsyncLocalStorage<true>();
+
+/**
+ * Work started by `inBackground` (what runs after a response is written) writes after every write
+ * a visitor is waiting for: under a flood of POST /subscribe the answers stay fast and the emails
+ * behind them wait, instead of every answer queueing behind hundreds of emails' bookkeeping.
+ */
+export function inBackground<T>(fn: () => Promise<T>): Promise<T> {
+  return backgroundWrites.run(true, fn);
+}
+
+function pump(): void {
+  if (writing) return;
+  const next = urgent.shift() ?? deferred.shift();
+  if (!next) return;
+  writing = true;
+  let run: Promise<unknown>;
+  try {
+    run = next.fn();
+  } catch (err) {
+    run = Promise.reject(err);
+  }
+  run.then(next.resolve, next.reject).finally(() => {
+    writing = false;
+    pump();
+  });
+}
 
 /**
  * Runs database writes of this process one after another. The embedded SQLite driver blocks the
  * thread while it waits for a lock, so a second connection writing while an interactive
  * transaction of this same process is open would wait for a transaction that can no longer move.
+ * Writes a visitor waits for go before background ones (see inBackground); each lane keeps its order.
  */
 export function serializeWrites<T>(fn: () => Promise<T>): Promise<T> {
-  const run = writeQueue.then(fn, fn);
-  writeQueue = run.catch(() => undefined);
-  return run;
+  return new Promise<T>((resolve, reject) => {
+    (backgroundWrites.getStore() ? deferred : urgent).push({ fn, resolve: resolve as (v: unknown) => void, reject });
+    pump();
+  });
 }
