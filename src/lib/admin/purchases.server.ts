@@ -1,0 +1,142 @@
+import { and, count, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
+import { getDb } from '../core/db/client.server.ts';
+import { PURCHASE_STATUSES, purchases, type PurchaseStatus } from '../core/db/schema.ts';
+import { getEnv } from '../core/env.server.ts';
+import { grantAccess, GrantError, revokeAccess } from '../access/grants.server.ts';
+import { ProductError } from '../catalog/product.ts';
+import { getProducts } from '../catalog/products.server.ts';
+
+// The author's list of purchases and grants (/admin/purchases/): filter, page, act, export.
+// Reservations and expired holds are Checkout plumbing, not purchases, so they never show.
+
+export const PAGE_SIZE = 50;
+const HIDDEN: PurchaseStatus[] = ['reserved', 'expired'];
+export const LISTED_STATUSES = PURCHASE_STATUSES.filter((s) => !HIDDEN.includes(s));
+
+export interface PurchaseFilter {
+  product?: string;
+  status?: PurchaseStatus;
+  page: number;
+}
+
+/** Reads the GET form; an unknown product or status is ignored rather than answered with an error page. */
+export function parseFilter(params: URLSearchParams): PurchaseFilter {
+  const product = params.get('product') ?? '';
+  const status = params.get('status') ?? '';
+  const page = Number.parseInt(params.get('page') ?? '1', 10);
+  return {
+    product: getProducts().has(product) ? product : undefined,
+    status: (LISTED_STATUSES as readonly string[]).includes(status) ? (status as PurchaseStatus) : undefined,
+    page: Number.isFinite(page) && page >= 1 && page <= 100_000 ? page : 1,
+  };
+}
+
+const COLUMNS = {
+  id: purchases.id,
+  email: purchases.email,
+  productId: purchases.productId,
+  cohortId: purchases.cohortId,
+  source: purchases.source,
+  status: purchases.status,
+  statusReason: purchases.statusReason,
+  checkoutSessionId: purchases.checkoutSessionId,
+  paymentIntentId: purchases.paymentIntentId,
+  amount: purchases.amount,
+  currency: purchases.currency,
+  purchasedAt: purchases.purchasedAt,
+  accessUntil: purchases.accessUntil,
+  createdAt: purchases.createdAt,
+};
+export type AdminPurchase = Pick<typeof purchases.$inferSelect, keyof typeof COLUMNS>;
+
+function where(filter: Omit<PurchaseFilter, 'page'>): SQL | undefined {
+  return and(
+    notInArray(purchases.status, HIDDEN),
+    filter.product ? eq(purchases.productId, filter.product) : undefined,
+    filter.status ? eq(purchases.status, filter.status) : inArray(purchases.status, LISTED_STATUSES),
+  );
+}
+
+const newestFirst = [desc(sql`COALESCE(${purchases.purchasedAt}, ${purchases.createdAt})`), desc(purchases.id)];
+
+export async function listPurchases(filter: PurchaseFilter): Promise<{ rows: AdminPurchase[]; total: number; pages: number }> {
+  const db = getDb();
+  const [rows, [totals]] = await Promise.all([
+    db.select(COLUMNS).from(purchases).where(where(filter)).orderBy(...newestFirst).limit(PAGE_SIZE).offset((filter.page - 1) * PAGE_SIZE),
+    db.select({ n: count() }).from(purchases).where(where(filter)),
+  ]);
+  const total = totals?.n ?? 0;
+  return { rows, total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+}
+
+/** Every matching row for the accounting export, oldest first (the order a ledger reads). */
+export function allPurchasesFor(filter: Omit<PurchaseFilter, 'page'>): Promise<AdminPurchase[]> {
+  return getDb().select(COLUMNS).from(purchases).where(where(filter)).orderBy(sql`COALESCE(${purchases.purchasedAt}, ${purchases.createdAt})`, purchases.id);
+}
+
+/**
+ * Stripe's dashboard page for the payment: the PaymentIntent when the webhook recorded one, else the
+ * Checkout Session. Test or live from the key, as Stripe's own URLs split them; none for a grant.
+ */
+export function stripeDashboardUrl(row: Pick<AdminPurchase, 'paymentIntentId' | 'checkoutSessionId'>): string | undefined {
+  const key = getEnv().STRIPE_SECRET_KEY ?? '';
+  const base = /^(sk|rk)_live_/.test(key) ? 'https://dashboard.stripe.com' : 'https://dashboard.stripe.com/test';
+  if (row.paymentIntentId) return `${base}/payments/${encodeURIComponent(row.paymentIntentId)}`;
+  if (row.checkoutSessionId) return `${base}/checkout/sessions/${encodeURIComponent(row.checkoutSessionId)}`;
+  return undefined;
+}
+
+export type PurchaseAction = 'grant' | 'extend' | 'revoke';
+export type ActionResult = { ok: true; flash: string } | { ok: false; error: string };
+
+/**
+ * The dashboard's grant, extend and revoke: the same functions as `drumbeat access grant/revoke`.
+ * "extend" is a grant with a new access-until (a grant row of its own; the best row wins).
+ * The flash is a short code the list page turns into a sentence in the reader's language.
+ */
+export async function runPurchaseAction(form: FormData): Promise<ActionResult> {
+  const action = String(form.get('action') ?? '');
+  const email = String(form.get('email') ?? '');
+  const productId = String(form.get('product') ?? '');
+  const until = String(form.get('until') ?? '').trim();
+  const cohortId = String(form.get('cohort') ?? '').trim();
+  try {
+    if (action === 'grant' || action === 'extend') {
+      if (action === 'extend' && !until) return { ok: false, error: 'until' };
+      await grantAccess({ email, productId, until: until || undefined, cohortId: cohortId || undefined });
+      return { ok: true, flash: action === 'grant' ? 'granted' : 'extended' };
+    }
+    if (action === 'revoke') {
+      const n = await revokeAccess({ email, productId });
+      return { ok: true, flash: n === 0 ? 'nothing' : 'revoked' };
+    }
+    return { ok: false, error: 'action' };
+  } catch (err) {
+    if (err instanceof GrantError || err instanceof ProductError) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+const CSV_COLUMNS = ['date', 'email', 'product', 'cohort', 'status', 'amount', 'currency', 'stripe_session', 'stripe_payment'] as const;
+
+function csvCell(value: string): string {
+  // A leading = + - @ makes a spreadsheet run the cell as a formula: quote it as text.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** Accounting's CSV: ISO dates (UTC), amounts in major units with the currency's decimals. */
+export function purchasesCsv(rows: AdminPurchase[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of rows) {
+    const at = r.purchasedAt ?? r.createdAt;
+    const digits = r.currency ? new Intl.NumberFormat('en', { style: 'currency', currency: r.currency }).resolvedOptions().maximumFractionDigits ?? 2 : 2;
+    const amount = r.amount === null ? '' : (r.amount / 10 ** digits).toFixed(digits);
+    lines.push(
+      [new Date(at).toISOString(), r.email, r.productId, r.cohortId ?? '', r.status, amount, (r.currency ?? '').toUpperCase(), r.checkoutSessionId ?? '', r.paymentIntentId ?? '']
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
