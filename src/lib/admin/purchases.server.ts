@@ -1,10 +1,11 @@
-import { and, count, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '../core/db/client.server.ts';
 import { PURCHASE_STATUSES, purchases, type PurchaseStatus } from '../core/db/schema.ts';
 import { getEnv } from '../core/env.server.ts';
 import { grantAccess, GrantError, revokeAccess } from '../access/grants.server.ts';
 import { ProductError } from '../catalog/product.ts';
 import { getProducts } from '../catalog/products.server.ts';
+import { PURCHASE_COLUMNS } from '../payments/purchases.server.ts';
 
 // The author's list of purchases and grants (/admin/purchases/): filter, page, act, export.
 // Reservations and expired holds are Checkout plumbing, not purchases, so they never show.
@@ -31,27 +32,11 @@ export function parseFilter(params: URLSearchParams): PurchaseFilter {
   };
 }
 
-const COLUMNS = {
-  id: purchases.id,
-  email: purchases.email,
-  productId: purchases.productId,
-  cohortId: purchases.cohortId,
-  source: purchases.source,
-  status: purchases.status,
-  statusReason: purchases.statusReason,
-  checkoutSessionId: purchases.checkoutSessionId,
-  paymentIntentId: purchases.paymentIntentId,
-  amount: purchases.amount,
-  currency: purchases.currency,
-  purchasedAt: purchases.purchasedAt,
-  accessUntil: purchases.accessUntil,
-  createdAt: purchases.createdAt,
-};
+const COLUMNS = { ...PURCHASE_COLUMNS, createdAt: purchases.createdAt };
 export type AdminPurchase = Pick<typeof purchases.$inferSelect, keyof typeof COLUMNS>;
 
 function where(filter: Omit<PurchaseFilter, 'page'>): SQL | undefined {
   return and(
-    notInArray(purchases.status, HIDDEN),
     filter.product ? eq(purchases.productId, filter.product) : undefined,
     filter.status ? eq(purchases.status, filter.status) : inArray(purchases.status, LISTED_STATUSES),
   );

@@ -4,7 +4,8 @@ import { purchases } from '../core/db/schema.ts';
 
 // Reading purchases: what access, the library, the CLI and seat counting need.
 
-const COLUMNS = {
+/** What a reader of purchases selects (the admin list adds its own few). */
+export const PURCHASE_COLUMNS = {
   id: purchases.id,
   email: purchases.email,
   productId: purchases.productId,
@@ -22,14 +23,14 @@ const COLUMNS = {
   receiptSentAt: purchases.receiptSentAt,
 };
 
-export type PurchaseRow = Pick<typeof purchases.$inferSelect, keyof typeof COLUMNS>;
+export type PurchaseRow = Pick<typeof purchases.$inferSelect, keyof typeof PURCHASE_COLUMNS>;
 
 /** Statuses that mean "this person bought or was given it" (what the library lists). */
 export const OWNED = ['paid', 'granted', 'pending', 'refunded', 'disputed', 'revoked'] as const;
 
 export function purchasesOf(email: string, productId?: string): Promise<PurchaseRow[]> {
   return getDb()
-    .select(COLUMNS)
+    .select(PURCHASE_COLUMNS)
     .from(purchases)
     .where(and(eq(purchases.email, email), productId ? eq(purchases.productId, productId) : undefined, inArray(purchases.status, OWNED)))
     .orderBy(desc(sql`COALESCE(${purchases.purchasedAt}, ${purchases.createdAt})`), desc(purchases.id));
@@ -38,19 +39,19 @@ export function purchasesOf(email: string, productId?: string): Promise<Purchase
 /** Every purchase and grant (not reservations), for `access list`. */
 export function allPurchases(email?: string): Promise<PurchaseRow[]> {
   return getDb()
-    .select(COLUMNS)
+    .select(PURCHASE_COLUMNS)
     .from(purchases)
     .where(and(notInArray(purchases.status, ['reserved', 'expired']), email ? eq(purchases.email, email) : undefined))
     .orderBy(asc(purchases.email), asc(purchases.productId), asc(purchases.id));
 }
 
 export async function purchaseById(id: number): Promise<PurchaseRow | undefined> {
-  const [row] = await getDb().select(COLUMNS).from(purchases).where(eq(purchases.id, id));
+  const [row] = await getDb().select(PURCHASE_COLUMNS).from(purchases).where(eq(purchases.id, id));
   return row;
 }
 
 export async function purchaseBySession(sessionId: string): Promise<PurchaseRow | undefined> {
-  const [row] = await getDb().select(COLUMNS).from(purchases).where(eq(purchases.checkoutSessionId, sessionId));
+  const [row] = await getDb().select(PURCHASE_COLUMNS).from(purchases).where(eq(purchases.checkoutSessionId, sessionId));
   return row;
 }
 
