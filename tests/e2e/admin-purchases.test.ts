@@ -99,6 +99,9 @@ describe('/admin/purchases/', { timeout: 90_000 }, () => {
     const filtered = await (await get(`/admin/purchases/?product=${WORKSHOP}&status=refunded`, session)).text();
     expect(filtered.match(/data-purchase=/g)).toHaveLength(1);
     expect(filtered).toContain('olga@example.com');
+    const oneBuyer = await (await get(`/admin/purchases/?email=${encodeURIComponent(' Dora@Example.com ')}`, session)).text();
+    expect(oneBuyer.match(/data-purchase=/g)).toHaveLength(1);
+    expect(oneBuyer).toContain('dora@example.com');
     const nonsense = await get('/admin/purchases/?product=nope&status=nope&page=-3', session);
     expect(nonsense.status).toBe(200);
 

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '../core/db/client.server.ts';
 import { PURCHASE_STATUSES, purchases, type PurchaseStatus } from '../core/db/schema.ts';
+import { normalizeEmail } from '../core/email-address.ts';
 import { getEnv } from '../core/env.server.ts';
 import { grantAccess, GrantError, revokeAccess } from '../access/grants.server.ts';
 import { ProductError } from '../catalog/product.ts';
@@ -17,6 +18,8 @@ export const LISTED_STATUSES = PURCHASE_STATUSES.filter((s) => !HIDDEN.includes(
 export interface PurchaseFilter {
   product?: string;
   status?: PurchaseStatus;
+  /** one buyer's purchases and grants */
+  email?: string;
   page: number;
 }
 
@@ -27,6 +30,7 @@ export function parseFilter(params: URLSearchParams): PurchaseFilter {
   const page = Number.parseInt(params.get('page') ?? '1', 10);
   return {
     product: getProducts().has(product) ? product : undefined,
+    email: normalizeEmail(params.get('email') ?? '') ?? undefined,
     status: (LISTED_STATUSES as readonly string[]).includes(status) ? (status as PurchaseStatus) : undefined,
     page: Number.isFinite(page) && page >= 1 && page <= 100_000 ? page : 1,
   };
@@ -38,6 +42,7 @@ export type AdminPurchase = Pick<typeof purchases.$inferSelect, keyof typeof COL
 function where(filter: Omit<PurchaseFilter, 'page'>): SQL | undefined {
   return and(
     filter.product ? eq(purchases.productId, filter.product) : undefined,
+    filter.email ? eq(purchases.email, filter.email) : undefined,
     filter.status ? eq(purchases.status, filter.status) : inArray(purchases.status, LISTED_STATUSES),
   );
 }
