@@ -40,6 +40,8 @@ async function seed() {
   await db.insert(subscribers).values(rows);
   const [mara] = await db.insert(subscribers).values({ email: 'mara.rossi@studio.example', lang: 'it', status: 'active', source: '/it/notes/205-pianificare/', consentVersion: 'v1', consentAt: Date.parse('2026-11-02T08:15:00Z'), confirmedAt: Date.parse('2026-11-02T08:20:00Z'), createdAt: NOW - 23 * DAY, updatedAt: NOW - 23 * DAY }).returning({ id: subscribers.id });
   maraId = mara!.id;
+  // A buyer (sign-in mails only addresses it knows) who is not the author.
+  await db.insert(purchases).values({ email: BUYER, productId: 'okr-workshop-2027-03', lang: 'en', source: 'stripe', status: 'paid', amount: 9700, currency: 'eur', purchasedAt: NOW - 9 * DAY, accessUntil: Date.parse('2027-03-26T17:00:00Z'), createdAt: NOW - 9 * DAY, updatedAt: NOW - 9 * DAY });
   await db.insert(purchases).values({ email: 'mara.rossi@studio.example', productId: 'okr-workshop-2027-03', lang: 'it', source: 'stripe', status: 'paid', amount: 9700, currency: 'eur', purchasedAt: NOW - 5 * DAY, accessUntil: Date.parse('2027-03-26T17:00:00Z'), createdAt: NOW - 5 * DAY, updatedAt: NOW - 5 * DAY });
 }
 
@@ -114,8 +116,8 @@ describe('the Subscribers pages', { timeout: 90_000 }, () => {
     // The form is a plain GET: filled and submitted without any script on the page.
     await expect(page.locator('script').count()).resolves.toBe(0);
     await page.fill('input[name=q]', 'ROSSI@studio');
-    await page.click('button[type=submit]');
-    await page.waitForURL(/q=rossi%40studio/);
+    await page.click('form.search button[type=submit]');
+    await page.waitForURL(/q=rossi%40studio/i);
     await expect(page.locator('tr[data-subscriber] .who').allInnerTexts()).resolves.toEqual(['mara.rossi@studio.example']);
     // A wildcard in the search is a character, not a wildcard.
     await page.goto(`${server.url}/admin/subscribers/?q=a_b`);

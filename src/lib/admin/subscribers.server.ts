@@ -63,12 +63,12 @@ export interface SubscriberListRow {
 
 /** One page of the list, newest first (prefix matches of the search first); one query. */
 export async function searchSubscribers(f: SubscriberFilter): Promise<{ rows: SubscriberListRow[]; hasNext: boolean }> {
-  const prefixFirst = f.q ? sql`CASE WHEN ${subscribers.email} LIKE ${`${likeLiteral(f.q)}%`} ESCAPE '\\' THEN 0 ELSE 1 END` : sql`0`;
+  const order = f.q ? [asc(sql`CASE WHEN ${subscribers.email} LIKE ${`${likeLiteral(f.q)}%`} ESCAPE '\\' THEN 0 ELSE 1 END`), desc(subscribers.id)] : [desc(subscribers.id)];
   const found = await getDb()
     .select({ id: subscribers.id, email: subscribers.email, status: subscribers.status, lang: subscribers.lang, source: subscribers.source, joinedAt: subscribers.createdAt })
     .from(subscribers)
     .where(conditions(f))
-    .orderBy(asc(prefixFirst), desc(subscribers.id))
+    .orderBy(...order)
     .limit(SUBSCRIBERS_PAGE + 1)
     .offset((f.page - 1) * SUBSCRIBERS_PAGE);
   return { rows: found.slice(0, SUBSCRIBERS_PAGE), hasNext: found.length > SUBSCRIBERS_PAGE };
