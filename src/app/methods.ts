@@ -13,6 +13,7 @@ export const POST_ROUTES: readonly { path: string; methods: 'GET, HEAD, POST' | 
   { path: '/checkout/[product]', methods: 'GET, HEAD, POST' },
   { path: '/login', methods: 'GET, HEAD, POST' },
   { path: '/login/verify', methods: 'GET, HEAD, POST' },
+  { path: '/admin/subscribers/[id]', methods: 'GET, HEAD, POST' },
   { path: '/logout', methods: 'POST' },
   { path: '/webhooks/stripe', methods: 'POST' },
   { path: '/webhooks/resend', methods: 'POST' },

@@ -361,6 +361,9 @@ const en = {
   'admin.accessForever': 'no end',
   'admin.accessUntil': ({ day }: { day: string }) => `until ${day}`,
   'admin.notFound': 'No subscriber with this number (perhaps erased).',
+  'admin.person.changeLang': 'Change language',
+  'admin.person.langChanged': ({ language }: { language: string }) => `Language changed: the next Notes go out in ${language}.`,
+  'admin.person.badLanguage': 'This site has no such language; nothing was changed.',
 } satisfies Record<string, string | ((values: never) => string)>;
 
 type Table = { [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
@@ -718,6 +721,9 @@ const it: Table = {
   'admin.accessForever': 'senza scadenza',
   'admin.accessUntil': ({ day }: { day: string }) => `fino al ${day}`,
   'admin.notFound': 'Nessun iscritto con questo numero (forse cancellato).',
+  'admin.person.changeLang': 'Cambia lingua',
+  'admin.person.langChanged': ({ language }: { language: string }) => `Lingua cambiata: le prossime Note arrivano in ${language}.`,
+  'admin.person.badLanguage': 'Questo sito non ha questa lingua; non è cambiato nulla.',
 };
 
 const TABLES: Record<Lang, Table> = { en, it };

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { consentTexts, purchases, subscribers } from '../../src/lib/core/db/schema.ts';
@@ -60,8 +61,15 @@ afterAll(async () => {
   await server?.stop();
 });
 
+const sessions = new Map<string, Promise<string>>();
+/** One session per address for the whole file: sign-in links back off after three at once. */
+function signIn(email: string): Promise<string> {
+  if (!sessions.has(email)) sessions.set(email, newSession(email));
+  return sessions.get(email)!;
+}
+
 /** The emailed-link sign-in, as a browser would do it; returns the session cookie. */
-async function signIn(email: string): Promise<string> {
+async function newSession(email: string): Promise<string> {
   const earlier = new Set(readOutbox(500).map((m) => m.name));
   const res = await fetch(`${server.url}/login/`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(email)}` });
   expect(res.status).toBe(200);
@@ -181,6 +189,26 @@ describe('the Subscribers pages', { timeout: 90_000 }, () => {
     expect((await get('/admin/subscribers/999999/', session)).status).toBe(404);
     expect((await get('/admin/subscribers/abc/', session)).status).toBe(404);
     await page.close();
+  });
+
+  it('changes a subscriber\'s language on the author\'s POST only: a buyer, another site and an unknown language change nothing', async () => {
+    const [buyer, author] = await Promise.all([signIn(BUYER), signIn(AUTHOR)]);
+    const post = (session: string, body: string, origin = server.url) =>
+      fetch(`${server.url}/admin/subscribers/${maraId}/`, { method: 'POST', redirect: 'manual', headers: { origin, cookie: `drumbeat_session=${session}`, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const langNow = async () => (await getDb().select({ lang: subscribers.lang }).from(subscribers).where(eq(subscribers.id, maraId)))[0]!.lang;
+    expect((await post(buyer, 'lang=en')).status).toBe(403);
+    expect((await post(author, 'lang=en', 'https://evil.example')).status).toBe(403);
+    const bad = await post(author, 'lang=xx');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('nothing was changed');
+    expect(await langNow()).toBe('it');
+    const ok = await post(author, 'lang=en');
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe(`/admin/subscribers/${maraId}/?changed=lang`);
+    expect(await langNow()).toBe('en');
+    const shown = await (await get(ok.headers.get('location')!, author)).text();
+    expect(shown).toContain('the next Notes go out in English');
+    expect((await post(author, 'lang=it')).status).toBe(303);
   });
 
   it('exports the filtered list as CSV in the CLI export format', async () => {

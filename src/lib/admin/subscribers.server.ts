@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { getDb } from '../core/db/client.server.ts';
+import { getDb, serializeWrites } from '../core/db/client.server.ts';
 import { consentTexts, purchases, subscribers, SUBSCRIBER_STATUSES, type SubscriberStatus } from '../core/db/schema.ts';
 import { exportSubscribersCsv } from '../newsletter/import-export.server.ts';
 
@@ -126,4 +126,14 @@ export async function subscribersCsv(f: SubscriberFilter): Promise<string> {
   const chunks: string[] = [];
   await exportSubscribersCsv((c) => void chunks.push(c), conditions(f));
   return chunks.join('');
+}
+
+/**
+ * The author moves a subscriber to another language (the next send goes out in it). Refused, with
+ * nothing written, for a language the site does not have or a subscriber that is gone.
+ */
+export async function changeSubscriberLanguage(id: number, lang: string, languages: readonly string[], now: number): Promise<'changed' | 'unknown-language' | 'not-found'> {
+  if (!languages.includes(lang)) return 'unknown-language';
+  const changed = await serializeWrites(() => getDb().update(subscribers).set({ lang, updatedAt: now }).where(eq(subscribers.id, id)).returning({ id: subscribers.id }));
+  return changed.length ? 'changed' : 'not-found';
 }
