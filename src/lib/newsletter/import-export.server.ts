@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { nowMs } from '../core/clock.ts';
 import { getDb, serializeWrites } from '../core/db/client.server.ts';
 import { subscribers, type SubscriberStatus } from '../core/db/schema.ts';
@@ -174,14 +174,14 @@ function consentOf(row: ImportedSubscriber, format: ImportFormat) {
   };
 }
 
-/** Every subscriber, any status, as CSV in our own format, one page at a time; returns the row count. */
-export async function exportSubscribersCsv(write: (chunk: string) => void | Promise<void>): Promise<number> {
+/** Every subscriber, any status (or those `where` picks), as CSV in our own format, one page at a time; returns the row count. */
+export async function exportSubscribersCsv(write: (chunk: string) => void | Promise<void>, where?: SQL): Promise<number> {
   const db = getDb();
   await write(stringify([[...DRUMBEAT_COLUMNS]]));
   let count = 0;
   let afterId = 0;
   for (;;) {
-    const page = await db.select().from(subscribers).where(gt(subscribers.id, afterId)).orderBy(asc(subscribers.id)).limit(PAGE);
+    const page = await db.select().from(subscribers).where(and(gt(subscribers.id, afterId), where)).orderBy(asc(subscribers.id)).limit(PAGE);
     if (page.length === 0) return count;
     const rows = page.map((s) => [s.email, s.status, s.lang, isoTime(s.consentAt), isoTime(s.confirmedAt), isoTime(s.unsubscribedAt), s.source, s.consentVersion, s.statusReason ?? '']);
     await write(stringify(rows));
