@@ -12,6 +12,8 @@ import { activeSubscribers, runDueSends, sendOf, sendStatuses } from '../lib/new
 import { parseEmail } from '../lib/newsletter/input.ts';
 import { loadNotesFromDisk } from '../lib/notes/disk.server.ts';
 import { getSite } from '../lib/core/site.server.ts';
+import { isoMomentIn } from '../lib/core/time.ts';
+import { zoneName } from '../i18n/format.ts';
 import { progressLine, type Command, UsageError } from './shared.ts';
 import { isLang, type Lang } from '../i18n/lang.ts';
 
@@ -117,9 +119,11 @@ export const newsletterCommands: Record<string, Command> = {
         return;
       }
       const pct = (n: number, of: number) => (of === 0 ? '-' : `${((100 * n) / of).toFixed(2)}%`);
-      const time = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().slice(0, 16).replace('T', ' '));
+      // The author's clock, not UTC; the zone is named once below the table.
+      const { timeZone } = getSite();
+      const time = (t: number | null) => (t === null ? '-' : isoMomentIn(t, timeZone));
       const table = [
-        ['send', 'note', 'lang', 'state', 'recipients', 'sent', 'failed', 'progress', 'bounces', 'complaints', 'started (UTC)', 'finished (UTC)'],
+        ['send', 'note', 'lang', 'state', 'recipients', 'sent', 'failed', 'progress', 'bounces', 'complaints', 'started', 'finished'],
         ...rows.map((r) => [
           String(r.id), String(r.noteNumber), r.lang === r.noteLang ? r.lang : `${r.lang}←${r.noteLang}`, r.state, String(r.recipients), String(r.sent), String(r.failed),
           pct(r.sent + r.failed, r.recipients), pct(r.bounced, r.sent), pct(r.complained, r.sent), time(r.startedAt), time(r.finishedAt),
@@ -127,6 +131,7 @@ export const newsletterCommands: Record<string, Command> = {
       ];
       const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
       for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+      console.log(`Times in ${timeZone} (${zoneName('en', rows[0]!.startedAt, timeZone)}).`);
       const warn = rows.filter((r) => r.sent > 0 && r.complained / r.sent >= 0.001);
       for (const r of warn) console.log(`! send ${r.id}: complaint rate ${pct(r.complained, r.sent)} (keep under 0.1%, never reach 0.3%)`);
       for (const r of rows.filter((x) => x.state === 'sending' && x.lastError)) console.log(`! send ${r.id}: ${r.lastError}`);
