@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
 import { exportSubscribersCsv, importSubscribersCsv } from '../lib/newsletter/import-export.server.ts';
 import { getSite } from '../lib/core/site.server.ts';
-import { type Command, UsageError } from './shared.ts';
+import { type Command, fileError, UsageError } from './shared.ts';
 
 export const subscriberCommands: Record<string, Command> = {
   'subscribers import': {
@@ -16,7 +16,7 @@ export const subscriberCommands: Record<string, Command> = {
       try {
         text = readFileSync(positionals[0]!, 'utf8');
       } catch (err) {
-        throw new UsageError(`cannot read ${positionals[0]}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw fileError('read', positionals[0]!, err);
       }
       await prepareDatabase();
       const site = getSite();
@@ -38,15 +38,16 @@ export const subscriberCommands: Record<string, Command> = {
   },
   'subscribers export': {
     summary: 'write every subscriber as CSV (standard output, or --out FILE); it imports back losslessly',
-    usage: 'drumbeat subscribers export [--out subscribers.csv]',
-    options: { out: { type: 'string' } },
+    usage: 'drumbeat subscribers export [--out subscribers.csv] [--force]\n\n--force replaces an existing file.',
+    options: { out: { type: 'string' }, force: { type: 'boolean' } },
     async run({ values, positionals }) {
       if (positionals.length > 0) throw new UsageError('export takes no file argument; use --out FILE');
       await prepareDatabase();
       if (typeof values.out === 'string') {
-        const stream = createWriteStream(values.out, { flags: 'wx' });
+        const out = values.out;
+        const stream = createWriteStream(out, { flags: values.force ? 'w' : 'wx' });
         await once(stream, 'open').catch((err) => {
-          throw new UsageError(`cannot write ${values.out}: ${(err as NodeJS.ErrnoException).code}`);
+          throw fileError('write', out, err, (err as NodeJS.ErrnoException).code === 'EEXIST' ? ' (use --force)' : '');
         });
         const count = await exportSubscribersCsv(async (chunk) => {
           if (!stream.write(chunk)) await once(stream, 'drain');
