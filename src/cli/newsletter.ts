@@ -16,6 +16,17 @@ import { isoMomentIn } from '../lib/core/time.ts';
 import { zoneName } from '../i18n/format.ts';
 import { progressLine, type Command, UsageError } from './shared.ts';
 import { isLang, type Lang } from '../i18n/lang.ts';
+import { createInterface } from 'node:readline/promises';
+
+/** Asks y/N on the terminal; anything but y/yes is no. */
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^(y|yes)$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
 
 function noteNumberOption(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -66,8 +77,8 @@ export const newsletterCommands: Record<string, Command> = {
   },
   'newsletter send': {
     summary: 'send a Note to the subscribers (default: the newest), or --due for what the schedule says',
-    usage: 'drumbeat newsletter send [--note 205] [--lang it] [--test you@example.com] [--dry-run] | --due',
-    options: { note: { type: 'string' }, lang: { type: 'string' }, test: { type: 'string' }, 'dry-run': { type: 'boolean' }, due: { type: 'boolean' } },
+    usage: 'drumbeat newsletter send [--note 205] [--lang it] [--test you@example.com] [--dry-run] [--yes] | --due\n\nWithout --note, --due or --test it mails the newest Note to every subscriber: on a terminal it shows\nwhat it will do and asks; --yes skips the question (scripts must give it).',
+    options: { note: { type: 'string' }, lang: { type: 'string' }, test: { type: 'string' }, 'dry-run': { type: 'boolean' }, due: { type: 'boolean' }, yes: { type: 'boolean' } },
     async run({ values }) {
       await prepareDatabase();
       const onProgress = progressLine('sent');
@@ -88,6 +99,24 @@ export const newsletterCommands: Record<string, Command> = {
           console.log(`Test copy of Note ${plan.noteNumber} (${plan.lang}) sent to ${to.value} (${id}).`);
         }
         return;
+      }
+      // The bare command mails everyone the newest Note: the one a slip of the fingers should not start.
+      if (values.note === undefined && !values['dry-run'] && !values.yes) {
+        const lines: string[] = [];
+        for (const plan of plans) {
+          const row = await sendOf(plan.noteNumber, plan.lang);
+          if (row?.state === 'done') continue;
+          const count = row ? row.recipients - row.sent : await activeSubscribers(plan.lang);
+          lines.push(`  ${plan.lang}: ${count} recipient${count === 1 ? '' : 's'}${plan.fallback ? ` (in ${plan.noteLang}, no ${plan.lang} version)` : ''}`);
+        }
+        if (lines.length > 0) {
+          if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('this would mail the newest Note to every subscriber; add --yes to confirm (or --note N, --dry-run)');
+          console.log(`About to send Note ${plans[0]!.noteNumber} to every subscriber:\n${lines.join('\n')}`);
+          if (!(await confirm('Send it now?'))) {
+            console.log('Nothing sent.');
+            return;
+          }
+        }
       }
       for (const plan of plans) {
         const row = await sendOf(plan.noteNumber, plan.lang);
