@@ -8,7 +8,7 @@ import { deliver } from '../lib/newsletter/delivery/deliver.server.ts';
 import { previewEmail, renderPlan } from '../lib/newsletter/delivery/newsletter-email.server.ts';
 import { plansForNote, type SendPlan } from '../lib/newsletter/plan.ts';
 import { startScheduler } from '../jobs/scheduler.server.ts';
-import { activeSubscribers, runDueSends, sendOf, sendStatuses } from '../lib/newsletter/sends.server.ts';
+import { activeSubscribers, cancelSend, pauseSend, resumeSend, runDueSends, sendOf, sendStatuses, type SendChange } from '../lib/newsletter/sends.server.ts';
 import { parseEmail } from '../lib/newsletter/input.ts';
 import { loadNotesFromDisk } from '../lib/notes/disk.server.ts';
 import { getSite } from '../lib/core/site.server.ts';
@@ -51,6 +51,29 @@ function plansFor(number: number | undefined, lang: Lang | undefined): SendPlan[
   const plans = plansForNote(catalog, n, site.languages, site.defaultLanguage, now).filter((p) => !lang || p.lang === lang);
   if (plans.length === 0) throw new UsageError(`Note ${n} is not published${lang ? ` in ${lang}` : ''} (drafts and scheduled Notes cannot be sent)`);
   return plans;
+}
+
+function sendIdArgument(positionals: string[], verb: string): number {
+  if (positionals.length !== 1 || !/^\d{1,9}$/.test(positionals[0]!)) throw new UsageError(`give one send id, e.g. drumbeat newsletter ${verb} 12 (ids: npx drumbeat newsletter status)`);
+  return Number(positionals[0]);
+}
+
+function stateCommand(verb: string, summary: string, change: (sendId: number) => Promise<SendChange>): Record<string, Command> {
+  return {
+    [`newsletter ${verb}`]: {
+      summary,
+      usage: `drumbeat newsletter ${verb} <send-id>   (ids: npx drumbeat newsletter status)`,
+      options: {},
+      async run({ positionals }) {
+        const id = sendIdArgument(positionals, verb);
+        await prepareDatabase();
+        const r = await change(id);
+        if (!r.ok) throw new UsageError(r.reason);
+        const next = r.to === 'sending' ? ' The scheduler (or newsletter send --due) sends the rest.' : r.to === 'paused' ? ` Batches already in flight finish; newsletter resume ${id} continues.` : '';
+        console.log(`Send ${id} (Note ${r.noteNumber}, ${r.lang}): ${r.from} → ${r.to}, ${r.sent} of ${r.recipients} sent.${next}`);
+      },
+    },
+  };
 }
 
 export const newsletterCommands: Record<string, Command> = {
@@ -121,6 +144,10 @@ export const newsletterCommands: Record<string, Command> = {
       for (const plan of plans) {
         const row = await sendOf(plan.noteNumber, plan.lang);
         const label = `Note ${plan.noteNumber} to ${plan.lang} subscribers${plan.fallback ? ` (in ${plan.noteLang}, no ${plan.lang} version)` : ''}`;
+        if (row?.state === 'paused' || row?.state === 'cancelled') {
+          console.log(`${label}: ${row.state} (${row.sent} of ${row.recipients} sent)${row.state === 'paused' ? '; resume it with newsletter resume' : ''}.`);
+          continue;
+        }
         if (row?.state === 'done') {
           console.log(`${label}: already sent (${row.sent} of ${row.recipients}); a Note goes out once per language.`);
           continue;
@@ -132,10 +159,14 @@ export const newsletterCommands: Record<string, Command> = {
         const r = await deliver(plan, { onProgress });
         if (r.state === 'done') console.log(`${label}: done, ${r.sent} sent, ${r.failed} failed of ${r.recipients}.`);
         else if (r.state === 'busy') console.log(`${label}: another process is sending it now.`);
+        else if (r.state === 'stopped') console.log(`${label}: ${r.by} by the author (send ${r.sendId}); ${r.by === 'paused' ? `newsletter resume ${r.sendId} continues it` : 'the rest is not sent'}.`);
         else console.log(`${label}: paused after repeated errors (${r.reason}); run the command again to resume.`);
       }
     },
   },
+  ...stateCommand('pause', 'stop a running send after the batches in flight; nobody is lost or mailed twice', pauseSend),
+  ...stateCommand('resume', 'let a paused send go on with exactly the recipients still pending', resumeSend),
+  ...stateCommand('cancel', 'stop a running or paused send for good; the pending recipients are never mailed', cancelSend),
   'newsletter status': {
     summary: 'show every send: Note, language, state, recipients, sent, failed, bounce and complaint rates',
     usage: 'drumbeat newsletter status',
