@@ -3,15 +3,19 @@ import { once } from 'node:events';
 import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
 import { exportSubscribersCsv, importSubscribersCsv } from '../lib/newsletter/import-export.server.ts';
 import { getSite } from '../lib/core/site.server.ts';
+import { isLang } from '../i18n/lang.ts';
 import { type Command, fileError, UsageError } from './shared.ts';
 
 export const subscriberCommands: Record<string, Command> = {
   'subscribers import': {
     summary: 'import a CSV export from Substack, Ghost, Mailchimp, Buttondown or Drumbeat',
-    usage: 'drumbeat subscribers import FILE.csv',
-    options: {},
-    async run({ positionals }) {
+    usage: 'drumbeat subscribers import FILE.csv [--lang it]\n\n--lang is the language of rows that name none (a language or lang column is read where the file has one); default: the site\'s default language.',
+    options: { lang: { type: 'string' } },
+    async run({ values, positionals }) {
       if (positionals.length !== 1) throw new UsageError('give exactly one CSV file');
+      const site = getSite();
+      const defaultLang = values.lang === undefined ? site.defaultLanguage : values.lang;
+      if (!isLang(defaultLang, site.languages)) throw new UsageError(`--lang must be one of: ${site.languages.join(', ')}`);
       let text: string;
       try {
         text = readFileSync(positionals[0]!, 'utf8');
@@ -19,12 +23,11 @@ export const subscriberCommands: Record<string, Command> = {
         throw fileError('read', positionals[0]!, err);
       }
       await prepareDatabase();
-      const site = getSite();
       const tty = process.stdout.isTTY;
       let report;
       try {
         report = await importSubscribersCsv(text, {
-          defaultLang: site.defaultLanguage,
+          defaultLang,
           languages: site.languages,
           onProgress: tty ? (done, total) => process.stdout.write(`\r${done}/${total} rows`) : undefined,
         });

@@ -36,3 +36,22 @@ describe('drumbeat subscribers: file errors in words', () => {
     expect(noDir.err).not.toMatch(/ENOENT|EEXIST/);
   }, SLOW);
 });
+
+describe('drumbeat subscribers import --lang', () => {
+  it('gives rows without a language the --lang one, reads a language column where there is one, refuses an unknown --lang', () => {
+    const file = path.join(work, 'substack.csv');
+    writeFileSync(file, [
+      'email,active_subscription,expiry,plan,email_disabled,created_at,first_payment_at,Language',
+      'rosa@example.com,false,,,false,2026-01-05T10:00:00.000Z,,',
+      'tom@example.com,false,,,false,2026-01-05T10:00:00.000Z,,EN',
+    ].join('\n'));
+    const bad = drumbeat('subscribers', 'import', file, '--lang', 'fr');
+    expect(bad.code).toBe(1);
+    expect(bad.err.trim()).toBe('drumbeat: --lang must be one of: en, it');
+    const r = drumbeat('subscribers', 'import', file, '--lang', 'it');
+    expect(r.code, r.err).toBe(0);
+    const rows = drumbeat('subscribers', 'export').out.trim().split('\n');
+    expect(rows.find((l) => l.startsWith('rosa@'))).toMatch(/^rosa@example\.com,active,it,/);
+    expect(rows.find((l) => l.startsWith('tom@'))).toMatch(/^tom@example\.com,active,en,/);
+  }, SLOW);
+});
