@@ -128,7 +128,7 @@ export const newsletterCommands: Record<string, Command> = {
         const lines: string[] = [];
         for (const plan of plans) {
           const row = await sendOf(plan.noteNumber, plan.lang);
-          if (row?.state === 'done') continue;
+          if (row?.state === 'done' || row?.state === 'cancelled') continue;
           const count = row ? row.recipients - row.sent : await activeSubscribers(plan.lang);
           lines.push(`  ${plan.lang}: ${count} recipient${count === 1 ? '' : 's'}${plan.fallback ? ` (in ${plan.noteLang}, no ${plan.lang} version)` : ''}`);
         }

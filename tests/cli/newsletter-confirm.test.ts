@@ -29,5 +29,12 @@ describe('newsletter send without --note, --due or --test', () => {
     const sent = drumbeat('newsletter', 'send', '--yes');
     expect(sent.code, sent.err).toBe(0);
     expect(sent.out).toMatch(/done, 3 sent, 0 failed of 3/);
+    // Moments in the site's zone with its offset, the zone named.
+    const status = drumbeat('newsletter', 'status');
+    expect(status.out).toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[12]:00/);
+    expect(status.out).toMatch(/Times in Europe\/Rome \(/);
+    const id = (await getDb().select({ id: sends.id }).from(sends))[0]!.id;
+    expect(drumbeat('newsletter', 'pause', String(id))).toMatchObject({ code: 1, err: `drumbeat: send ${id} is done; only a sending send can be paused\n` });
+    expect(drumbeat('newsletter', 'cancel', 'x')).toMatchObject({ code: 1, err: expect.stringContaining('give one send id') });
   }, 180_000);
 });
