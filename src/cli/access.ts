@@ -1,12 +1,15 @@
 import { hasAccess } from '../lib/catalog/availability.ts';
 import { grantAccess, GrantError, listAccess, revokeAccess } from '../lib/access/grants.server.ts';
 import { nowMs } from '../lib/core/clock.ts';
+import { getSite } from '../lib/core/site.server.ts';
+import { isoMomentIn } from '../lib/core/time.ts';
 import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
 import { ProductError } from '../lib/catalog/product.ts';
 import { type Command, UsageError } from './shared.ts';
 
+// In the site's zone with its offset: the author reads local time, a script still gets an exact ISO moment.
 function accessUntilText(at: number | null): string {
-  return at === null ? 'never' : new Date(at).toISOString();
+  return at === null ? 'never' : isoMomentIn(at, getSite().timeZone);
 }
 
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {

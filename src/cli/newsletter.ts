@@ -8,12 +8,25 @@ import { deliver } from '../lib/newsletter/delivery/deliver.server.ts';
 import { previewEmail, renderPlan } from '../lib/newsletter/delivery/newsletter-email.server.ts';
 import { plansForNote, type SendPlan } from '../lib/newsletter/plan.ts';
 import { startScheduler } from '../jobs/scheduler.server.ts';
-import { activeSubscribers, runDueSends, sendOf, sendStatuses } from '../lib/newsletter/sends.server.ts';
+import { activeSubscribers, cancelSend, pauseSend, resumeSend, runDueSends, sendOf, sendStatuses, type SendChange } from '../lib/newsletter/sends.server.ts';
 import { parseEmail } from '../lib/newsletter/input.ts';
 import { loadNotesFromDisk } from '../lib/notes/disk.server.ts';
 import { getSite } from '../lib/core/site.server.ts';
+import { isoMomentIn } from '../lib/core/time.ts';
+import { zoneName } from '../i18n/format.ts';
 import { progressLine, type Command, UsageError } from './shared.ts';
 import { isLang, type Lang } from '../i18n/lang.ts';
+import { createInterface } from 'node:readline/promises';
+
+/** Asks y/N on the terminal; anything but y/yes is no. */
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^(y|yes)$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
 
 function noteNumberOption(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -40,6 +53,29 @@ function plansFor(number: number | undefined, lang: Lang | undefined): SendPlan[
   return plans;
 }
 
+function sendIdArgument(positionals: string[], verb: string): number {
+  if (positionals.length !== 1 || !/^\d{1,9}$/.test(positionals[0]!)) throw new UsageError(`give one send id, e.g. drumbeat newsletter ${verb} 12 (ids: npx drumbeat newsletter status)`);
+  return Number(positionals[0]);
+}
+
+function stateCommand(verb: string, summary: string, change: (sendId: number) => Promise<SendChange>): Record<string, Command> {
+  return {
+    [`newsletter ${verb}`]: {
+      summary,
+      usage: `drumbeat newsletter ${verb} <send-id>   (ids: npx drumbeat newsletter status)`,
+      options: {},
+      async run({ positionals }) {
+        const id = sendIdArgument(positionals, verb);
+        await prepareDatabase();
+        const r = await change(id);
+        if (!r.ok) throw new UsageError(r.reason);
+        const next = r.to === 'sending' ? ' The scheduler (or newsletter send --due) sends the rest.' : r.to === 'paused' ? ` Batches already in flight finish; newsletter resume ${id} continues.` : '';
+        console.log(`Send ${id} (Note ${r.noteNumber}, ${r.lang}): ${r.from} → ${r.to}, ${r.sent} of ${r.recipients} sent.${next}`);
+      },
+    },
+  };
+}
+
 export const newsletterCommands: Record<string, Command> = {
   'newsletter preview': {
     summary: 'render a Note as its newsletter email into the outbox and print the path',
@@ -64,8 +100,8 @@ export const newsletterCommands: Record<string, Command> = {
   },
   'newsletter send': {
     summary: 'send a Note to the subscribers (default: the newest), or --due for what the schedule says',
-    usage: 'drumbeat newsletter send [--note 205] [--lang it] [--test you@example.com] [--dry-run] | --due',
-    options: { note: { type: 'string' }, lang: { type: 'string' }, test: { type: 'string' }, 'dry-run': { type: 'boolean' }, due: { type: 'boolean' } },
+    usage: 'drumbeat newsletter send [--note 205] [--lang it] [--test you@example.com] [--dry-run] [--yes] | --due\n\nWithout --note, --due or --test it mails the newest Note to every subscriber: on a terminal it shows\nwhat it will do and asks; --yes skips the question (scripts must give it).',
+    options: { note: { type: 'string' }, lang: { type: 'string' }, test: { type: 'string' }, 'dry-run': { type: 'boolean' }, due: { type: 'boolean' }, yes: { type: 'boolean' } },
     async run({ values }) {
       await prepareDatabase();
       const onProgress = progressLine('sent');
@@ -87,9 +123,31 @@ export const newsletterCommands: Record<string, Command> = {
         }
         return;
       }
+      // The bare command mails everyone the newest Note: the one a slip of the fingers should not start.
+      if (values.note === undefined && !values['dry-run'] && !values.yes) {
+        const lines: string[] = [];
+        for (const plan of plans) {
+          const row = await sendOf(plan.noteNumber, plan.lang);
+          if (row?.state === 'done' || row?.state === 'cancelled') continue;
+          const count = row ? row.recipients - row.sent : await activeSubscribers(plan.lang);
+          lines.push(`  ${plan.lang}: ${count} recipient${count === 1 ? '' : 's'}${plan.fallback ? ` (in ${plan.noteLang}, no ${plan.lang} version)` : ''}`);
+        }
+        if (lines.length > 0) {
+          if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('this would mail the newest Note to every subscriber; add --yes to confirm (or --note N, --dry-run)');
+          console.log(`About to send Note ${plans[0]!.noteNumber} to every subscriber:\n${lines.join('\n')}`);
+          if (!(await confirm('Send it now?'))) {
+            console.log('Nothing sent.');
+            return;
+          }
+        }
+      }
       for (const plan of plans) {
         const row = await sendOf(plan.noteNumber, plan.lang);
         const label = `Note ${plan.noteNumber} to ${plan.lang} subscribers${plan.fallback ? ` (in ${plan.noteLang}, no ${plan.lang} version)` : ''}`;
+        if (row?.state === 'paused' || row?.state === 'cancelled') {
+          console.log(`${label}: ${row.state} (${row.sent} of ${row.recipients} sent)${row.state === 'paused' ? '; resume it with newsletter resume' : ''}.`);
+          continue;
+        }
         if (row?.state === 'done') {
           console.log(`${label}: already sent (${row.sent} of ${row.recipients}); a Note goes out once per language.`);
           continue;
@@ -101,10 +159,14 @@ export const newsletterCommands: Record<string, Command> = {
         const r = await deliver(plan, { onProgress });
         if (r.state === 'done') console.log(`${label}: done, ${r.sent} sent, ${r.failed} failed of ${r.recipients}.`);
         else if (r.state === 'busy') console.log(`${label}: another process is sending it now.`);
+        else if (r.state === 'stopped') console.log(`${label}: ${r.by} by the author (send ${r.sendId}); ${r.by === 'paused' ? `newsletter resume ${r.sendId} continues it` : 'the rest is not sent'}.`);
         else console.log(`${label}: paused after repeated errors (${r.reason}); run the command again to resume.`);
       }
     },
   },
+  ...stateCommand('pause', 'stop a running send after the batches in flight; nobody is lost or mailed twice', pauseSend),
+  ...stateCommand('resume', 'let a paused send go on with exactly the recipients still pending', resumeSend),
+  ...stateCommand('cancel', 'stop a running or paused send for good; the pending recipients are never mailed', cancelSend),
   'newsletter status': {
     summary: 'show every send: Note, language, state, recipients, sent, failed, bounce and complaint rates',
     usage: 'drumbeat newsletter status',
@@ -117,9 +179,11 @@ export const newsletterCommands: Record<string, Command> = {
         return;
       }
       const pct = (n: number, of: number) => (of === 0 ? '-' : `${((100 * n) / of).toFixed(2)}%`);
-      const time = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().slice(0, 16).replace('T', ' '));
+      // The author's clock, not UTC; the zone is named once below the table.
+      const { timeZone } = getSite();
+      const time = (t: number | null) => (t === null ? '-' : isoMomentIn(t, timeZone));
       const table = [
-        ['send', 'note', 'lang', 'state', 'recipients', 'sent', 'failed', 'progress', 'bounces', 'complaints', 'started (UTC)', 'finished (UTC)'],
+        ['send', 'note', 'lang', 'state', 'recipients', 'sent', 'failed', 'progress', 'bounces', 'complaints', 'started', 'finished'],
         ...rows.map((r) => [
           String(r.id), String(r.noteNumber), r.lang === r.noteLang ? r.lang : `${r.lang}←${r.noteLang}`, r.state, String(r.recipients), String(r.sent), String(r.failed),
           pct(r.sent + r.failed, r.recipients), pct(r.bounced, r.sent), pct(r.complained, r.sent), time(r.startedAt), time(r.finishedAt),
@@ -127,6 +191,7 @@ export const newsletterCommands: Record<string, Command> = {
       ];
       const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
       for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+      console.log(`Times in ${timeZone} (${zoneName('en', rows[0]!.startedAt, timeZone)}).`);
       const warn = rows.filter((r) => r.sent > 0 && r.complained / r.sent >= 0.001);
       for (const r of warn) console.log(`! send ${r.id}: complaint rate ${pct(r.complained, r.sent)} (keep under 0.1%, never reach 0.3%)`);
       for (const r of rows.filter((x) => x.state === 'sending' && x.lastError)) console.log(`! send ${r.id}: ${r.lastError}`);

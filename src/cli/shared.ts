@@ -18,3 +18,21 @@ export function progressLine(what: string) {
     if (sent + failed >= recipients) process.stdout.write('\n');
   };
 }
+
+const FILE_PROBLEMS: Record<string, string> = {
+  EEXIST: 'it already exists',
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+};
+
+/** "cannot write all.csv: it already exists (use --force)": a file error in words, not a code. */
+export function fileError(verb: 'read' | 'write', file: string, err: unknown, hint = ''): UsageError {
+  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  const words = FILE_PROBLEMS[code] ?? (err as Error)?.message?.split('\n')[0] ?? String(err);
+  return new UsageError(`cannot ${verb} ${file}: ${words}${hint}`);
+}

@@ -31,14 +31,14 @@ const SLOW = 120_000;
 
 describe('drumbeat access', () => {
   it('grants with the product rule, extends, lists one line per grant, and revokes', () => {
-    expect(drumbeat('access', 'grant', 'Ann@Example.com', 'okr-workshop-2027-03')).toMatchObject({ code: 0, out: expect.stringContaining('Granted ann@example.com access to okr-workshop-2027-03 until 2027-03-26T17:00:00.000Z') });
-    expect(drumbeat('access', 'grant', 'ann@example.com', 'okr-workshop-2027-03', '--until', '2027-04-30T18:00')).toMatchObject({ code: 0, out: expect.stringContaining('until 2027-04-30T16:00:00.000Z') });
+    expect(drumbeat('access', 'grant', 'Ann@Example.com', 'okr-workshop-2027-03')).toMatchObject({ code: 0, out: expect.stringContaining('Granted ann@example.com access to okr-workshop-2027-03 until 2027-03-26T18:00:00+01:00') });
+    expect(drumbeat('access', 'grant', 'ann@example.com', 'okr-workshop-2027-03', '--until', '2027-04-30T18:00')).toMatchObject({ code: 0, out: expect.stringContaining('until 2027-04-30T18:00:00+02:00') });
     expect(drumbeat('access', 'grant', 'bob@example.com', 'okr-coach', '--cohort', 'autumn-2027').code).toBe(0);
     const list = drumbeat('access', 'list');
     expect(list.code).toBe(0);
     expect(list.out.trim().split('\n')).toEqual([
-      'ann@example.com\tokr-workshop-2027-03\tgranted\t2027-04-30T16:00:00.000Z',
-      'bob@example.com\tokr-coach/autumn-2027\tgranted\t2028-03-31T21:59:00.000Z',
+      'ann@example.com\tokr-workshop-2027-03\tgranted\t2027-04-30T18:00:00+02:00',
+      'bob@example.com\tokr-coach/autumn-2027\tgranted\t2028-03-31T23:59:00+02:00',
     ]);
     expect(drumbeat('access', 'revoke', 'ann@example.com', 'okr-workshop-2027-03')).toMatchObject({ code: 0, out: expect.stringContaining('Revoked 1') });
     expect(drumbeat('access', 'list', 'ann@example.com').out).toContain('\trevoked\t');

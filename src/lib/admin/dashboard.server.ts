@@ -36,7 +36,7 @@ export interface SendSummary extends SendCounts {
   noteNumber: number;
   lang: string;
   noteLang: string;
-  state: 'sending' | 'done';
+  state: (typeof sends.$inferSelect)['state'];
   startedAt: number;
   finishedAt: number | null;
   rates: Rate[];

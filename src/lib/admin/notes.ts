@@ -1,3 +1,4 @@
+import type { SEND_STATES } from '../core/db/schema.ts';
 import type { Lang, SiteConfig } from '../core/site.ts';
 import { NoteCatalog, type NoteMeta } from '../notes/catalog.ts';
 import { slotFor } from '../newsletter/plan.ts';
@@ -18,7 +19,7 @@ export interface NoteVersion {
 
 export interface SendState {
   lang: string;
-  state: 'sending' | 'done';
+  state: (typeof SEND_STATES)[number];
   sent: number;
   recipients: number;
 }

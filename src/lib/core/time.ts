@@ -77,3 +77,8 @@ export function offsetMomentToEpoch(text: string): number | undefined {
     return undefined;
   }
 }
+
+/** "2027-03-26T18:00:00+01:00": an instant as the zone's clocks show it, with the offset, so it reads locally and parses back exactly. */
+export function isoMomentIn(at: number, timeZone: string): string {
+  return zoned(at, timeZone).toString({ timeZoneName: 'never', smallestUnit: 'second' });
+}

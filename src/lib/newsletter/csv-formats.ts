@@ -84,7 +84,11 @@ function mapper(emailColumn: string, map: (cell: Cell, email: string) => Importe
     const email = normalizeEmail(cell(emailColumn));
     if ('skip' in email) return email;
     try {
-      return map(cell, email.email);
+      const row = map(cell, email.email);
+      // No platform's standard export has one, but a list that collected it (a Mailchimp merge
+      // field, a column the author added) names it so; the importer checks it against the site.
+      row.lang ??= (cell('language') || cell('lang')).trim().toLowerCase() || undefined;
+      return row;
     } catch (err) {
       if (err instanceof RowProblem) return { skip: err.message, email: email.email };
       throw err;

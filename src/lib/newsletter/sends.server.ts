@@ -1,6 +1,6 @@
-import { and, desc, eq, getTableColumns, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import { nowMs } from '../core/clock.ts';
-import { getDb } from '../core/db/client.server.ts';
+import { getDb, serializeWrites } from '../core/db/client.server.ts';
 import { sends, subscribers } from '../core/db/schema.ts';
 import { getSite } from '../core/site.server.ts';
 import { isLang, type Lang } from '../../i18n/lang.ts';
@@ -26,7 +26,8 @@ export async function duePlans(): Promise<SendPlan[]> {
   const now = nowMs();
   const note = dueNote(catalog, site.defaultLanguage, site.newsletter.schedule, site.timeZone, now);
   if (!note) return [];
-  const done = await getDb().select({ lang: sends.lang }).from(sends).where(and(eq(sends.noteNumber, note.number), eq(sends.state, 'done')));
+  // Done, paused and cancelled sends are the author's call, not the schedule's.
+  const done = await getDb().select({ lang: sends.lang }).from(sends).where(and(eq(sends.noteNumber, note.number), ne(sends.state, 'sending')));
   const finished = new Set(done.map((r) => r.lang));
   return plansForNote(catalog, note.number, site.languages, site.defaultLanguage, now).filter((p) => !finished.has(p.lang));
 }
@@ -62,3 +63,35 @@ export async function sendOf(noteNumber: number, lang: Lang): Promise<Pick<typeo
 export async function activeSubscribers(lang: Lang): Promise<number> {
   return getDb().$count(subscribers, and(eq(subscribers.status, 'active'), eq(subscribers.lang, lang)));
 }
+
+export type SendState = (typeof sends.$inferSelect)['state'];
+
+export type SendChange =
+  | { ok: true; sendId: number; noteNumber: number; lang: string; from: SendState; to: SendState; sent: number; recipients: number }
+  | { ok: false; reason: string };
+
+/**
+ * One state change of a send, for the CLI and the dashboard alike. The deliverer renews its lease
+ * after every batch only while the send is "sending", so a pause or cancel stops it there: the
+ * batches in flight finish and are marked in the ledger, the rest stay pending, and a resume
+ * sends exactly those (the scheduler's next tick, or `newsletter send --due`, picks it up).
+ */
+async function changeSend(sendId: number, from: SendState[], to: SendState, verb: string): Promise<SendChange> {
+  const row = await getDb().query.sends.findFirst({ where: eq(sends.id, sendId) });
+  if (!row) return { ok: false, reason: `there is no send ${sendId} (see: npx drumbeat newsletter status)` };
+  if (!from.includes(row.state)) return { ok: false, reason: `send ${sendId} is ${row.state}; only a ${from.join(' or ')} send can be ${verb}` };
+  const r = await serializeWrites(() =>
+    getDb()
+      .update(sends)
+      // Letting go of the lease means the running deliverer can neither renew it nor mark the send done.
+      .set({ state: to, leaseOwner: null, leaseExpiresAt: null, ...(to === 'cancelled' ? { finishedAt: nowMs() } : {}) })
+      .where(and(eq(sends.id, sendId), inArray(sends.state, from))),
+  );
+  if (r.rowsAffected !== 1) return changeSend(sendId, from, to, verb);
+  return { ok: true, sendId, noteNumber: row.noteNumber, lang: row.lang, from: row.state, to, sent: row.sent, recipients: row.recipients };
+}
+
+export const pauseSend = (sendId: number) => changeSend(sendId, ['sending'], 'paused', 'paused');
+export const resumeSend = (sendId: number) => changeSend(sendId, ['paused'], 'sending', 'resumed');
+export const cancelSend = (sendId: number) => changeSend(sendId, ['sending', 'paused'], 'cancelled', 'cancelled');
+

@@ -71,7 +71,8 @@ export const consentTexts = sqliteTable('consent_texts', {
   firstShownAt: integer('first_shown_at').notNull(),
 });
 
-export const SEND_STATES = ['sending', 'done'] as const;
+// paused: the author stopped it (resume sends the rest); cancelled: stopped for good, the rest never sent.
+export const SEND_STATES = ['sending', 'paused', 'cancelled', 'done'] as const;
 
 /** One newsletter send: one Note to one language group of subscribers, at most once. */
 export const sends = sqliteTable(

@@ -1,5 +1,8 @@
 import { hostname } from 'node:os';
 import { createHash, randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { getDb } from '../../core/db/client.server.ts';
+import { sends } from '../../core/db/schema.ts';
 import { getSite } from '../../core/site.server.ts';
 import { idempotencyKey, KEY_REUSED, sendBatch, type BatchOutcome } from '../../email/transport.server.ts';
 import type { SendPlan } from '../plan.ts';
@@ -36,7 +39,14 @@ export interface DeliveryOptions {
 export type DeliveryResult =
   | { state: 'done'; sendId: number; recipients: number; sent: number; failed: number }
   | { state: 'busy'; sendId: number }
-  | { state: 'paused'; sendId: number; reason: string };
+  | { state: 'paused'; sendId: number; reason: string }
+  | { state: 'stopped'; sendId: number; by: 'paused' | 'cancelled' };
+
+/** A lost lease: the author paused or cancelled the send (pauseSend, cancelSend), or another process holds it. */
+async function whyNotClaimed(sendId: number): Promise<DeliveryResult> {
+  const row = await getDb().query.sends.findFirst({ columns: { state: true }, where: eq(sends.id, sendId) });
+  return row?.state === 'paused' || row?.state === 'cancelled' ? { state: 'stopped', sendId, by: row.state } : { state: 'busy', sendId };
+}
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -59,7 +69,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
   const owner = options.owner ?? processId;
   const sleep = options.sleep ?? realSleep;
   const sendId = await ensureSend(plan);
-  if (!(await claimSend(sendId, owner))) return { state: 'busy', sendId };
+  if (!(await claimSend(sendId, owner))) return whyNotClaimed(sendId);
   await freezeRecipients(sendId, plan.lang);
   const rendered = await renderPlan(plan);
   const pacer = new Pacer(options.requestsPerSecond ?? getSite().newsletter.requestsPerSecond, sleep);
@@ -81,7 +91,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
     const split = async (): Promise<BatchResult> => {
       // Splitting can take many requests: keep the lease, or stop if another process took the send.
       if (!(await claimSend(sendId, owner))) {
-        stopped ??= { state: 'busy', sendId };
+        stopped ??= await whyNotClaimed(sendId);
         return { kind: 'stopped' };
       }
       const mid = lo + Math.ceil((hi - lo) / 2);
@@ -161,7 +171,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
       }
       // Renewing the lease also tells us whether another process took the send over.
       if (!(await claimSend(sendId, owner))) {
-        stopped ??= { state: 'busy', sendId };
+        stopped ??= await whyNotClaimed(sendId);
         return;
       }
       if (options.onProgress) options.onProgress({ sendId, ...(await sendCounts(sendId)) });
