@@ -6,10 +6,10 @@ import { eq } from 'drizzle-orm';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { purchases } from '../../src/lib/core/db/schema.ts';
 import { resetEnvCache } from '../../src/lib/core/env.server.ts';
-import { readOutbox } from '../../src/lib/email/outbox.server.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/content.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
+import { sessionsFor } from '../helpers/sign-in.ts';
 
 // /admin/purchases/ against the built site: the list and its filters, grant and revoke changing
 // what the buyer's library shows, the CSV, and nothing for a non-admin or a cross-site form.
@@ -53,29 +53,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-// Sign-in links back off after three in a row: one session per address serves every test.
-const sessions = new Map<string, Promise<string>>();
-function signIn(email: string): Promise<string> {
-  if (!sessions.has(email)) sessions.set(email, emailedSignIn(email));
-  return sessions.get(email)!;
-}
-
-async function emailedSignIn(email: string): Promise<string> {
-  const earlier = new Set(readOutbox(500).map((m) => m.name));
-  const res = await fetch(`${server.url}/login/`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(email)}` });
-  expect(res.status).toBe(200);
-  let link: string | undefined;
-  await expect
-    .poll(() => {
-      const mail = readOutbox(100).find((m) => m.to === email && !earlier.has(m.name) && /\/login\/verify\?token=/.test(m.html));
-      link = mail && /https?:\/\/[^\s"<>]+\/login\/verify\?token=[A-Za-z0-9_-]{43}/.exec(mail.html)![0].replace(/^https?:\/\/[^/]+/, server.url);
-      return link;
-    }, { timeout: 30_000, interval: 50 })
-    .toBeDefined();
-  const verify = await fetch(link!, { method: 'POST', redirect: 'manual', headers: { origin: server.url } });
-  expect(verify.status).toBe(303);
-  return /drumbeat_session=([^;]+)/.exec(verify.headers.get('set-cookie') ?? '')![1]!;
-}
+const signIn = sessionsFor(() => server.url);
 
 const get = (p: string, session?: string) => fetch(`${server.url}${p}`, { redirect: 'manual', headers: session ? { cookie: `drumbeat_session=${session}` } : {} });
 const post = (p: string, session: string, fields: Record<string, string>, origin = server.url) =>

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { consentTexts, purchases, subscribers } from '../../src/lib/core/db/schema.ts';
 import { resetEnvCache } from '../../src/lib/core/env.server.ts';
-import { readOutbox } from '../../src/lib/email/outbox.server.ts';
 import { DRUMBEAT_COLUMNS } from '../../src/lib/newsletter/csv-formats.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/content.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
+import { sessionsFor } from '../helpers/sign-in.ts';
 
 // The Subscribers pages against the built site: search by part of an address, one person's
 // consent record and purchases, the filtered CSV, and who gets in (a buyer: 403; signed out: sign-in).
@@ -61,32 +61,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const sessions = new Map<string, Promise<string>>();
-/** One session per address for the whole file: sign-in links back off after three at once. */
-function signIn(email: string): Promise<string> {
-  if (!sessions.has(email)) sessions.set(email, newSession(email));
-  return sessions.get(email)!;
-}
-
-/** The emailed-link sign-in, as a browser would do it; returns the session cookie. */
-async function newSession(email: string): Promise<string> {
-  const earlier = new Set(readOutbox(500).map((m) => m.name));
-  const res = await fetch(`${server.url}/login/`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(email)}` });
-  expect(res.status).toBe(200);
-  let link: string | undefined;
-  await expect
-    .poll(() => {
-      const mail = readOutbox(100).find((m) => m.to === email && !earlier.has(m.name) && /\/login\/verify\?token=/.test(m.html));
-      link = mail && /https?:\/\/[^\s"<>]+\/login\/verify\?token=[A-Za-z0-9_-]{43}/.exec(mail.html)![0].replace(/^https?:\/\/[^/]+/, server.url);
-      return link;
-    }, { timeout: 30_000, interval: 50 })
-    .toBeDefined();
-  const verify = await fetch(link!, { method: 'POST', redirect: 'manual', headers: { origin: server.url } });
-  expect(verify.status).toBe(303);
-  const cookie = /drumbeat_session=([^;]+)/.exec(verify.headers.get('set-cookie') ?? '')?.[1];
-  expect(cookie).toBeDefined();
-  return cookie!;
-}
+const signIn = sessionsFor(() => server.url);
 
 const get = (p: string, session?: string) => fetch(`${server.url}${p}`, { redirect: 'manual', headers: session ? { cookie: `drumbeat_session=${session}` } : {} });
 const urls = () => ['/admin/subscribers/', '/it/admin/subscribers/', '/admin/subscribers/?q=reader1', `/admin/subscribers/${maraId}/`, `/it/admin/subscribers/${maraId}/`, '/admin/subscribers/export.csv', '/admin/subscribers/export.csv?status=active'];

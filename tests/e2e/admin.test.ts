@@ -9,6 +9,7 @@ import { readOutbox } from '../../src/lib/email/outbox.server.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/content.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
+import { emailedSignIn } from '../helpers/sign-in.ts';
 
 // The author's dashboard against the built site: who gets in (signed out → sign-in and back,
 // a buyer → 403 with no figures, the author → the figures), its headers, and how it looks at
@@ -74,25 +75,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** The emailed-link sign-in, as a browser would do it; returns the session cookie. */
-async function signIn(email: string, lang = ''): Promise<string> {
-  const earlier = new Set(readOutbox(500).map((m) => m.name));
-  const res = await fetch(`${server.url}${lang}/login/`, { method: 'POST', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(email)}` });
-  expect(res.status).toBe(200);
-  let link: string | undefined;
-  const deadline = Date.now() + 30_000;
-  while (!link && Date.now() < deadline) {
-    const mail = readOutbox(100).find((m) => m.to === email && !earlier.has(m.name) && /\/login\/verify\?token=/.test(m.html));
-    link = mail && /https?:\/\/[^\s"<>]+\/login\/verify\?token=[A-Za-z0-9_-]{43}/.exec(mail.html)![0].replace(/^https?:\/\/[^/]+/, server.url);
-    if (!link) await new Promise((r) => setTimeout(r, 50));
-  }
-  expect(link, `sign-in email to ${email}`).toBeDefined();
-  const verify = await fetch(link!, { method: 'POST', redirect: 'manual', headers: { origin: server.url } });
-  expect(verify.status).toBe(303);
-  const cookie = /drumbeat_session=([^;]+)/.exec(verify.headers.get('set-cookie') ?? '')?.[1];
-  expect(cookie).toBeDefined();
-  return cookie!;
-}
+const signIn = (email: string, lang = '') => emailedSignIn(server.url, email, lang);
 
 const get = (p: string, session?: string) => fetch(`${server.url}${p}`, { redirect: 'manual', headers: session ? { cookie: `drumbeat_session=${session}` } : {} });
 
