@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEmail, deliverableAddress, normalizeEmail } from './email-address.ts';
+import { checkEmail, deliverableAddress, normalizeEmail, parseMailbox } from './email-address.ts';
 
 // One rule for every address the app takes: the subscribe form, sign-in, Stripe, the CLI, imports.
 
@@ -81,5 +81,19 @@ describe('the email address rule', () => {
 
   it.each([undefined, null, 42, ['ada@example.com'], { email: 'ada@example.com' }])('refuses the non-string %j', (value) => {
     expect(checkEmail(value)).toEqual({ ok: false, message: 'email is required' });
+  });
+});
+
+describe('parseMailbox', () => {
+  it('reads an address alone, a name with it, and a quoted name', () => {
+    expect(parseMailbox('notes@example.com')).toEqual({ address: 'notes@example.com' });
+    expect(parseMailbox('Giulia Ferri <notes@example.com>')).toEqual({ name: 'Giulia Ferri', address: 'notes@example.com' });
+    expect(parseMailbox('"Ferri, Giulia" <notes@example.com>')).toEqual({ name: 'Ferri, Giulia', address: 'notes@example.com' });
+  });
+
+  it('refuses what would break a header', () => {
+    expect(parseMailbox('Notes\r\nBcc: x@example.com <notes@example.com>')).toBeUndefined();
+    expect(parseMailbox('a <b> <notes@example.com>')).toBeUndefined();
+    expect(parseMailbox('notes@example.com>')).toBeUndefined();
   });
 });

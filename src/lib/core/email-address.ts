@@ -50,3 +50,18 @@ export function deliverableAddress(email: string): string {
   const at = email.lastIndexOf('@');
   return `${email.slice(0, at)}@${domainToASCII(email.slice(at + 1))}`;
 }
+
+/**
+ * `Name <a@b>`, `"Name" <a@b>` or `a@b` (EMAIL_FROM): the one reading of a mailbox, used by the env
+ * check, the From header and the Message-ID domain. A line break or a second angle bracket makes no
+ * mailbox; the address part still has to pass checkEmail.
+ */
+export function parseMailbox(value: string): { name?: string; address: string } | undefined {
+  const trimmed = value.trim();
+  if (/[\r\n]/.test(trimmed)) return undefined;
+  const angle = /^([^<>]*)<([^<>]+)>$/.exec(trimmed);
+  if (!angle) return /[<>]/.test(trimmed) ? undefined : { address: trimmed };
+  let name = angle[1]!.trim();
+  if (/^".*"$/.test(name)) name = name.slice(1, -1).replace(/\\(.)/g, '$1');
+  return { name: name || undefined, address: angle[2]!.trim() };
+}

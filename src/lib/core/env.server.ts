@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { checkEmail, normalizeEmail } from './email-address.ts';
+import { checkEmail, normalizeEmail, parseMailbox } from './email-address.ts';
 
 // The one place that reads process.env. Everything is optional: unset values fall back to the
 // embedded defaults (SQLite file, outbox, generated secret).
@@ -44,8 +44,8 @@ const envSchema = z
       .trim()
       // The address part obeys the one address rule; the name may not break the header.
       .refine((v) => {
-        const named = /^([^\r\n<>]*)<([^<>]+)>$/.exec(v);
-        return checkEmail(named ? named[2] : v).ok;
+        const mailbox = parseMailbox(v);
+        return mailbox !== undefined && checkEmail(mailbox.address).ok;
       }, 'must be an address like "Notes <notes@example.com>"')
       // An address alone: the From name then comes from content/site.yaml (docs/decisions/016).
       .default('notes@drumbeat.localhost'),

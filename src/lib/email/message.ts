@@ -1,4 +1,4 @@
-import { deliverableAddress } from '../core/email-address.ts';
+import { deliverableAddress, parseMailbox } from '../core/email-address.ts';
 import { getEnv } from '../core/env.server.ts';
 import { getSite } from '../core/site.server.ts';
 
@@ -30,15 +30,6 @@ function assertHeaderSafe(value: string, what: string): void {
   if (/[\r\n]/.test(value)) throw new Error(`${what} contains a line break`);
 }
 
-/** `Name <a@b>`, `"Name" <a@b>` or `a@b` (EMAIL_FROM, already checked by the env module). */
-function parseMailbox(value: string): { name?: string; address: string } {
-  const angle = /^(.*)<([^<>]+)>$/.exec(value.trim());
-  if (!angle) return { address: value.trim() };
-  let name = angle[1]!.trim();
-  if (/^".*"$/.test(name)) name = name.slice(1, -1).replace(/\\(.)/g, '$1');
-  return { name: name || undefined, address: angle[2]!.trim() };
-}
-
 /**
  * Who an email is from and where replies go. The From name: EMAIL_FROM's own display name when it
  * has one (set per installation, e.g. for staging), else site.yaml's newsletter.senderName, else
@@ -46,7 +37,8 @@ function parseMailbox(value: string): { name?: string; address: string } {
  */
 export function sender(): { from: Mailbox; replyTo: Mailbox } {
   const site = getSite();
-  const configured = parseMailbox(getEnv().EMAIL_FROM);
+  // The env module refused an EMAIL_FROM that is not a mailbox at start-up.
+  const configured = parseMailbox(getEnv().EMAIL_FROM)!;
   const name = configured.name ?? site.newsletter.senderName ?? site.title;
   return { from: { name, address: configured.address }, replyTo: { name, address: site.newsletter.replyTo ?? configured.address } };
 }

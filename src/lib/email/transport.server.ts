@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Resend } from 'resend';
 import { nowMs } from '../core/clock.ts';
+import { parseMailbox } from '../core/email-address.ts';
 import { getEnv } from '../core/env.server.ts';
 import { toApi, type OutgoingEmail } from './message.ts';
 import { writeToOutbox } from './outbox.server.ts';
@@ -48,7 +49,8 @@ function retryableError(status: number | undefined, code: string | undefined): b
 /** The Message-ID an email of this operation carries (the outbox writes it; Resend makes its own). */
 function withMessageId(email: OutgoingEmail, name: string): OutgoingEmail {
   if (email.messageId) return email;
-  const domain = /@([^\s@>]+)>?\s*$/.exec(getEnv().EMAIL_FROM)?.[1] ?? 'drumbeat.invalid';
+  const address = parseMailbox(getEnv().EMAIL_FROM)?.address ?? 'notes@drumbeat.invalid';
+  const domain = address.slice(address.lastIndexOf('@') + 1);
   return { ...email, messageId: `${name.replace(/[^A-Za-z0-9._-]/g, '_')}@${domain}` };
 }
 
