@@ -12,7 +12,7 @@ import type { GrantResult, RevokeResult } from './grants.server.ts';
 
 // The optional email to a buyer when the author grants, changes or ends their access by hand
 // (docs/decisions/021). The change is made first and stands whatever happens here: a notice that
-// does not go out is reported to the author, never thrown.
+// does not go out is returned for the author to see, never thrown.
 
 export type NoticeOutcome = { sent: true; lang: Lang } | { sent: false; reason: string };
 
@@ -57,8 +57,7 @@ export async function sendAccessNotice(n: AccessNotice): Promise<NoticeOutcome> 
     await sendEmail({ to: n.email, ...rendered, tags: [{ name: 'category', value: 'access-notice' }] }, { idempotencyKey: key });
     return { sent: true, lang: n.lang };
   } catch (err) {
-    const reason = describeError(err);
-    console.error(`access notice (${n.change}) for purchase ${n.purchaseIds.join(', ')} not sent: ${reason}`);
-    return { sent: false, reason };
+    // The caller tells the author (the CLI prints it, the dashboard logs it and says so).
+    return { sent: false, reason: describeError(err) };
   }
 }

@@ -97,7 +97,11 @@ export async function runPurchaseAction(form: FormData): Promise<ActionResult> {
   const notify = form.get('notify') !== null;
   const mailed = async (notice: Parameters<typeof sendAccessNotice>[0] | undefined): Promise<{ mail?: MailOutcome }> => {
     if (!notify || !notice) return {};
-    return { mail: (await sendAccessNotice(notice)).sent ? 'sent' : 'failed' };
+    const outcome = await sendAccessNotice(notice);
+    if (outcome.sent) return { mail: 'sent' };
+    // The page says only that it failed; the why (a provider's words) goes to the server log, without the address.
+    console.error(`access notice (${notice.change}) for purchase ${notice.purchaseIds.join(', ')} not sent: ${outcome.reason}`);
+    return { mail: 'failed' };
   };
   try {
     if (action === 'grant' || action === 'extend') {
