@@ -77,6 +77,11 @@ describe('/admin/purchases/', { timeout: 90_000 }, () => {
     expect(html).toContain('https://dashboard.stripe.com/test/checkout/sessions/cs_test_ines');
     expect(html).toMatch(/data-status="refunded"[\s\S]*?Refunded/);
     expect(html).toMatch(/data-status="disputed"[\s\S]*?Disputed/);
+    // A refunded amount is money given back: struck through; a disputed one may still be won.
+    const rowOf = (status: string) => new RegExp(`<tr[^>]*data-status="${status}"[^>]*>[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+    expect(rowOf('refunded')).toContain('<del>€97.00</del>');
+    expect(rowOf('disputed')).toContain('€97.00');
+    expect(rowOf('disputed')).not.toContain('<del>');
 
     const filtered = await (await get(`/admin/purchases/?product=${WORKSHOP}&status=refunded`, session)).text();
     expect(filtered.match(/data-purchase=/g)).toHaveLength(1);
