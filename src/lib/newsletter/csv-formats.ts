@@ -33,13 +33,13 @@ export type MappedRow = ImportedSubscriber | SkippedRow;
 /** Reads one cell, untrimmed, by lowercase column name; '' when absent. */
 export type Cell = (column: string) => string;
 
-/** The columns that make a file our own export; `drumbeat` rows are read back by these names. */
-export const DRUMBEAT_COLUMNS = ['email', 'status', 'language', 'consent_at', 'confirmed_at', 'unsubscribed_at', 'source', 'consent_version', 'status_reason'] as const;
+/** The columns that make a file our own export (every export since the first has them). */
+export const DRUMBEAT_REQUIRED = ['email', 'status', 'language', 'consent_at', 'confirmed_at', 'unsubscribed_at', 'source', 'consent_version', 'status_reason'] as const;
 /**
- * What the export writes: `name` came later and goes last, so files written before it (without the
- * column) are still recognized and import as they always did.
+ * Header of our own export; `drumbeat` rows are read back by these names. `name` came later and
+ * goes last, so files written before it (without the column) are still recognized and import as before.
  */
-export const EXPORT_COLUMNS = [...DRUMBEAT_COLUMNS, 'name'] as const;
+export const DRUMBEAT_COLUMNS = [...DRUMBEAT_REQUIRED, 'name'] as const;
 
 /** Longer than any real name; a cell beyond it is some other data in the wrong column. */
 export const NAME_MAX = 200;
@@ -49,7 +49,7 @@ const RECOGNIZED = 'Substack (email_list CSV), Ghost (Members export), Mailchimp
 export function detectFormat(headerFields: string[]): ImportFormat {
   const has = new Set(headerFields.map(normalizeColumn));
   const all = (...names: string[]) => names.every((n) => has.has(n));
-  if (all(...DRUMBEAT_COLUMNS)) return 'drumbeat';
+  if (all(...DRUMBEAT_REQUIRED)) return 'drumbeat';
   if (all('email', 'active_subscription', 'email_disabled')) return 'substack';
   if (all('email', 'subscribed_to_emails', 'complimentary_plan')) return 'ghost';
   if (all('email', 'subscriber_type', 'creation_date')) return 'buttondown';

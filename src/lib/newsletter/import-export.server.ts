@@ -5,7 +5,7 @@ import { nowMs } from '../core/clock.ts';
 import { getDb, serializeWrites } from '../core/db/client.server.ts';
 import { subscribers, type SubscriberStatus } from '../core/db/schema.ts';
 import { isLang, type Lang } from '../../i18n/lang.ts';
-import { EXPORT_COLUMNS, detectFormat, oneLine, rowMapper, type ImportFormat, type ImportedSubscriber } from './csv-formats.ts';
+import { DRUMBEAT_COLUMNS, detectFormat, oneLine, rowMapper, type ImportFormat, type ImportedSubscriber } from './csv-formats.ts';
 import { describeError } from '../core/errors.ts';
 
 export interface SkippedLine {
@@ -186,7 +186,7 @@ function consentOf(row: ImportedSubscriber, format: ImportFormat) {
 /** Every subscriber, any status (or those `where` picks), as CSV in our own format, one page at a time; returns the row count. */
 export async function exportSubscribersCsv(write: (chunk: string) => void | Promise<void>, where?: SQL): Promise<number> {
   const db = getDb();
-  await write(stringify([[...EXPORT_COLUMNS]]));
+  await write(stringify([[...DRUMBEAT_COLUMNS]]));
   let count = 0;
   let afterId = 0;
   for (;;) {
