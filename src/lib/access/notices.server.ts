@@ -52,8 +52,9 @@ export async function sendAccessNotice(n: AccessNotice): Promise<NoticeOutcome> 
       accessUntilLabel: n.accessUntil === null ? null : deadlineLabel(n.lang, n.accessUntil, n.product.timeZone, nowMs()),
       libraryUrl,
     });
-    // One key per change: a retry of this change never mails twice, the next change mails again.
-    const key = await idempotencyKey(`access-notice/${n.change}/${n.purchaseIds.join('-')}/${n.changedAt}`);
+    // One key per change: a retry of this change never mails twice, the next change mails again
+    // (the new end is part of it, so two changes in one millisecond under a frozen test clock stay two).
+    const key = await idempotencyKey(`access-notice/${n.change}/${n.purchaseIds.join('-')}/${n.changedAt}/${n.accessUntil ?? 'never'}`);
     await sendEmail({ to: n.email, ...rendered, tags: [{ name: 'category', value: 'access-notice' }] }, { idempotencyKey: key });
     return { sent: true, lang: n.lang };
   } catch (err) {
