@@ -1,5 +1,6 @@
 import { hasAccess } from '../lib/catalog/availability.ts';
-import { grantAccess, GrantError, listAccess, revokeAccess } from '../lib/access/grants.server.ts';
+import { grantAccess, GrantError, listAccess, revokeAccessRows } from '../lib/access/grants.server.ts';
+import { grantNotice, revokeNotice, sendAccessNotice, type NoticeOutcome } from '../lib/access/notices.server.ts';
 import { nowMs } from '../lib/core/clock.ts';
 import { getSite } from '../lib/core/site.server.ts';
 import { isoMomentIn } from '../lib/core/time.ts';
@@ -10,6 +11,12 @@ import { type Command, UsageError } from './shared.ts';
 // In the site's zone with its offset: the author reads local time, a script still gets an exact ISO moment.
 function accessUntilText(at: number | null): string {
   return at === null ? 'never' : isoMomentIn(at, getSite().timeZone);
+}
+
+// The change is saved before the email is tried; a failed email is a warning, not a failed command.
+function reportNotice(outcome: NoticeOutcome): void {
+  if (outcome.sent) console.log(`Emailed the buyer about it (${outcome.lang}).`);
+  else console.error(`drumbeat: the email to the buyer did not go out (${outcome.reason}); the change stands.`);
 }
 
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {
@@ -24,8 +31,8 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
 export const accessCommands: Record<string, Command> = {
   'access grant': {
     summary: 'give (or extend) access to a product without a payment',
-    usage: 'drumbeat access grant EMAIL PRODUCT [--until 2027-04-30T18:00|never] [--cohort ID]\n\n--until defaults to the product\'s own rule; a time without a zone is in the product\'s time zone.',
-    options: { until: { type: 'string' }, cohort: { type: 'string' } },
+    usage: 'drumbeat access grant EMAIL PRODUCT [--until 2027-04-30T18:00|never] [--cohort ID] [--notify]\n\n--until defaults to the product\'s own rule; a time without a zone is in the product\'s time zone.\n--notify emails the buyer, in their language, what changed and where to find it.',
+    options: { until: { type: 'string' }, cohort: { type: 'string' }, notify: { type: 'boolean' } },
     async run({ values, positionals }) {
       if (positionals.length !== 2) throw new UsageError('give an email and a product id, e.g. drumbeat access grant ann@example.com okr-workshop-2027-03');
       await prepareDatabase();
@@ -34,17 +41,21 @@ export const accessCommands: Record<string, Command> = {
       );
       const until = r.accessUntil === null ? 'with no end date' : `until ${accessUntilText(r.accessUntil)}`;
       console.log(`${r.created ? 'Granted' : 'Updated the grant of'} ${r.email} access to ${r.product.id}${r.cohortId ? ` (cohort ${r.cohortId})` : ''} ${until}.`);
+      if (values.notify) reportNotice(await sendAccessNotice(grantNotice(r)));
     },
   },
   'access revoke': {
     summary: 'take away access to a product (purchases and grants)',
-    usage: 'drumbeat access revoke EMAIL PRODUCT',
-    options: {},
-    async run({ positionals }) {
+    usage: 'drumbeat access revoke EMAIL PRODUCT [--notify]\n\n--notify emails the buyer, in their language, that their access has ended.',
+    options: { notify: { type: 'boolean' } },
+    async run({ values, positionals }) {
       if (positionals.length !== 2) throw new UsageError('give an email and a product id, e.g. drumbeat access revoke ann@example.com okr-workshop-2027-03');
       await prepareDatabase();
-      const count = await guarded(() => revokeAccess({ email: positionals[0]!, productId: positionals[1]! }));
-      console.log(count === 0 ? `${positionals[0]} had no access to ${positionals[1]}; nothing changed.` : `Revoked ${count} purchase${count === 1 ? '' : 's'} or grant${count === 1 ? '' : 's'} of ${positionals[1]} for ${positionals[0]!.trim().toLowerCase()}.`);
+      const r = await guarded(() => revokeAccessRows({ email: positionals[0]!, productId: positionals[1]! }));
+      const count = r.purchaseIds.length;
+      console.log(count === 0 ? `${positionals[0]} had no access to ${positionals[1]}; nothing changed.` : `Revoked ${count} purchase${count === 1 ? '' : 's'} or grant${count === 1 ? '' : 's'} of ${positionals[1]} for ${r.email}.`);
+      const notice = revokeNotice(r);
+      if (values.notify && notice) reportNotice(await sendAccessNotice(notice));
     },
   },
   'access list': {

@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
-import { purchases } from '../../src/lib/core/db/schema.ts';
+import { purchases, subscribers } from '../../src/lib/core/db/schema.ts';
+import { outboxDir, readOutbox } from '../../src/lib/email/outbox.server.ts';
 import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/content.ts';
@@ -17,6 +18,8 @@ import { sessionsFor } from '../helpers/sign-in.ts';
 const AUTHOR = 'author@example.com';
 const BUYER = 'buyer@example.com';
 const NEWCOMER = 'newcomer@example.com';
+/** an Italian reader of the newsletter, never a buyer before */
+const LETTRICE = 'lettrice@example.com';
 const NOW = Date.parse('2026-11-25T10:00:00Z');
 const DAY = 86_400_000;
 const SHOTS = path.join(ROOT, 'tests', '.tmp', 'screenshots');
@@ -36,6 +39,7 @@ async function seed() {
     { ...base, email: 'dora@example.com', productId: WORKSHOP, status: 'disputed', amount: 9700, paymentIntentId: 'pi_dora', purchasedAt: at('2026-11-03T09:00:00Z') },
     { ...base, email: '', productId: WORKSHOP, status: 'reserved', checkoutSessionId: 'cs_test_hold', reservedUntil: NOW + DAY },
   ]);
+  await getDb().insert(subscribers).values({ email: LETTRICE, lang: 'it', status: 'active', source: '/it/', consentVersion: 'v1', consentAt: NOW - DAY, createdAt: NOW - DAY, updatedAt: NOW - DAY });
 }
 
 beforeAll(async () => {
@@ -73,6 +77,11 @@ describe('/admin/purchases/', { timeout: 90_000 }, () => {
     expect(html).toContain('https://dashboard.stripe.com/test/checkout/sessions/cs_test_ines');
     expect(html).toMatch(/data-status="refunded"[\s\S]*?Refunded/);
     expect(html).toMatch(/data-status="disputed"[\s\S]*?Disputed/);
+    // A refunded amount is money given back: struck through; a disputed one may still be won.
+    const rowOf = (status: string) => new RegExp(`<tr[^>]*data-status="${status}"[^>]*>[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+    expect(rowOf('refunded')).toContain('<del>€97.00</del>');
+    expect(rowOf('disputed')).toContain('€97.00');
+    expect(rowOf('disputed')).not.toContain('<del>');
 
     const filtered = await (await get(`/admin/purchases/?product=${WORKSHOP}&status=refunded`, session)).text();
     expect(filtered.match(/data-purchase=/g)).toHaveLength(1);
@@ -115,6 +124,54 @@ describe('/admin/purchases/', { timeout: 90_000 }, () => {
     expect(revoked.headers.get('location')).toBe('/admin/purchases/?done=revoked');
     await expect((await get('/library/', buyer)).text()).resolves.not.toMatch(new RegExp(`${WORKSHOP_TITLE}[\\s\\S]*?href="/library/${WORKSHOP}`));
     expect((await rowsOf(NEWCOMER)).map((r) => r.status)).toEqual(['revoked']);
+  });
+
+  it('with "email the buyer" ticked, the buyer gets the news in their language; a failed email leaves the change and says so', async () => {
+    const author = await signIn(AUTHOR);
+    const page = await (await get('/admin/purchases/', author)).text();
+    // Ticked for grant and extend, not for revoke (docs/decisions/021).
+    expect(page).toMatch(/class="grant filters"[\s\S]*?name="notify" checked/);
+    expect(page).toMatch(/class="extend"[\s\S]*?name="notify" checked/);
+    expect(page).toMatch(/class="revoke"[\s\S]*?<input type="checkbox" name="notify">/);
+    const mailsTo = (email: string) => readOutbox(500).filter((m) => m.to === email && !/\/login\/verify/.test(m.html));
+
+    const granted = await post('/admin/purchases/', author, { action: 'grant', email: LETTRICE, product: WORKSHOP, until: '2027-04-30', notify: 'on' });
+    expect(granted.status).toBe(303);
+    expect(granted.headers.get('location')).toBe('/admin/purchases/?done=granted&mail=sent');
+    expect(await (await get('/admin/purchases/?done=granted&mail=sent', author)).text()).toContain('Access granted. The buyer was emailed about it.');
+    expect(await (await get('/it/admin/purchases/?done=granted&mail=sent', author)).text()).toContain('Accesso concesso. L’acquirente ha ricevuto un’email.');
+    const [mail] = mailsTo(LETTRICE);
+    expect(mail?.subject).toMatch(/^Hai accesso a /);
+    expect(mail!.html).toContain(`${server.url}/it/library/${WORKSHOP}/`);
+    expect(mail!.text).toMatch(/Accesso fino a[\s\S]*30 aprile 2027/);
+    // Sign-in links go only to addresses with something in the library: she has one now.
+    const lettrice = await signIn(LETTRICE);
+    await expect((await get('/it/library/', lettrice)).text()).resolves.toContain(`/it/library/${WORKSHOP}/`);
+
+    // The outbox cannot be written (a file stands where its folder goes): the email fails, the change stays.
+    const dir = outboxDir();
+    renameSync(dir, `${dir}.away`);
+    writeFileSync(dir, 'not a folder');
+    try {
+      const revoked = await post('/admin/purchases/', author, { action: 'revoke', email: LETTRICE, product: WORKSHOP, notify: 'on' });
+      expect(revoked.status).toBe(303);
+      expect(revoked.headers.get('location')).toBe('/admin/purchases/?done=revoked&mail=failed');
+    } finally {
+      rmSync(dir);
+      renameSync(`${dir}.away`, dir);
+    }
+    expect((await rowsOf(LETTRICE)).map((r) => r.status)).toEqual(['revoked']);
+    const shown = await (await get('/admin/purchases/?done=revoked&mail=failed', author)).text();
+    expect(shown).toContain('Access revoked.');
+    expect(shown).toContain('The email to the buyer did not go out (the server log says why); the change stands.');
+    expect(server.logs()).toMatch(/access notice \(revoked\) for purchase \d+ not sent: /);
+    expect(server.logs()).not.toMatch(/not sent: .*lettrice@/);
+    expect(mailsTo(LETTRICE)).toHaveLength(1);
+
+    // Unticked: nothing is sent.
+    const quiet = await post('/admin/purchases/', author, { action: 'grant', email: LETTRICE, product: WORKSHOP });
+    expect(quiet.headers.get('location')).toBe('/admin/purchases/?done=granted');
+    expect(mailsTo(LETTRICE)).toHaveLength(1);
   });
 
   it('answers 403 to a non-admin on GET, POST and the CSV, changing nothing; refuses a cross-site POST', async () => {

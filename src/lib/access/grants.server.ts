@@ -1,10 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { accessUntilFor } from '../catalog/availability.ts';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { accessUntilFor, hasAccess } from '../catalog/availability.ts';
 import { parseMoment, type Product } from '../catalog/product.ts';
 import { getProduct } from '../catalog/products.server.ts';
 import { nowMs } from '../core/clock.ts';
 import { getDb, serializeWrites } from '../core/db/client.server.ts';
-import { purchases } from '../core/db/schema.ts';
+import { purchases, subscribers } from '../core/db/schema.ts';
 import { normalizeEmail } from '../core/email-address.ts';
 import { getSite } from '../core/site.server.ts';
 import { toLang, type Lang } from '../../i18n/lang.ts';
@@ -59,6 +59,28 @@ export interface GrantResult {
   cohortId: string | null;
   accessUntil: number | null;
   created: boolean;
+  /** the grant row */
+  purchaseId: number;
+  /** the language the buyer reads (the grant row's) */
+  lang: Lang;
+  /** from the buyer's side: access they did not have, or a new end to access they had */
+  change: 'granted' | 'updated';
+  /** when the row changed: with purchaseId, names this one change (the notice's idempotency key) */
+  changedAt: number;
+}
+
+/**
+ * The language of someone we have never sold to under this product: the one they bought in before,
+ * else the one they subscribed in, else the product's first (an Italian-only product gets Italian).
+ */
+async function buyerLang(email: string, product: Product): Promise<Lang> {
+  const site = getSite();
+  const db = getDb();
+  const [bought] = await db.select({ lang: purchases.lang }).from(purchases).where(eq(purchases.email, email)).orderBy(desc(purchases.id)).limit(1);
+  if (bought) return toLang(bought.lang, site);
+  const [subscribed] = await db.select({ lang: subscribers.lang }).from(subscribers).where(eq(subscribers.email, email));
+  if (subscribed) return toLang(subscribed.lang, site);
+  return toLang(Object.keys(product.title)[0], site);
 }
 
 export async function grantAccess(input: { email: string; productId: string; until?: string; cohortId?: string; lang?: Lang }): Promise<GrantResult> {
@@ -73,35 +95,58 @@ export async function grantAccess(input: { email: string; productId: string; unt
   }
   const now = nowMs();
   const accessUntil = input.until === undefined ? accessUntilFor(product, cohort, now) : parseUntil(input.until, product.timeZone);
-  // The product's first language: an Italian-only product's grant gets Italian reminders.
-  const lang = input.lang ?? toLang(Object.keys(product.title)[0], getSite());
+  const lang = input.lang ?? (await buyerLang(email, product));
   const cohortId = cohort?.id ?? null;
   const db = getDb();
   return serializeWrites(async () => {
+    const before = await db.select({ status: purchases.status, accessUntil: purchases.accessUntil }).from(purchases).where(and(eq(purchases.email, email), eq(purchases.productId, product.id)));
+    const change = before.some((r) => hasAccess(r, now)) ? 'updated' : 'granted';
     const updated = await db
       .update(purchases)
       .set({ status: 'granted', accessUntil, cohortId, statusReason: null, updatedAt: now })
       .where(and(eq(purchases.email, email), eq(purchases.productId, product.id), eq(purchases.source, 'grant')))
-      .returning({ id: purchases.id });
-    if (updated.length === 0) {
-      await db.insert(purchases).values({ email, productId: product.id, cohortId, lang, source: 'grant', status: 'granted', purchasedAt: now, accessUntil, createdAt: now, updatedAt: now });
+      .returning({ id: purchases.id, lang: purchases.lang });
+    let row = updated[0];
+    if (!row) {
+      [row] = await db
+        .insert(purchases)
+        .values({ email, productId: product.id, cohortId, lang, source: 'grant', status: 'granted', purchasedAt: now, accessUntil, createdAt: now, updatedAt: now })
+        .returning({ id: purchases.id, lang: purchases.lang });
     }
-    return { email, product, cohortId, accessUntil, created: updated.length === 0 };
+    return { email, product, cohortId, accessUntil, created: updated.length === 0, purchaseId: row!.id, lang: toLang(row!.lang, getSite()), change, changedAt: now };
   });
+}
+
+export interface RevokeResult {
+  email: string;
+  product: Product;
+  /** the rows revoked (none: nothing changed) */
+  purchaseIds: number[];
+  /** the language of the first of them, for the notice */
+  lang: Lang;
+  changedAt: number;
+}
+
+/** Ends every live purchase and grant of the product for the address, saying which. */
+export async function revokeAccessRows(input: { email: string; productId: string }): Promise<RevokeResult> {
+  const email = requireEmail(input.email);
+  const product = requireProduct(input.productId);
+  const now = nowMs();
+  const revoked = await serializeWrites(() =>
+    getDb()
+      .update(purchases)
+      .set({ status: 'revoked', statusReason: 'revoked by the author', updatedAt: now })
+      .where(and(eq(purchases.email, email), eq(purchases.productId, product.id), inArray(purchases.status, ['paid', 'granted', 'pending'])))
+      .returning({ id: purchases.id, lang: purchases.lang }),
+  );
+  revoked.sort((a, b) => a.id - b.id);
+  const lang = revoked[0] ? toLang(revoked[0].lang, getSite()) : await buyerLang(email, product);
+  return { email, product, purchaseIds: revoked.map((r) => r.id), lang, changedAt: now };
 }
 
 /** Ends every live purchase and grant of the product for the address. Returns how many. */
 export async function revokeAccess(input: { email: string; productId: string }): Promise<number> {
-  const email = requireEmail(input.email);
-  const product = requireProduct(input.productId);
-  const revoked = await serializeWrites(() =>
-    getDb()
-      .update(purchases)
-      .set({ status: 'revoked', statusReason: 'revoked by the author', updatedAt: nowMs() })
-      .where(and(eq(purchases.email, email), eq(purchases.productId, product.id), inArray(purchases.status, ['paid', 'granted', 'pending'])))
-      .returning({ id: purchases.id }),
-  );
-  return revoked.length;
+  return (await revokeAccessRows(input)).purchaseIds.length;
 }
 
 export async function listAccess(email?: string): Promise<PurchaseRow[]> {

@@ -3,7 +3,8 @@ import { getDb } from '../core/db/client.server.ts';
 import { PURCHASE_STATUSES, purchases, type PurchaseStatus } from '../core/db/schema.ts';
 import { normalizeEmail } from '../core/email-address.ts';
 import { getEnv } from '../core/env.server.ts';
-import { grantAccess, GrantError, revokeAccess } from '../access/grants.server.ts';
+import { grantAccess, GrantError, revokeAccessRows } from '../access/grants.server.ts';
+import { grantNotice, revokeNotice, sendAccessNotice } from '../access/notices.server.ts';
 import { ProductError } from '../catalog/product.ts';
 import { getProducts } from '../catalog/products.server.ts';
 import { PURCHASE_COLUMNS } from '../payments/purchases.server.ts';
@@ -77,12 +78,15 @@ export function stripeDashboardUrl(row: Pick<AdminPurchase, 'paymentIntentId' | 
 }
 
 export type PurchaseAction = 'grant' | 'extend' | 'revoke';
-export type ActionResult = { ok: true; flash: string } | { ok: false; error: string };
+/** Whether the buyer was emailed about the change: asked and sent, asked and failed (the change stands). */
+export type MailOutcome = 'sent' | 'failed';
+export type ActionResult = { ok: true; flash: string; mail?: MailOutcome } | { ok: false; error: string };
 
 /**
  * The dashboard's grant, extend and revoke: the same functions as `drumbeat access grant/revoke`.
  * "extend" is a grant with a new access-until (a grant row of its own; the best row wins).
  * The flash is a short code the list page turns into a sentence in the reader's language.
+ * With `notify` ticked the buyer gets an email about it, after the change is saved.
  */
 export async function runPurchaseAction(form: FormData): Promise<ActionResult> {
   const action = String(form.get('action') ?? '');
@@ -90,15 +94,24 @@ export async function runPurchaseAction(form: FormData): Promise<ActionResult> {
   const productId = String(form.get('product') ?? '');
   const until = String(form.get('until') ?? '').trim();
   const cohortId = String(form.get('cohort') ?? '').trim();
+  const notify = form.get('notify') !== null;
+  const mailed = async (notice: Parameters<typeof sendAccessNotice>[0] | undefined): Promise<{ mail?: MailOutcome }> => {
+    if (!notify || !notice) return {};
+    const outcome = await sendAccessNotice(notice);
+    if (outcome.sent) return { mail: 'sent' };
+    // The page says only that it failed; the why (a provider's words) goes to the server log, without the address.
+    console.error(`access notice (${notice.change}) for purchase ${notice.purchaseIds.join(', ')} not sent: ${outcome.reason}`);
+    return { mail: 'failed' };
+  };
   try {
     if (action === 'grant' || action === 'extend') {
       if (action === 'extend' && !until) return { ok: false, error: 'until' };
-      await grantAccess({ email, productId, until: until || undefined, cohortId: cohortId || undefined });
-      return { ok: true, flash: action === 'grant' ? 'granted' : 'extended' };
+      const granted = await grantAccess({ email, productId, until: until || undefined, cohortId: cohortId || undefined });
+      return { ok: true, flash: action === 'grant' ? 'granted' : 'extended', ...(await mailed(grantNotice(granted))) };
     }
     if (action === 'revoke') {
-      const n = await revokeAccess({ email, productId });
-      return { ok: true, flash: n === 0 ? 'nothing' : 'revoked' };
+      const revoked = await revokeAccessRows({ email, productId });
+      return { ok: true, flash: revoked.purchaseIds.length === 0 ? 'nothing' : 'revoked', ...(await mailed(revokeNotice(revoked))) };
     }
     return { ok: false, error: 'action' };
   } catch (err) {

@@ -1,6 +1,7 @@
 // The one module the rest of the code calls to turn an email into { subject, html, text }.
 import { createElement, type ReactElement } from 'react';
 import { render } from 'react-email';
+import AccessNotice, { type AccessNoticeProps } from '../../../emails/AccessNotice.tsx';
 import Confirm, { type ConfirmProps } from '../../../emails/Confirm.tsx';
 import DeadlineReminder, { type DeadlineReminderProps } from '../../../emails/DeadlineReminder.tsx';
 import SaleNotice, { type SaleNoticeProps } from '../../../emails/SaleNotice.tsx';
@@ -89,6 +90,17 @@ export async function renderDeadlineReminderEmail(input: DeadlineReminderInput):
   const days = positiveInteger('daysLeft', input.daysLeft);
   const subject = t(lang, 'email.deadlineSubject', { product: input.productTitle, days });
   return finish(subject, createElement(DeadlineReminder, { ...input, lang, subject }));
+}
+
+export type AccessNoticeInput = WithLang<AccessNoticeProps>;
+
+const ACCESS_SUBJECTS = { granted: 'email.accessGrantedSubject', updated: 'email.accessUpdatedSubject', revoked: 'email.accessRevokedSubject' } as const;
+
+export async function renderAccessNoticeEmail(input: AccessNoticeInput): Promise<RenderedEmail> {
+  // t() refuses a language it has no words for, before anything is rendered.
+  const lang = input.lang;
+  const subject = t(lang, ACCESS_SUBJECTS[input.change], { product: input.productTitle });
+  return finish(subject, createElement(AccessNotice, { ...input, lang, subject }));
 }
 
 export type SaleNoticeInput = WithLang<SaleNoticeProps>;

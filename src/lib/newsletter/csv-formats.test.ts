@@ -32,6 +32,8 @@ describe('detectFormat', () => {
     expect(detectFormat([...ghost, 'products'])).toBe('ghost');
     expect(detectFormat([...ghost, 'tiers', 'gift_id'])).toBe('ghost');
     expect(detectFormat(['\uFEFFemail', ...DRUMBEAT_COLUMNS.slice(1)])).toBe('drumbeat');
+    // Exports from before the name column are ours too.
+    expect(detectFormat(['email', 'status', 'language', 'consent_at', 'confirmed_at', 'unsubscribed_at', 'source', 'consent_version', 'status_reason'])).toBe('drumbeat');
   });
 
   it('refuses an unknown header with one line naming the recognized formats', () => {

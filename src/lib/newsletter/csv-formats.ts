@@ -16,6 +16,8 @@ export interface ImportedSubscriber {
   confirmedAt?: number;
   unsubscribedAt?: number;
   reason?: string;
+  /** the person's name where the platform keeps one (Mailchimp, Ghost, Buttondown metadata, ours) */
+  name?: string;
   /** only our own export: kept as they were so a round trip is lossless */
   source?: string;
   consentVersion?: string;
@@ -31,15 +33,23 @@ export type MappedRow = ImportedSubscriber | SkippedRow;
 /** Reads one cell, untrimmed, by lowercase column name; '' when absent. */
 export type Cell = (column: string) => string;
 
-/** Header of our own export; `drumbeat` rows are read back by these names. */
-export const DRUMBEAT_COLUMNS = ['email', 'status', 'language', 'consent_at', 'confirmed_at', 'unsubscribed_at', 'source', 'consent_version', 'status_reason'] as const;
+/** The columns that make a file our own export (every export since the first has them). */
+export const DRUMBEAT_REQUIRED = ['email', 'status', 'language', 'consent_at', 'confirmed_at', 'unsubscribed_at', 'source', 'consent_version', 'status_reason'] as const;
+/**
+ * Header of our own export; `drumbeat` rows are read back by these names. `name` came later and
+ * goes last, so files written before it (without the column) are still recognized and import as before.
+ */
+export const DRUMBEAT_COLUMNS = [...DRUMBEAT_REQUIRED, 'name'] as const;
+
+/** Longer than any real name; a cell beyond it is some other data in the wrong column. */
+export const NAME_MAX = 200;
 
 const RECOGNIZED = 'Substack (email_list CSV), Ghost (Members export), Mailchimp (subscribed, unsubscribed or cleaned audience CSV), Buttondown (subscriber export) or Drumbeat (our own export)';
 
 export function detectFormat(headerFields: string[]): ImportFormat {
   const has = new Set(headerFields.map(normalizeColumn));
   const all = (...names: string[]) => names.every((n) => has.has(n));
-  if (all(...DRUMBEAT_COLUMNS)) return 'drumbeat';
+  if (all(...DRUMBEAT_REQUIRED)) return 'drumbeat';
   if (all('email', 'active_subscription', 'email_disabled')) return 'substack';
   if (all('email', 'subscribed_to_emails', 'complimentary_plan')) return 'ghost';
   if (all('email', 'subscriber_type', 'creation_date')) return 'buttondown';
@@ -88,6 +98,8 @@ function mapper(emailColumn: string, map: (cell: Cell, email: string) => Importe
       // No platform's standard export has one, but a list that collected it (a Mailchimp merge
       // field, a column the author added) names it so; the importer checks it against the site.
       row.lang ??= (cell('language') || cell('lang')).trim().toLowerCase() || undefined;
+      // The same for a name: a `name` column, or first and last (Kit and others spell them so).
+      row.name ??= cleanName(cell('name')) ?? fullName(cell('first_name') || cell('first name'), cell('last_name') || cell('last name'));
       return row;
     } catch (err) {
       if (err instanceof RowProblem) return { skip: err.message, email: email.email };
@@ -109,6 +121,7 @@ export const mapGhost = mapper('email', (cell, email) => {
     email,
     status: bool(cell, 'subscribed_to_emails') ? 'active' : 'unsubscribed',
     lang: undefined,
+    name: cleanName(cell('name')),
     consentAt: requiredTime(cell, 'created_at', parseIsoTime),
   };
 });
@@ -119,7 +132,9 @@ export const mapMailchimp = (list: MailchimpList) =>
     // OPTIN_TIME is the signup form; members imported into Mailchimp only have CONFIRM_TIME.
     const consentAt = optionalTime(cell, 'optin_time', parseMailchimpTime) ?? confirmedAt;
     if (consentAt === undefined) throw new RowProblem('no consent date (OPTIN_TIME and CONFIRM_TIME are empty)');
-    const row: ImportedSubscriber = { email, status: 'active', lang: undefined, consentAt, confirmedAt };
+    // "First Name"/"Last Name" are the default merge fields; older audiences export their tags FNAME/LNAME.
+    const name = fullName(cell('first name') || cell('fname'), cell('last name') || cell('lname'));
+    const row: ImportedSubscriber = { email, status: 'active', lang: undefined, name, consentAt, confirmedAt };
     if (list === 'unsubscribed') {
       row.status = 'unsubscribed';
       row.unsubscribedAt = optionalTime(cell, 'unsub_time', parseMailchimpTime);
@@ -153,7 +168,7 @@ export const mapButtondown = mapper('email', (cell, email) => {
   if (status === undefined) throw new RowProblem(`unknown subscriber_type "${oneLine(type)}"`);
   // We could send them a confirmation, but an import is no place to start mailing strangers.
   if (status === 'pending') throw new RowProblem('not confirmed in Buttondown (unactivated): unconfirmed imports are never mailed');
-  const row: ImportedSubscriber = { email, status, lang: undefined, consentAt: requiredTime(cell, 'creation_date', parseIsoTime) };
+  const row: ImportedSubscriber = { email, status, lang: undefined, name: buttondownName(cell('metadata')), consentAt: requiredTime(cell, 'creation_date', parseIsoTime) };
   if (status === 'bounced' || status === 'complained') row.reason = `${type} in Buttondown`;
   return row;
 });
@@ -171,6 +186,8 @@ export const mapDrumbeat = mapper('email', (cell, email) => {
     confirmedAt: optionalTime(cell, 'confirmed_at', parseIsoTime),
     unsubscribedAt: optionalTime(cell, 'unsubscribed_at', parseIsoTime),
     reason: cell('status_reason') || undefined,
+    // Stored names are already clean, so cleaning again keeps a round trip byte for byte.
+    name: cleanName(cell('name')),
     source: cell('source') || undefined,
     consentVersion: cell('consent_version') || undefined,
   };
@@ -187,6 +204,34 @@ const MAPPERS: Record<Exclude<ImportFormat, 'mailchimp'>, (cell: Cell) => Mapped
 export function normalizeEmail(raw: string): { email: string } | SkippedRow {
   const checked = checkEmail(raw);
   return checked.ok ? { email: checked.email } : { skip: checked.message, email: oneLine(raw) };
+}
+
+/** One line, trimmed, at most NAME_MAX characters; undefined when empty. */
+export function cleanName(raw: string): string | undefined {
+  const name = oneLine(raw);
+  if (name === '') return undefined;
+  return name.length <= NAME_MAX ? name : name.slice(0, NAME_MAX).trimEnd();
+}
+
+function fullName(first: string, last: string): string | undefined {
+  return cleanName(`${first} ${last}`);
+}
+
+/** Buttondown has no name column; a name the signup form collected sits in the metadata JSON [G]. */
+function buttondownName(metadata: string): string | undefined {
+  if (!metadata.trim().startsWith('{')) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(metadata);
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null) return undefined;
+  const text = (key: string) => {
+    const v = (data as Record<string, unknown>)[key];
+    return typeof v === 'string' ? v : '';
+  };
+  return cleanName(text('name')) ?? fullName(text('first_name'), text('last_name'));
 }
 
 function bool(cell: Cell, column: string): boolean {

@@ -85,8 +85,8 @@ export function readSubscribersCsv(text: string): { format: ImportFormat; total:
 
 // Each chunk's new rows go in as one JSON parameter read by json_each: a statement with thousands
 // of placeholders (or the query builder's equivalent) costs more to prepare than the write itself.
-const INSERT_COLUMNS = ['email', 'lang', 'status', 'source', 'consent_version', 'consent_at', 'confirmed_at', 'unsubscribed_at', 'status_reason', 'created_at', 'updated_at'] as const;
-type InsertTuple = [string, Lang, SubscriberStatus, string, string, number, number | null, number | null, string | null, number, number];
+const INSERT_COLUMNS = ['email', 'lang', 'status', 'source', 'consent_version', 'consent_at', 'confirmed_at', 'unsubscribed_at', 'status_reason', 'created_at', 'updated_at', 'name'] as const;
+type InsertTuple = [string, Lang, SubscriberStatus, string, string, number, number | null, number | null, string | null, number, number, string | null];
 const insertFromJson = (rows: InsertTuple[]) =>
   sql.raw(`INSERT INTO subscribers (${INSERT_COLUMNS.join(', ')}) SELECT ${INSERT_COLUMNS.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(`).append(sql`${JSON.stringify(rows)})`);
 
@@ -105,7 +105,7 @@ export async function importSubscribersCsv(text: string, opts: ImportOptions): P
         db.transaction(async (tx) => {
           const at = nowMs();
           const existing = await tx
-            .select({ email: subscribers.email, status: subscribers.status, unsubscribedAt: subscribers.unsubscribedAt })
+            .select({ email: subscribers.email, status: subscribers.status, unsubscribedAt: subscribers.unsubscribedAt, name: subscribers.name })
             .from(subscribers)
             .where(sql`${subscribers.email} IN (SELECT value FROM json_each(${JSON.stringify(chunk.map((r) => r.email))}))`);
           const here = new Map(existing.map((r) => [r.email, r]));
@@ -115,7 +115,7 @@ export async function importSubscribersCsv(text: string, opts: ImportOptions): P
             if (!current) {
               const lang = isLang(row.lang, opts.languages) ? row.lang : opts.defaultLang;
               const consent = consentOf(row, file.format);
-              inserts.push([row.email, lang, row.status, consent.source, consent.consentVersion, consent.consentAt, consent.confirmedAt, row.unsubscribedAt ?? null, row.reason ?? null, at, at]);
+              inserts.push([row.email, lang, row.status, consent.source, consent.consentVersion, consent.consentAt, consent.confirmedAt, row.unsubscribedAt ?? null, row.reason ?? null, at, at, row.name ?? null]);
               continue;
             }
             const change = decide(current, row, file.format, at);
@@ -144,10 +144,19 @@ export async function importSubscribersCsv(text: string, opts: ImportOptions): P
   return report;
 }
 
-type Existing = { status: SubscriberStatus; unsubscribedAt: number | null };
+type Existing = { status: SubscriberStatus; unsubscribedAt: number | null; name: string | null };
 
-/** What an import may do to an address we already have: suppress it, or confirm a pending one; never revive it. */
+/**
+ * What an import may do to an address we already have: suppress it, or confirm a pending one; never
+ * revive it. A name fills in one we lack (a person the file skips keeps what we have, as it is).
+ */
 function decide(current: Existing, row: ImportedSubscriber, format: ImportFormat, at: number): 'unchanged' | { skip: string } | { set: SubscriberChange } {
+  const decision = decideStatus(current, row, format, at);
+  if (current.name !== null || row.name === undefined || (decision !== 'unchanged' && 'skip' in decision)) return decision;
+  return decision === 'unchanged' ? { set: { name: row.name, updatedAt: at } } : { set: { ...decision.set, name: row.name } };
+}
+
+function decideStatus(current: Existing, row: ImportedSubscriber, format: ImportFormat, at: number): 'unchanged' | { skip: string } | { set: SubscriberChange } {
   if (SUPPRESSED.has(current.status)) {
     if (SUPPRESSED.has(row.status)) return 'unchanged';
     if (current.status !== 'unsubscribed') return { skip: `suppressed (${current.status})` };
@@ -183,7 +192,7 @@ export async function exportSubscribersCsv(write: (chunk: string) => void | Prom
   for (;;) {
     const page = await db.select().from(subscribers).where(and(gt(subscribers.id, afterId), where)).orderBy(asc(subscribers.id)).limit(PAGE);
     if (page.length === 0) return count;
-    const rows = page.map((s) => [s.email, s.status, s.lang, isoTime(s.consentAt), isoTime(s.confirmedAt), isoTime(s.unsubscribedAt), s.source, s.consentVersion, s.statusReason ?? '']);
+    const rows = page.map((s) => [s.email, s.status, s.lang, isoTime(s.consentAt), isoTime(s.confirmedAt), isoTime(s.unsubscribedAt), s.source, s.consentVersion, s.statusReason ?? '', s.name ?? '']);
     await write(stringify(rows));
     count += page.length;
     afterId = page.at(-1)!.id;

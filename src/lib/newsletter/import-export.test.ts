@@ -124,10 +124,73 @@ describe('importing the platform exports', () => {
       [3, 0, 0, 0],
       [2, 0, 0, 0],
       [6, 0, 1, 0], // uma: unsubscribed in both
-      [3, 0, 4, 0], // ada.free (Substack), uma, zoe and quinn (Mailchimp) were there already
+      [3, 1, 3, 0], // ada.free (Substack, no name: Ghost's fills it in), uma, zoe and quinn (Mailchimp) were there already
       [3, 0, 4, 1], // uma, zoe, quinn; bo was cleaned already; una never confirmed
     ]);
     expect(await row('bo.bounced@example.com')).toMatchObject({ status: 'bounced', source: 'import:mailchimp', statusReason: 'cleaned by Mailchimp' });
+  });
+});
+
+describe('names', () => {
+  const names = async () => Object.fromEntries((await db.select({ email: subscribers.email, name: subscribers.name }).from(subscribers)).map((s) => [s.email, s.name]));
+
+  it('Mailchimp: "First Name" and "Last Name" become one name, a quoted comma included', async () => {
+    await importSubscribersCsv(fixture('mailchimp-subscribed.csv'), OPTS);
+    expect(await names()).toMatchObject({
+      'ada.single@example.com': 'Ada Single',
+      'zoe.bronte@example.com': 'Zoë Brontë-Łukasiewicz',
+      'quinn.comma@example.com': 'Quinn Comma, Jr.',
+    });
+  });
+
+  it('Mailchimp with the merge tags FNAME/LNAME as headers, one of them empty, or none at all', async () => {
+    const header = '"Email Address",FNAME,LNAME,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,LAST_CHANGED,LEID,EUID,NOTES\n';
+    const when = '"2024-01-15 10:00:00",,"2024-01-15 10:02:31",,"2024-01-15 10:02:31",1,a1b2c3d4e5,';
+    await importSubscribersCsv(`${header}fe@example.com,Fe,Lname,2,${when}\nonly.first@example.com,Solo,,2,${when}\nnobody@example.com,,,2,${when}\n`, OPTS);
+    expect(await names()).toEqual({ 'fe@example.com': 'Fe Lname', 'only.first@example.com': 'Solo', 'nobody@example.com': null });
+  });
+
+  it('Ghost: the name column', async () => {
+    await importSubscribersCsv(fixture('ghost.csv'), OPTS);
+    expect(await names()).toMatchObject({ 'ada.free@example.com': 'Ada Free', 'uma.unsub@example.com': 'Uma Unsubscribed', 'zoe.bronte@example.com': 'Zoë Brontë-Łukasiewicz' });
+  });
+
+  it('Buttondown: the name in the metadata JSON, where the signup form collected one; Substack has none', async () => {
+    await importSubscribersCsv(fixture('buttondown.csv'), OPTS);
+    await importSubscribersCsv(fixture('substack.csv'), OPTS);
+    expect(await names()).toMatchObject({ 'pat.premium@example.com': 'Pat', 'zoe.bronte@example.com': 'Zoë Brontë-Łukasiewicz', 'ada.regular@example.com': null, 'pat.monthly@example.com': null });
+  });
+
+  it('a name column in any other supported file is read too; names are one line and of sane length', async () => {
+    const substack = 'email,active_subscription,expiry,plan,email_disabled,created_at,first_payment_at,name\n';
+    await importSubscribersCsv(`${substack}a@example.com,false,,other,false,2024-01-15T10:00:00.000Z,,"  Anna\n  Maria "\nb@example.com,false,,other,false,2024-01-15T10:00:00.000Z,,${'x'.repeat(500)}\n`, OPTS);
+    expect(await names()).toEqual({ 'a@example.com': 'Anna Maria', 'b@example.com': 'x'.repeat(200) });
+  });
+
+  it('fills in a name we lack on an address we have, never replaces one, and never touches a skipped row', async () => {
+    await db.insert(subscribers).values([
+      { email: 'ada.free@example.com', lang: 'it', status: 'active', source: '/it/', consentVersion: 'v1', consentAt: NOW, createdAt: NOW, updatedAt: NOW },
+      { email: 'pat.paid@example.com', name: 'Patricia', lang: 'en', status: 'active', source: '/', consentVersion: 'v1', consentAt: NOW, createdAt: NOW, updatedAt: NOW },
+      { email: 'cam.comped@example.com', lang: 'en', status: 'complained', source: '/', consentVersion: 'v1', consentAt: NOW, createdAt: NOW, updatedAt: NOW },
+    ]);
+    const report = await importSubscribersCsv(fixture('ghost.csv'), OPTS);
+    expect(counts(report)).toMatchObject({ imported: 4, updated: 1, unchanged: 1, skipped: 1 });
+    expect(await row('ada.free@example.com')).toMatchObject({ name: 'Ada Free', lang: 'it', source: '/it/', status: 'active' });
+    expect(await row('pat.paid@example.com')).toMatchObject({ name: 'Patricia' });
+    expect(await row('cam.comped@example.com')).toMatchObject({ name: null, status: 'complained' });
+    expect(counts(await importSubscribersCsv(fixture('ghost.csv'), OPTS))).toMatchObject({ imported: 0, updated: 0 });
+  });
+
+  it('our export writes the name last; a file from before the column still imports', async () => {
+    await importSubscribersCsv(fixture('ghost.csv'), OPTS);
+    const { text } = await exportText();
+    expect(text.split('\n')[0]).toBe('email,status,language,consent_at,confirmed_at,unsubscribed_at,source,consent_version,status_reason,name');
+    expect(text).toContain('\nquinn.comma@example.com,active,en,2024-06-01T11:11:11.000Z,,,import:ghost,import:ghost,,Quinn Comma\n');
+
+    ({ db } = await useTempDatabase());
+    const old = 'email,status,language,consent_at,confirmed_at,unsubscribed_at,source,consent_version,status_reason\nold@example.com,active,it,2024-01-01T00:00:00.000Z,,,/it/,v1,\n';
+    expect(counts(await importSubscribersCsv(old, OPTS))).toMatchObject({ format: 'drumbeat', imported: 1, skipped: 0 });
+    expect(await row('old@example.com')).toMatchObject({ name: null, lang: 'it', source: '/it/' });
   });
 });
 
@@ -250,9 +313,10 @@ describe('export', () => {
     ]);
     const first = await exportText();
     const lines = first.text.split('\n');
-    expect(lines[0]).toBe('email,status,language,consent_at,confirmed_at,unsubscribed_at,source,consent_version,status_reason');
-    expect(lines).toContain('adm.removed@example.com,unsubscribed,en,2023-05-05T05:05:05.000Z,2023-05-05T05:05:05.000Z,2024-04-11T09:00:00.000Z,import:mailchimp,import:mailchimp,');
-    expect(lines).toContain('pia@example.com,pending,it,2026-01-10T12:00:00.000Z,,,/it/note/12/,2026-11-25,');
+    expect(lines[0]).toBe('email,status,language,consent_at,confirmed_at,unsubscribed_at,source,consent_version,status_reason,name');
+    expect(lines).toContain('adm.removed@example.com,unsubscribed,en,2023-05-05T05:05:05.000Z,2023-05-05T05:05:05.000Z,2024-04-11T09:00:00.000Z,import:mailchimp,import:mailchimp,,Adm Removed');
+    expect(lines).toContain('pia@example.com,pending,it,2026-01-10T12:00:00.000Z,,,/it/note/12/,2026-11-25,,');
+    expect(lines).toContain('quinn.comma@example.com,active,en,2024-06-01T11:11:11.000Z,2024-06-01T11:12:00.000Z,,import:mailchimp,import:mailchimp,,"Quinn Comma, Jr."');
 
     ({ db } = await useTempDatabase());
     const report = await importSubscribersCsv(first.text, OPTS);
@@ -261,7 +325,7 @@ describe('export', () => {
   });
 
   it('of an empty list is just the header', async () => {
-    expect((await exportText()).text).toBe('email,status,language,consent_at,confirmed_at,unsubscribed_at,source,consent_version,status_reason\n');
+    expect((await exportText()).text).toBe('email,status,language,consent_at,confirmed_at,unsubscribed_at,source,consent_version,status_reason,name\n');
   });
 });
 

@@ -13,6 +13,8 @@ export const subscribers = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     /** lowercased, trimmed */
     email: text('email').notNull(),
+    /** the person's name where an imported list had one (Mailchimp, Ghost, …); the signup form asks none */
+    name: text('name'),
     lang: text('lang').notNull(),
     status: text('status', { enum: SUBSCRIBER_STATUSES }).notNull(),
     /** where the consent was given: a page path, or "import:<platform>" */
