@@ -106,6 +106,14 @@ describe('/admin/sends/', { timeout: 180_000 }, () => {
     expect(await limited!.text()).toContain('too many test copies');
     expect(fake.emails.filter((m) => m.to.includes('me@example.com')).length).toBeLessThanOrEqual(10);
     expect(await getDb().$count(sends)).toBe(0);
+
+    // Before its slot the Note waits on the Sends page, with a Pause button of its own.
+    const list = await (await get('/admin/sends/', author)).text();
+    expect(list).toMatch(/data-coming="206-en" data-due="no"[\s\S]*?name="action" value="pause"[\s\S]*?name="note" value="206"/);
+    expect(list).not.toContain('http-equiv="refresh"');
+    const progress = await get('/admin/sends/progress.json', author);
+    expect(progress.headers.get('cache-control')).toBe('private, no-store');
+    expect(await progress.json()).toEqual({ live: false, sends: [] });
   });
 
   it('pauses the running send from the page, the progress stops; resumed, everyone is mailed exactly once', async () => {
@@ -124,6 +132,8 @@ describe('/admin/sends/', { timeout: 180_000 }, () => {
     await expect.poll(() => row.getAttribute('data-state')).toBe('sending');
     // The page's script updates the figures in place while it runs.
     await expect.poll(() => row.locator('[data-field="sent"]').textContent(), { timeout: 30_000 }).toBe('200');
+    // Without JavaScript the page refreshes itself while a send runs.
+    expect(await (await get('/admin/sends/', author)).text()).toContain('<noscript><meta http-equiv="refresh" content="5"></noscript>');
     await row.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => page.locator('.flash[role="status"]').first().textContent()).toMatch(/^Paused\./);
     expect((await sendRow())!.state).toBe('paused');
