@@ -198,7 +198,7 @@ describe('/admin/sends/', { timeout: 180_000 }, () => {
     }
     const before = fake.emails.length;
     const rows = await getDb().select().from(sends);
-    for (const fields of [{ action: 'cancel', send: id }, { action: 'pause', send: id }, { action: 'pause', note: '206', lang: 'it' }]) {
+    for (const fields of [{ action: 'cancel', send: id }, { action: 'pause', send: id }, { action: 'pause', note: '206', lang: 'it' }] as Record<string, string>[]) {
       expect((await post('/admin/sends/', reader, fields)).status).toBe(403);
     }
     expect((await post('/admin/sends/preview/206/', reader, { lang: 'en', to: READER })).status).toBe(403);
