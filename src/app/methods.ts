@@ -15,6 +15,8 @@ export const POST_ROUTES: readonly { path: string; methods: 'GET, HEAD, POST' | 
   { path: '/login/verify', methods: 'GET, HEAD, POST' },
   { path: '/admin/purchases', methods: 'GET, HEAD, POST' },
   { path: '/admin/subscribers/[id]', methods: 'GET, HEAD, POST' },
+  { path: '/admin/sends', methods: 'GET, HEAD, POST' },
+  { path: '/admin/sends/preview/[note]', methods: 'GET, HEAD, POST' },
   { path: '/logout', methods: 'POST' },
   { path: '/webhooks/stripe', methods: 'POST' },
   { path: '/webhooks/resend', methods: 'POST' },

@@ -3,16 +3,16 @@ import path from 'node:path';
 import { nowMs } from '../lib/core/clock.ts';
 import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
 import { outboxDir } from '../lib/email/outbox.server.ts';
-import { sendEmail } from '../lib/email/transport.server.ts';
 import { deliver } from '../lib/newsletter/delivery/deliver.server.ts';
-import { previewEmail, renderPlan } from '../lib/newsletter/delivery/newsletter-email.server.ts';
-import { plansForNote, type SendPlan } from '../lib/newsletter/plan.ts';
+import { previewOf, previewPlans, sendTestCopy } from '../lib/newsletter/delivery/newsletter-email.server.ts';
+import { plansForNote, type PreviewPlan, type SendPlan } from '../lib/newsletter/plan.ts';
 import { startScheduler } from '../jobs/scheduler.server.ts';
 import { activeSubscribers, cancelSend, pauseSend, resumeSend, runDueSends, sendOf, sendStatuses, type SendChange } from '../lib/newsletter/sends.server.ts';
 import { parseEmail } from '../lib/newsletter/input.ts';
 import { loadNotesFromDisk } from '../lib/notes/disk.server.ts';
+import { holdScheduled } from '../lib/admin/sends.server.ts';
 import { getSite } from '../lib/core/site.server.ts';
-import { isoMomentIn } from '../lib/core/time.ts';
+import { formatWallTime, isoMomentIn } from '../lib/core/time.ts';
 import { zoneName } from '../i18n/format.ts';
 import { progressLine, type Command, UsageError } from './shared.ts';
 import { isLang, type Lang } from '../i18n/lang.ts';
@@ -41,16 +41,39 @@ function langOption(value: unknown): Lang | undefined {
   return value;
 }
 
-/** The plans for a Note (default: the newest public one), optionally one language only. */
+/** The Note asked for, else the newest public one. */
+function noteNumberOrLatest(number: number | undefined): number {
+  const site = getSite();
+  const n = number ?? loadNotesFromDisk().catalog.latest(site.defaultLanguage, nowMs())?.number;
+  if (n === undefined) throw new UsageError('there is no published Note yet');
+  return n;
+}
+
+/** "Note 207 (it) is scheduled for 2026-12-07 07:00 Europe/Rome (not public yet)"; undefined for a public version. */
+function notPublicYet(plan: PreviewPlan, withLang: boolean): string | undefined {
+  if (plan.visibility === 'public') return undefined;
+  const { timeZone } = getSite();
+  const which = `Note ${plan.noteNumber}${withLang ? ` (${plan.noteLang})` : ''}`;
+  return plan.visibility === 'draft' ? `${which} is a draft (not public)` : `${which} is scheduled for ${formatWallTime(plan.publishAt, timeZone)} ${timeZone} (not public yet)`;
+}
+
+/** The author's plans of a Note, drafts and scheduled ones included (preview, --test). */
+function previewPlansFor(number: number | undefined, lang: Lang | undefined): PreviewPlan[] {
+  const n = noteNumberOrLatest(number);
+  const plans = previewPlans(n, lang);
+  if (plans.length === 0) throw new UsageError(`there is no Note ${n}${lang ? ` in ${lang}` : ''}`);
+  return plans;
+}
+
+/** The plans of a real send: only what readers can see now goes to subscribers. */
 function plansFor(number: number | undefined, lang: Lang | undefined): SendPlan[] {
   const site = getSite();
-  const { catalog } = loadNotesFromDisk();
-  const now = nowMs();
-  const n = number ?? catalog.latest(site.defaultLanguage, now)?.number;
-  if (n === undefined) throw new UsageError('there is no published Note yet');
-  const plans = plansForNote(catalog, n, site.languages, site.defaultLanguage, now).filter((p) => !lang || p.lang === lang);
-  if (plans.length === 0) throw new UsageError(`Note ${n} is not published${lang ? ` in ${lang}` : ''} (drafts and scheduled Notes cannot be sent)`);
-  return plans;
+  const n = noteNumberOrLatest(number);
+  const plans = plansForNote(loadNotesFromDisk().catalog, n, site.languages, site.defaultLanguage, nowMs()).filter((p) => !lang || p.lang === lang);
+  if (plans.length > 0) return plans;
+  const unpublished = previewPlansFor(n, lang).find((p) => p.visibility !== 'public');
+  if (!unpublished) throw new UsageError(`Note ${n} is not published${lang ? ` in ${lang}` : ''}`);
+  throw new UsageError(`${notPublicYet(unpublished, lang !== undefined)}: it cannot be sent to subscribers yet; newsletter preview ${n} and newsletter send --note ${n} --test EMAIL work now`);
 }
 
 function sendIdArgument(positionals: string[], verb: string): number {
@@ -58,19 +81,43 @@ function sendIdArgument(positionals: string[], verb: string): number {
   return Number(positionals[0]);
 }
 
-function stateCommand(verb: string, summary: string, change: (sendId: number) => Promise<SendChange>): Record<string, Command> {
+function changeLine(r: Extract<SendChange, { ok: true }>): string {
+  const id = r.sendId;
+  const next =
+    r.to === 'sending' ? ' The scheduler (or newsletter send --due) sends the rest.'
+    : r.to === 'scheduled' ? ' Its slot has not come: the schedule starts it then.'
+    : r.to === 'paused' && r.from === 'scheduled' ? ` It will not start until newsletter resume ${id}.`
+    : r.to === 'paused' ? ` Batches already in flight finish; newsletter resume ${id} continues.`
+    : '';
+  return `Send ${id} (Note ${r.noteNumber}, ${r.lang}): ${r.from} → ${r.to}, ${r.sent} of ${r.recipients} sent.${next}`;
+}
+
+function stateCommand(verb: 'pause' | 'resume' | 'cancel', summary: string, change: (sendId: number) => Promise<SendChange>): Record<string, Command> {
+  // A send that has not started has no id yet: pause and cancel also take the due or next Note.
+  const byNote = verb !== 'resume';
   return {
     [`newsletter ${verb}`]: {
       summary,
-      usage: `drumbeat newsletter ${verb} <send-id>   (ids: npx drumbeat newsletter status)`,
-      options: {},
-      async run({ positionals }) {
+      usage: `drumbeat newsletter ${verb} <send-id>   (ids: npx drumbeat newsletter status)${byNote ? `\n       drumbeat newsletter ${verb} --note 207 [--lang it]   (the due or next scheduled send, before it starts)` : ''}`,
+      options: byNote ? { note: { type: 'string' }, lang: { type: 'string' } } : {},
+      async run({ values, positionals }) {
+        if (byNote && values.note !== undefined) {
+          if (positionals.length > 0) throw new UsageError('give a send id or --note, not both');
+          const note = noteNumberOption(values.note)!;
+          const lang = langOption(values.lang);
+          await prepareDatabase();
+          const outcomes = await holdScheduled(loadNotesFromDisk().catalog, note, lang, verb as 'pause' | 'cancel');
+          const failed = outcomes.find((o) => !o.ok);
+          for (const o of outcomes) if (o.ok) console.log(changeLine(o.change));
+          if (failed && !failed.ok) throw new UsageError(failed.reason);
+          return;
+        }
+        if (values.lang !== undefined) throw new UsageError('--lang goes with --note');
         const id = sendIdArgument(positionals, verb);
         await prepareDatabase();
         const r = await change(id);
         if (!r.ok) throw new UsageError(r.reason);
-        const next = r.to === 'sending' ? ' The scheduler (or newsletter send --due) sends the rest.' : r.to === 'paused' ? ` Batches already in flight finish; newsletter resume ${id} continues.` : '';
-        console.log(`Send ${id} (Note ${r.noteNumber}, ${r.lang}): ${r.from} → ${r.to}, ${r.sent} of ${r.recipients} sent.${next}`);
+        console.log(changeLine(r));
       },
     },
   };
@@ -85,15 +132,17 @@ export const newsletterCommands: Record<string, Command> = {
       if (positionals.length > 1) throw new UsageError('give at most one Note number');
       const site = getSite();
       const lang = langOption(values.lang) ?? site.defaultLanguage;
-      const [plan] = plansFor(noteNumberOption(positionals[0]), lang);
-      const rendered = await renderPlan(plan!);
-      const email = previewEmail(rendered, 'preview@example.com', lang, []);
+      const [plan] = previewPlansFor(noteNumberOption(positionals[0]), lang);
+      const email = await previewOf(plan!);
       const dir = outboxDir();
       mkdirSync(dir, { recursive: true });
       const base = path.join(dir, `preview-${plan!.noteNumber}-${lang}`);
       writeFileSync(`${base}.html`, email.html);
       writeFileSync(`${base}.txt`, email.text);
-      console.log(`Subject: ${rendered.subject}`);
+      const unpublished = notPublicYet(plan!, plan!.noteLang !== site.defaultLanguage);
+      if (unpublished) console.log(`${unpublished}: preview only`);
+      if (plan!.fallback) console.log(`No ${lang} version: ${lang} subscribers would get the ${plan!.noteLang} one.`);
+      console.log(`Subject: ${email.subject}`);
       console.log(`${path.relative(process.cwd(), base)}.html`);
       console.log(`${path.relative(process.cwd(), base)}.txt`);
     },
@@ -112,17 +161,18 @@ export const newsletterCommands: Record<string, Command> = {
         for (const r of results) console.log(r.state === 'done' ? `send ${r.sendId}: done, ${r.sent} sent, ${r.failed} failed of ${r.recipients}` : `send ${r.sendId}: ${r.state}${'reason' in r ? ` (${r.reason})` : ''}`);
         return;
       }
-      const plans = plansFor(noteNumberOption(values.note), langOption(values.lang));
       if (values.test !== undefined) {
         const to = parseEmail(values.test);
         if (!to.ok) throw new UsageError(`--test: ${to.message}`);
-        for (const plan of plans) {
-          const rendered = await renderPlan(plan, { test: true });
-          const id = await sendEmail(previewEmail(rendered, to.value, plan.lang, [{ name: 'kind', value: 'test' }]));
-          console.log(`Test copy of Note ${plan.noteNumber} (${plan.lang}) sent to ${to.value} (${id}).`);
+        for (const plan of previewPlansFor(noteNumberOption(values.note), langOption(values.lang))) {
+          const unpublished = notPublicYet(plan, true);
+          if (unpublished) console.log(`${unpublished}: test copy only, no subscriber gets it`);
+          const id = await sendTestCopy(plan, to.value);
+          console.log(`Test copy of Note ${plan.noteNumber} (${plan.lang}${plan.fallback ? `, in ${plan.noteLang}` : ''}) sent to ${to.value} (${id}).`);
         }
         return;
       }
+      const plans = plansFor(noteNumberOption(values.note), langOption(values.lang));
       // The bare command mails everyone the newest Note: the one a slip of the fingers should not start.
       if (values.note === undefined && !values['dry-run'] && !values.yes) {
         const lines: string[] = [];
@@ -186,7 +236,7 @@ export const newsletterCommands: Record<string, Command> = {
         ['send', 'note', 'lang', 'state', 'recipients', 'sent', 'failed', 'progress', 'bounces', 'complaints', 'started', 'finished'],
         ...rows.map((r) => [
           String(r.id), String(r.noteNumber), r.lang === r.noteLang ? r.lang : `${r.lang}←${r.noteLang}`, r.state, String(r.recipients), String(r.sent), String(r.failed),
-          pct(r.sent + r.failed, r.recipients), pct(r.bounced, r.sent), pct(r.complained, r.sent), time(r.startedAt), time(r.finishedAt),
+          pct(r.sent + r.failed, r.recipients), pct(r.bounced, r.sent), pct(r.complained, r.sent), time(r.frozenAt === null ? null : r.startedAt), time(r.finishedAt),
         ]),
       ];
       const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));

@@ -49,6 +49,24 @@ export class FakeResend {
     this.requestsPerSecond = requestsPerSecond;
   }
 
+  #hold?: { after: number; seen: number; gate: Promise<void>; open: () => void };
+  /** batch requests waiting behind holdBatchesAfter */
+  heldBatches = 0;
+
+  /**
+   * Lets `after` more batch requests through, then holds every later one (they wait, unanswered)
+   * until the returned release(): a send caught in the middle, whatever the machine's speed.
+   */
+  holdBatchesAfter(after: number): () => void {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    this.#hold = { after, seen: 0, gate, open };
+    return () => {
+      this.#hold = undefined;
+      open();
+    };
+  }
+
   /** The next `count` requests fail with this status (then normal service resumes). */
   failNext(count: number, failure: Failure): void {
     for (let i = 0; i < count; i++) this.#failures.push(failure);
@@ -107,6 +125,12 @@ export class FakeResend {
   /** `arrivedAt`: when the request reached the server; a rate limiter counts arrivals, not the end of a large upload. */
   async handle(request: Request, arrivedAt = Date.now()): Promise<Response> {
     const url = new URL(request.url);
+    const hold = this.#hold;
+    if (hold && url.pathname === '/emails/batch' && hold.seen++ >= hold.after) {
+      this.heldBatches++;
+      await hold.gate;
+      this.heldBatches--;
+    }
     const now = arrivedAt;
     const key = request.headers.get('idempotency-key') ?? undefined;
     const raw = await request.text();

@@ -39,4 +39,15 @@ describe('the author’s list of Notes', () => {
     expect(row(205).newsletter).toMatchObject({ kind: 'sent', sends: [{ lang: 'en', sent: 900 }, { lang: 'it', sent: 450 }] });
     expect(row(206).newsletter).toEqual({ kind: 'missed', at: Date.parse('2026-11-30T06:00:00Z') });
   });
+
+  it('shows a paused send as paused, not sent, even when another language is done; a cancelled one as cancelled', () => {
+    const paused = notesOverview(catalog, site, NOW, [
+      { noteNumber: 206, lang: 'en', state: 'paused', sent: 300, recipients: 900 },
+      { noteNumber: 205, lang: 'en', state: 'done', sent: 900, recipients: 900 },
+      { noteNumber: 205, lang: 'it', state: 'paused', sent: 0, recipients: 0 },
+      { noteNumber: 208, lang: 'en', state: 'cancelled', sent: 0, recipients: 0 },
+    ]);
+    const kind = (n: number) => paused.find((r) => r.number === n)!.newsletter.kind;
+    expect([kind(206), kind(205), kind(208)]).toEqual(['paused', 'paused', 'cancelled']);
+  });
 });

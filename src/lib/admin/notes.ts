@@ -25,8 +25,13 @@ export interface SendState {
 }
 
 export type Newsletter =
+  /** every language group done (some may have been cancelled) */
   | { kind: 'sent'; sends: SendState[] }
   | { kind: 'sending'; sends: SendState[] }
+  /** the author paused a language group, before or during its send: nothing more goes out until resumed */
+  | { kind: 'paused'; sends: SendState[] }
+  /** every language group cancelled */
+  | { kind: 'cancelled'; sends: SendState[] }
   /** the slot it goes out in */
   | { kind: 'waiting'; at: number }
   /** a higher-numbered Note has the same slot: the schedule mails that one instead */
@@ -46,6 +51,13 @@ type SiteNotes = Pick<SiteConfig, 'languages' | 'defaultLanguage' | 'timeZone' |
 
 function stateOf(note: NoteMeta, now: number): VersionState {
   return note.draft ? 'draft' : NoteCatalog.isVisible(note, now) ? 'published' : 'waiting';
+}
+
+/** What is still to come wins: a paused group is not "sent" because another one is done. */
+function sendsKind(sends: readonly SendState[]): 'sending' | 'paused' | 'cancelled' | 'sent' {
+  if (sends.some((s) => s.state === 'sending')) return 'sending';
+  if (sends.some((s) => s.state === 'paused')) return 'paused';
+  return sends.every((s) => s.state === 'cancelled') ? 'cancelled' : 'sent';
 }
 
 export function notesOverview(catalog: NoteCatalog, site: SiteNotes, now: number, sends: readonly (SendState & { noteNumber: number })[]): NoteRow[] {
@@ -73,7 +85,7 @@ export function notesOverview(catalog: NoteCatalog, site: SiteNotes, now: number
       const mine = sends.filter((s) => s.noteNumber === number).map(({ noteNumber: _n, ...s }) => s);
       const at = slotOf.get(number);
       let newsletter: Newsletter;
-      if (mine.length > 0) newsletter = { kind: mine.some((s) => s.state === 'sending') ? 'sending' : 'sent', sends: mine };
+      if (mine.length > 0) newsletter = { kind: sendsKind(mine), sends: mine };
       else if (at === undefined) newsletter = { kind: 'draft' };
       else if (winner.get(at) !== number) newsletter = { kind: 'overtaken', at, by: winner.get(at)! };
       else newsletter = at > now ? { kind: 'waiting', at } : { kind: 'missed', at };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NoteCatalog, type NoteMeta } from '../notes/catalog.ts';
 import { publishInstant } from '../notes/publish.ts';
-import { dueNote, plansForNote, SEND_GRACE_MS } from './plan.ts';
+import { dueNote, plansForNote, previewPlansForNote, SEND_GRACE_MS } from './plan.ts';
 
 const TZ = 'Europe/Rome';
 const monday7 = { weekday: 1, time: '07:00' };
@@ -39,5 +39,21 @@ describe('what the schedule says is due', () => {
     ]);
     expect(plansForNote(catalog, 6, ['en', 'it'], 'en', now).map((p) => p.fallback)).toEqual([false, false]);
     expect(plansForNote(catalog, 7, ['en', 'it'], 'en', now)).toEqual([]);
+  });
+});
+
+describe('the plans of a preview or test copy', () => {
+  const now = Date.parse('2026-12-02T10:00:00Z');
+  const catalog = new NoteCatalog([note(207, '2026-12-07 07:00'), note(207, '2026-12-07 07:00', 'it'), note(208, '2026-11-30', 'en', true), note(206, '2026-11-30')]);
+
+  it('take scheduled and draft versions, which a real send refuses, and say which they are', () => {
+    expect(plansForNote(catalog, 207, ['en', 'it'], 'en', now)).toEqual([]);
+    expect(previewPlansForNote(catalog, 207, ['en', 'it'], 'en', now)).toEqual([
+      { noteNumber: 207, lang: 'en', noteLang: 'en', fallback: false, visibility: 'scheduled', publishAt: publishInstant('2026-12-07 07:00', TZ) },
+      { noteNumber: 207, lang: 'it', noteLang: 'it', fallback: false, visibility: 'scheduled', publishAt: publishInstant('2026-12-07 07:00', TZ) },
+    ]);
+    expect(previewPlansForNote(catalog, 208, ['en', 'it'], 'en', now).map((p) => [p.lang, p.noteLang, p.fallback, p.visibility])).toEqual([['en', 'en', false, 'draft'], ['it', 'en', true, 'draft']]);
+    expect(previewPlansForNote(catalog, 206, ['en'], 'en', now)[0]?.visibility).toBe('public');
+    expect(previewPlansForNote(catalog, 999, ['en', 'it'], 'en', now)).toEqual([]);
   });
 });

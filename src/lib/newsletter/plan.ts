@@ -46,3 +46,28 @@ export function dueNote(catalog: NoteCatalog, defaultLanguage: Lang, slot: Weekl
       return at <= now && now < at + SEND_GRACE_MS;
     });
 }
+
+/** Whether readers can see a Note version yet: what the author's preview and test copy say of it. */
+export type NoteVisibility = 'public' | 'scheduled' | 'draft';
+
+export interface PreviewPlan extends SendPlan {
+  /** of the version rendered (noteLang) */
+  visibility: NoteVisibility;
+  publishAt: number;
+}
+
+/**
+ * One plan per subscriber language for the author's preview or test copy: like plansForNote, but
+ * any version counts, draft or scheduled, so the author reads Monday's email before readers do.
+ * Only the real send (plansForNote) needs the version to be public.
+ */
+export function previewPlansForNote(catalog: NoteCatalog, number: number, languages: readonly Lang[], defaultLanguage: Lang, now: number): PreviewPlan[] {
+  const versions = catalog.all().filter((n) => n.number === number);
+  return languages.flatMap((lang) => {
+    const own = versions.find((n) => n.lang === lang);
+    const original = own ?? versions.find((n) => n.lang === defaultLanguage) ?? versions[0];
+    if (!original) return [];
+    const visibility: NoteVisibility = original.draft ? 'draft' : original.publishAt <= now ? 'public' : 'scheduled';
+    return [{ noteNumber: number, lang, noteLang: original.lang, fallback: !own, visibility, publishAt: original.publishAt }];
+  });
+}

@@ -6,7 +6,7 @@ import { getSite } from '../core/site.server.ts';
 import { isLang, type Lang } from '../../i18n/lang.ts';
 import { loadNotesFromDisk } from '../notes/disk.server.ts';
 import { deliver, type DeliveryOptions, type DeliveryResult } from './delivery/deliver.server.ts';
-import { dueNote, plansForNote, type SendPlan } from './plan.ts';
+import { dueNote, plansForNote, slotFor, type SendPlan } from './plan.ts';
 
 // Which sends should run now (for the scheduler and `newsletter send --due`), and how they went.
 
@@ -46,11 +46,12 @@ export async function runDueSends(options: DeliveryOptions = {}): Promise<Delive
   return results;
 }
 
-export type SendStatus = Omit<typeof sends.$inferSelect, 'leaseOwner' | 'leaseExpiresAt' | 'frozenAt'>;
+/** `frozenAt` null: paused or cancelled before it started (holdSend), nobody in its ledger yet. */
+export type SendStatus = Omit<typeof sends.$inferSelect, 'leaseOwner' | 'leaseExpiresAt'>;
 
 /** The last 50 sends, newest first. */
 export async function sendStatuses(): Promise<SendStatus[]> {
-  const { leaseOwner: _owner, leaseExpiresAt: _expires, frozenAt: _frozen, ...columns } = getTableColumns(sends);
+  const { leaseOwner: _owner, leaseExpiresAt: _expires, ...columns } = getTableColumns(sends);
   return getDb().select(columns).from(sends).orderBy(desc(sends.id)).limit(50);
 }
 
@@ -66,8 +67,9 @@ export async function activeSubscribers(lang: Lang): Promise<number> {
 
 export type SendState = (typeof sends.$inferSelect)['state'];
 
+/** "scheduled": no send row, the schedule starts it at its slot. */
 export type SendChange =
-  | { ok: true; sendId: number; noteNumber: number; lang: string; from: SendState; to: SendState; sent: number; recipients: number }
+  | { ok: true; sendId: number; noteNumber: number; lang: string; from: SendState | 'scheduled'; to: SendState | 'scheduled'; sent: number; recipients: number }
   | { ok: false; reason: string };
 
 /**
@@ -92,6 +94,46 @@ async function changeSend(sendId: number, from: SendState[], to: SendState, verb
 }
 
 export const pauseSend = (sendId: number) => changeSend(sendId, ['sending'], 'paused', 'paused');
-export const resumeSend = (sendId: number) => changeSend(sendId, ['paused'], 'sending', 'resumed');
+
+/**
+ * A paused send that never started (held before its slot, see holdSend) goes back to the schedule
+ * while its slot is still ahead, or its Note is not public: the row goes, and the scheduler starts
+ * it at its moment. Once the slot has come it runs now, even more than a day late: the author
+ * asked for it, and only a Note that was due or next could be held.
+ */
+export async function resumeSend(sendId: number): Promise<SendChange> {
+  const row = await getDb().query.sends.findFirst({ where: eq(sends.id, sendId) });
+  if (row?.state === 'paused' && row.frozenAt === null && !(await slotHasCome(row.noteNumber))) {
+    const r = await serializeWrites(() => getDb().delete(sends).where(and(eq(sends.id, sendId), eq(sends.state, 'paused'), isNull(sends.frozenAt))));
+    if (r.rowsAffected === 1) return { ok: true, sendId, noteNumber: row.noteNumber, lang: row.lang, from: 'paused', to: 'scheduled', sent: 0, recipients: 0 };
+  }
+  return changeSend(sendId, ['paused'], 'sending', 'resumed');
+}
+
+/** Whether a Note is public and its newsletter slot has come, by the schedule's reading. */
+async function slotHasCome(noteNumber: number): Promise<boolean> {
+  const site = getSite();
+  const { catalog } = loadNotesFromDisk();
+  const now = nowMs();
+  const versions = catalog.all().filter((n) => n.number === noteNumber && !n.draft);
+  const first = versions.find((n) => n.lang === site.defaultLanguage) ?? versions[0];
+  return !!first && first.publishAt <= now && slotFor(first, site.newsletter.schedule, site.timeZone) <= now;
+}
+
+/**
+ * Pauses a send before it starts (its slot has come, or is the next one): a paused row with an
+ * empty ledger, which the scheduler leaves alone (duePlans) until resumeSend. Recipients are
+ * frozen only when it really starts, so whoever joins meanwhile gets it. A send already started
+ * is paused the usual way; whether this Note may be held is the caller's question.
+ */
+export async function holdSend(plan: SendPlan): Promise<SendChange> {
+  await serializeWrites(() =>
+    getDb().insert(sends).values({ noteNumber: plan.noteNumber, lang: plan.lang, noteLang: plan.noteLang, state: 'paused', startedAt: nowMs() }).onConflictDoNothing(),
+  );
+  const row = await getDb().query.sends.findFirst({ where: and(eq(sends.noteNumber, plan.noteNumber), eq(sends.lang, plan.lang)) });
+  if (!row) return { ok: false, reason: `Note ${plan.noteNumber} (${plan.lang}) could not be held` };
+  if (row.state === 'paused' && row.frozenAt === null) return { ok: true, sendId: row.id, noteNumber: row.noteNumber, lang: row.lang, from: 'scheduled', to: 'paused', sent: 0, recipients: 0 };
+  return pauseSend(row.id);
+}
 export const cancelSend = (sendId: number) => changeSend(sendId, ['sending', 'paused'], 'cancelled', 'cancelled');
 

@@ -70,7 +70,8 @@ export async function freezeRecipients(sendId: number, lang: string): Promise<vo
         FROM ${subscribers} WHERE ${subscribers.status} = 'active' AND ${inLanguage}`);
       await tx
         .update(sends)
-        .set({ frozenAt: nowMs(), recipients: sql`(SELECT COUNT(*) FROM ${sendRecipients} WHERE ${sendRecipients.sendId} = ${sendId})` })
+        // A send paused before it started (holdSend) starts now, not when it was held.
+        .set({ frozenAt: nowMs(), startedAt: nowMs(), recipients: sql`(SELECT COUNT(*) FROM ${sendRecipients} WHERE ${sendRecipients.sendId} = ${sendId})` })
         .where(eq(sends.id, sendId));
     }, { behavior: 'immediate' }),
   );

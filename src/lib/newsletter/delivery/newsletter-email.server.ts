@@ -2,23 +2,27 @@ import { nowMs } from '../../core/clock.ts';
 import { getEnv } from '../../core/env.server.ts';
 import { getSite } from '../../core/site.server.ts';
 import { personalize, renderNewsletterEmail, type RenderedEmail } from '../../email/render.server.ts';
-import type { OutgoingEmail } from '../../email/transport.server.ts';
+import { sendEmail, type OutgoingEmail } from '../../email/transport.server.ts';
 import { formatDate } from '../../../i18n/format.ts';
 import { absoluteUrl, notePath } from '../../../i18n/paths.ts';
 import { loadNotesFromDisk } from '../../notes/disk.server.ts';
 import { unsubscribeHeaders, unsubscribePreviewUrl, unsubscribeUrl } from '../links.server.ts';
-import type { SendPlan } from '../plan.ts';
+import { previewPlansForNote, type PreviewPlan, type SendPlan } from '../plan.ts';
+import type { Lang } from '../../../i18n/lang.ts';
 
 // The newsletter email of a send: rendered once per Note and language (rendering React per
 // recipient would be thousands of times slower), then personalized per recipient.
 
-/** The newsletter for one Note and one subscriber language; `test` marks the author's test copy. */
-export async function renderPlan(plan: SendPlan, opts: { test?: boolean } = {}): Promise<RenderedEmail> {
+/**
+ * The newsletter for one Note and one subscriber language; `test` marks the author's test copy.
+ * `unpublished` (previews and test copies only) also renders a draft or a scheduled version.
+ */
+export async function renderPlan(plan: SendPlan, opts: { test?: boolean; unpublished?: boolean } = {}): Promise<RenderedEmail> {
   const site = getSite();
   const siteUrl = getEnv().SITE_URL;
   const { catalog, body } = loadNotesFromDisk();
   const now = nowMs();
-  const note = catalog.find(plan.noteLang, plan.noteNumber, now);
+  const note = opts.unpublished ? catalog.all().find((n) => n.lang === plan.noteLang && n.number === plan.noteNumber) : catalog.find(plan.noteLang, plan.noteNumber, now);
   if (!note) throw new Error(`Note ${plan.noteNumber} (${plan.noteLang}) is not published`);
   const citations: Record<number, { title: string; url: string } | undefined> = {};
   for (const n of catalog.all()) {
@@ -57,4 +61,25 @@ export function personalizedEmail(rendered: RenderedEmail, recipient: { id: numb
 export function previewEmail(rendered: RenderedEmail, to: string, lang: SendPlan['lang'], tags: OutgoingEmail['tags']): OutgoingEmail {
   const url = unsubscribePreviewUrl(lang);
   return { to, ...personalize(rendered, url), subject: rendered.subject, headers: unsubscribeHeaders(url), tags };
+}
+
+/** The author's preview plans of a Note, public or not (see previewPlansForNote), optionally one language. */
+export function previewPlans(noteNumber: number, lang?: Lang): PreviewPlan[] {
+  const site = getSite();
+  const { catalog } = loadNotesFromDisk();
+  return previewPlansForNote(catalog, noteNumber, site.languages, site.defaultLanguage, nowMs()).filter((p) => !lang || p.lang === lang);
+}
+
+/** What the preview shows: the email exactly as a subscriber would get it, with a link that unsubscribes nobody. */
+export async function previewOf(plan: PreviewPlan, to = 'preview@example.com'): Promise<OutgoingEmail & { subject: string }> {
+  return previewEmail(await renderPlan(plan, { unpublished: true }), to, plan.lang, []);
+}
+
+/**
+ * A test copy to any address, "[Test]" in the subject. Its unsubscribe link and header lead to a
+ * page that changes nothing, so forwarding it or a mail client's one-click unsubscribes nobody.
+ */
+export async function sendTestCopy(plan: PreviewPlan, to: string): Promise<string> {
+  const rendered = await renderPlan(plan, { test: true, unpublished: true });
+  return sendEmail(previewEmail(rendered, to, plan.lang, [{ name: 'kind', value: 'test' }]));
 }
