@@ -21,8 +21,10 @@ const SITE_URL = 'https://notes.example';
 const APP_SECRET = 'instances-suite-secret-0123456789abcdef';
 const STRIPE_WEBHOOK_SECRET = 'whsec_instances_suite_0123456789';
 const ZONE = 'Europe/Rome';
-const EN_READERS = 160;
-const IT_READERS = 90;
+// Enough batches that two processes sending a language each would exceed the account's rate.
+const EN_READERS = 400;
+const IT_READERS = 300;
+const ACCOUNT_RATE = 2;
 
 interface Worker {
   child: ChildProcess;
@@ -197,6 +199,8 @@ export function sharedDatabaseSuite(kind: 'sqld' | 'file'): void {
         'write',
       );
       expect(Date.now(), 'the readers were in before the slot').toBeLessThan(slot.at);
+      // From here on the fake account allows what Resend's default does, and answers 429 above it.
+      resend.requestsPerSecond = ACCOUNT_RATE;
       const noteMails = () => resend.emails.filter((m) => /All together now|Tutti insieme/.test(m.subject));
       await expect.poll(() => noteMails().length, { timeout: slot.at - Date.now() + 90_000, interval: 250 }).toBeGreaterThanOrEqual(EN_READERS + IT_READERS);
       await expect.poll(async () => (await rows("SELECT state FROM sends WHERE note_number = 300 ORDER BY lang")).map((r) => r.state), { timeout: 30_000 }).toEqual(['done', 'done']);
@@ -205,6 +209,9 @@ export function sharedDatabaseSuite(kind: 'sqld' | 'file'): void {
       expect(new Set(recipients).size).toBe(EN_READERS + IT_READERS);
       expect(noteMails().filter((m) => m.subject.includes('Tutti insieme')).flatMap((m) => m.to).every((to) => to.startsWith('it.'))).toBe(true);
       expect(await rows('SELECT COUNT(*) AS n FROM sends WHERE note_number = 300')).toEqual([expect.objectContaining({ n: 2 })]);
+      // One budget for the account: the processes sending at once took turns, and none was refused.
+      const batches = resend.requests.filter((r) => r.path === '/emails/batch');
+      expect(batches.filter((r) => r.status === 429)).toEqual([]);
       // Nothing went out before the slot.
       const firstBatch = resend.requests.find((r) => r.path === '/emails/batch' && r.status === 200);
       expect(firstBatch!.at).toBeGreaterThanOrEqual(slot.at);
