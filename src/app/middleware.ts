@@ -1,6 +1,8 @@
+import type { MiddlewareHandler } from 'astro';
 import { defineMiddleware } from 'astro:middleware';
 import { withAfterResponse } from '../lib/core/after-response.server.ts';
 import { getEnv } from '../lib/core/env.server.ts';
+import { log, requestIdFrom, withRequestId } from '../lib/core/log.server.ts';
 import { ensureDatabase } from '../lib/core/db/migrate.server.ts';
 import { readForm } from '../lib/core/http.server.ts';
 import { getSite } from '../lib/core/site.server.ts';
@@ -40,7 +42,7 @@ async function isOneClickUnsubscribe(request: Request, url: URL): Promise<boolea
   return form.ok && form.fields['List-Unsubscribe'] === 'One-Click';
 }
 
-export const onRequest = defineMiddleware(async ({ request, url }, next) => {
+const handle = async ({ request, url }: Parameters<MiddlewareHandler>[0], next: Parameters<MiddlewareHandler>[1]): Promise<Response> => {
   // `npm start` answers these before Astro (src/server/start.ts); this covers a server started
   // from dist/ directly.
   const verdict = checkMethod(request.method, url.pathname, getSite().languages);
@@ -63,4 +65,22 @@ export const onRequest = defineMiddleware(async ({ request, url }, next) => {
   if (own.hsts) response.headers.set('Strict-Transport-Security', own.hsts);
   // Work a route deferred (the emails behind POST /subscribe and /login) starts once this is written.
   return withAfterResponse(request, response);
+};
+
+/**
+ * Every line logged while serving a request, and by the work it leaves for after the response,
+ * carries its id (the proxy's X-Request-Id when it sends one), and the response names it too.
+ */
+export const onRequest = defineMiddleware((context, next) => {
+  const requestId = requestIdFrom(context.request.headers.get('x-request-id'));
+  return withRequestId(requestId, async () => {
+    const response = await handle(context, next);
+    if (response.status >= 500) log.error('http.error', { method: context.request.method, path: context.url.pathname, status: response.status });
+    try {
+      response.headers.set('X-Request-Id', requestId);
+    } catch {
+      // A response with immutable headers (a fetch passed through) goes without it.
+    }
+    return response;
+  });
 });

@@ -255,9 +255,13 @@ export const newsletterCommands: Record<string, Command> = {
       await prepareDatabase();
       const scheduler = startScheduler({ log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
       console.log(`Scheduler running (${getSite().newsletter.schedule.time} on weekday ${getSite().newsletter.schedule.weekday}, ${getSite().timeZone}). Ctrl-C stops it.`);
+      // The scheduler's timers do not hold a process open (a web server's socket does that); here
+      // nothing else would, and Node would end the command with "unsettled top-level await".
+      const keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
       await new Promise<void>((resolve) => {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
       });
+      clearInterval(keepAlive);
       await scheduler.stop();
     },
   },

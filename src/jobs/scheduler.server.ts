@@ -1,5 +1,7 @@
 import { sendDueReminders } from '../lib/access/reminders.server.ts';
-import { onClockJump } from '../lib/core/clock.ts';
+import { nowMs, onClockJump } from '../lib/core/clock.ts';
+import { getSite } from '../lib/core/site.server.ts';
+import { nextWeeklySlot } from '../lib/core/time.ts';
 import { runDueSends } from '../lib/newsletter/sends.server.ts';
 import { sendDueConfirmations } from '../lib/newsletter/subscribe.server.ts';
 import { sendPendingReceipts } from '../lib/payments/receipts.server.ts';
@@ -49,15 +51,32 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
         }
       });
   };
+  // The next wake-up is the next tick or the newsletter slot, whichever comes first: every process
+  // wakes at 07:00:00 itself (not up to a tick later), and the ledger decides who mails whom.
+  const intervalMs = opts.intervalMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  const wake = () => {
+    if (stopped) return;
+    const { newsletter, timeZone } = getSite();
+    const untilSlot = nextWeeklySlot(nowMs(), newsletter.schedule, timeZone) - nowMs();
+    timer = setTimeout(() => {
+      tick();
+      wake();
+    }, Math.min(intervalMs, untilSlot));
+    timer.unref();
+  };
   tick();
-  const timer = setInterval(() => tick(), opts.intervalMs ?? 30_000);
-  timer.unref();
+  wake();
   // The test server moves its clock with POST /dev/clock; this scheduler shares that clock.
-  const stopListening = onClockJump(() => tick(true));
+  const stopListening = onClockJump(() => {
+    tick(true);
+    clearTimeout(timer);
+    wake();
+  });
   return {
     async stop() {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
       stopListening();
       await running;
     },

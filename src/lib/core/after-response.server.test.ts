@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { afterResponse, withAfterResponse } from './after-response.server.ts';
+import { withRequestId } from './log.server.ts';
 
 // The work behind POST /subscribe and /login starts only once the whole answer has been handed to
 // the server (issue 9, item 7): here the "server" is whoever reads the body.
@@ -69,18 +70,21 @@ describe('work after the response', () => {
   it('logs a failing task instead of crashing the process', async () => {
     const request = new Request('http://x/', { method: 'POST' });
     const logged: string[] = [];
-    const error = console.error;
-    console.error = (line: string) => void logged.push(line);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (logged.push(String(chunk)), true));
     try {
-      afterResponse(request, async () => {
-        throw new Error('resend down');
-      });
+      withRequestId('req-after-0001', () =>
+        afterResponse(request, async () => {
+          throw new Error('resend down');
+        }),
+      );
       await withAfterResponse(request, new Response('x')).text();
       await tick();
       await tick();
     } finally {
-      console.error = error;
+      stderr.mockRestore();
     }
+    // The id of the request that left the work, though it fails after the response.
+    expect(logged.join('\n')).toContain('req-after-0001');
     expect(logged.join('\n')).toContain('resend down');
   });
 });

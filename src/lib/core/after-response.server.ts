@@ -1,5 +1,6 @@
 import { inBackground } from './db/client.server.ts';
 import { describeError } from './errors.ts';
+import { currentRequestId, log, withRequestId } from './log.server.ts';
 
 // Work that must not delay, or show in, the answer: a request registers it, and it starts only
 // once the last byte of the response has been handed to the server. What depends on the address
@@ -12,7 +13,11 @@ export type Defer = (work: () => Promise<void>) => void;
 const waiting = new WeakMap<Request, Task[]>();
 
 /** Runs `task` after the response to `request` is written (see withAfterResponse). */
-export function afterResponse(request: Request, task: Task): void {
+export function afterResponse(request: Request, work: Task): void {
+  // It runs outside the request's async context (when the server has written the body): keep its id.
+  const requestId = currentRequestId();
+  const guarded: Task = () => work().catch((err) => log.error('after-response.failed', { message: describeError(err) }));
+  const task: Task = requestId ? () => withRequestId(requestId, guarded) : guarded;
   const tasks = waiting.get(request);
   if (tasks) tasks.push(task);
   else waiting.set(request, [task]);
@@ -22,7 +27,7 @@ function run(tasks: Task[]): void {
   // setImmediate: after the microtasks in which the server writes the last chunk and ends the reply.
   setImmediate(() => {
     for (const task of tasks) {
-      inBackground(task).catch((err) => console.error(`work after a response failed: ${describeError(err)}`));
+      void inBackground(task);
     }
   });
 }

@@ -26,5 +26,16 @@ export async function prepareDatabase(): Promise<void> {
   await tuneConnection(db);
   // Serving an old schema would fail later, request by request: refuse now instead.
   if (!migrationsFolder) throw new Error(`no database migrations found (looked in ${CANDIDATES.join(', ')})`);
-  await migrate(db, { migrationsFolder });
+  // Processes starting together on one database race: each reads which migrations are applied,
+  // then runs the rest as one atomic batch. The loser's batch fails on a table the winner just
+  // made and rolls back whole; reading again finds the work done (or what is left).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrate(db, { migrationsFolder });
+      return;
+    } catch (err) {
+      if (attempt >= 6) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 40 * attempt + Math.random() * 80));
+    }
+  }
 }

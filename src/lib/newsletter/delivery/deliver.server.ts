@@ -8,6 +8,7 @@ import { idempotencyKey, KEY_REUSED, sendBatch, type BatchOutcome } from '../../
 import type { SendPlan } from '../plan.ts';
 import { batchMembers, claimSend, ensureSend, finishSend, freezeRecipients, lastSendError, markBatchSent, markRecipientsFailed, nextPendingBatch, noteSendError, releaseSend, sendCounts, type Batch, type Member, type Recipient } from './ledger.server.ts';
 import { personalizedEmail, renderPlan } from './newsletter-email.server.ts';
+import { accountTimeline } from './budget.server.ts';
 import { Pacer } from './pacer.ts';
 
 // Durable delivery (see docs/decisions/005): the ledger (ledger.server.ts) holds who gets the Note
@@ -72,7 +73,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
   if (!(await claimSend(sendId, owner))) return whyNotClaimed(sendId);
   await freezeRecipients(sendId, plan.lang);
   const rendered = await renderPlan(plan);
-  const pacer = new Pacer(options.requestsPerSecond ?? getSite().newsletter.requestsPerSecond, sleep);
+  const pacer = new Pacer(options.requestsPerSecond ?? getSite().newsletter.requestsPerSecond, sleep, Date.now, accountTimeline);
   const tags = [{ name: 'send', value: String(sendId) }];
   let stopped: DeliveryResult | undefined;
   /** why a batch was held back pending; the others go on, then the send pauses */
@@ -106,7 +107,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
       if (stopped) return { kind: 'stopped' };
       await pacer.wait();
       const outcome: BatchOutcome = await sendBatch(emails, { idempotencyKey: key });
-      pacer.adapt(outcome.rateLimit);
+      await pacer.adapt(outcome.rateLimit);
       if (outcome.ok) {
         await markBatchSent(sendId, recipients, outcome.ids);
         return { kind: 'sent' };
@@ -139,7 +140,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
       if (attempts >= MAX_ATTEMPTS) return { kind: 'gave-up', reason: outcome.error };
       // Exponential backoff with jitter, or exactly what Resend asked for.
       const backoff = outcome.retryAfterMs ?? Math.min(MAX_WAIT_MS, 250 * 2 ** attempts) * (0.5 + Math.random() / 2);
-      pacer.pause(Math.min(MAX_WAIT_MS, backoff));
+      await pacer.pause(Math.min(MAX_WAIT_MS, backoff));
     }
   };
 

@@ -4,19 +4,46 @@ import type { RateLimitInfo } from '../../email/transport.server.ts';
 export const SAFETY = 1.03;
 
 /**
+ * When the account's next request may leave. Every request takes the next free moment, and a
+ * pause pushes it back for every sender that shares the timeline: one process's sends share the
+ * in-memory one; processes on one database share the one kept there (budget.server.ts).
+ */
+export interface Timeline {
+  /** Takes the next moment at or after `now`, the one after it being `intervalMs` later. */
+  reserve(now: number, intervalMs: number): Promise<number>;
+  /** Nothing leaves before `until`. */
+  holdUntil(until: number): Promise<void>;
+}
+
+export class MemoryTimeline implements Timeline {
+  #next = 0;
+
+  async reserve(now: number, intervalMs: number): Promise<number> {
+    const at = Math.max(now, this.#next);
+    this.#next = at + intervalMs;
+    return at;
+  }
+
+  async holdUntil(until: number): Promise<void> {
+    this.#next = Math.max(this.#next, until);
+  }
+}
+
+/**
  * Paces requests to a steady rate, follows the limit Resend reports when it is lower than the one
  * configured, and waits out the window when Resend says none remain. Shared by every batch of a send.
  */
 export class Pacer {
-  #next = 0;
   #intervalMs: number;
   #sleep: (ms: number) => Promise<void>;
   #now: () => number;
+  #timeline: Timeline;
 
-  constructor(requestsPerSecond: number, sleep: (ms: number) => Promise<void>, now: () => number = Date.now) {
+  constructor(requestsPerSecond: number, sleep: (ms: number) => Promise<void>, now: () => number = Date.now, timeline: Timeline = new MemoryTimeline()) {
     this.#intervalMs = (SAFETY * 1000) / requestsPerSecond;
     this.#sleep = sleep;
     this.#now = now;
+    this.#timeline = timeline;
   }
 
   get intervalMs(): number {
@@ -25,22 +52,27 @@ export class Pacer {
 
   /** Resolves when the next request may leave. */
   async wait(): Promise<void> {
-    const now = this.#now();
-    if (this.#next > now) await this.#sleep(this.#next - now);
-    this.#next = Math.max(now, this.#next) + this.#intervalMs;
+    // A process busy elsewhere (rendering a batch) can wake long after its moment, together with
+    // requests whose moments came later: one that is late by more than a turn takes a new one.
+    for (let attempt = 0; ; attempt++) {
+      const at = await this.#timeline.reserve(this.#now(), this.#intervalMs);
+      const now = this.#now();
+      if (at > now) await this.#sleep(at - now);
+      if (attempt >= 2 || this.#now() - at <= this.#intervalMs) return;
+    }
   }
 
   /**
    * An empty window with a reset beyond the next second means the quota is spent elsewhere too:
    * wait. (A reset of one second or less is just the current window ending, which pacing handles.)
    */
-  adapt(info: RateLimitInfo | undefined): void {
+  async adapt(info: RateLimitInfo | undefined): Promise<void> {
     if (info?.limit && SAFETY * (1000 / info.limit) > this.#intervalMs) this.#intervalMs = SAFETY * (1000 / info.limit);
-    if (info?.remaining === 0 && info.reset !== undefined && info.reset > 1) this.#next = Math.max(this.#next, this.#now() + info.reset * 1000);
+    if (info?.remaining === 0 && info.reset !== undefined && info.reset > 1) await this.#timeline.holdUntil(this.#now() + info.reset * 1000);
   }
 
   /** No request leaves for `ms` (a backoff, or what Resend's retry-after asked for). */
-  pause(ms: number): void {
-    this.#next = Math.max(this.#next, this.#now() + ms);
+  async pause(ms: number): Promise<void> {
+    await this.#timeline.holdUntil(this.#now() + ms);
   }
 }

@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import { getDb, serializeWrites } from '../../core/db/client.server.ts';
+import { appSettings } from '../../core/db/schema.ts';
+import type { Timeline } from './pacer.ts';
+
+// Resend counts requests per account, not per send or per process: two processes that each took
+// one language's send of a Note would together go twice as fast as allowed. The account's next
+// free moment therefore lives in the database every process shares, and each request takes its
+// turn there with one atomic write (a handful per second at Resend's rates).
+
+const NEXT_REQUEST_AT = 'resend.next_request_at';
+
+const later = (moment: number) => sql`CAST(MAX(CAST(${appSettings.value} AS INTEGER), ${moment}) AS TEXT)`;
+
+export const accountTimeline: Timeline = {
+  async reserve(now, intervalMs) {
+    const interval = Math.ceil(intervalMs);
+    const [row] = await serializeWrites(() =>
+      getDb()
+        .insert(appSettings)
+        .values({ key: NEXT_REQUEST_AT, value: String(now + interval) })
+        .onConflictDoUpdate({ target: appSettings.key, set: { value: sql`CAST(MAX(CAST(${appSettings.value} AS INTEGER), ${now}) + ${interval} AS TEXT)` } })
+        .returning({ value: appSettings.value }),
+    );
+    return Number(row!.value) - interval;
+  },
+  async holdUntil(until) {
+    const moment = Math.ceil(until);
+    await serializeWrites(() =>
+      getDb()
+        .insert(appSettings)
+        .values({ key: NEXT_REQUEST_AT, value: String(moment) })
+        .onConflictDoUpdate({ target: appSettings.key, set: { value: later(moment) } }),
+    );
+  },
+};

@@ -1,0 +1,3 @@
+import { sharedDatabaseSuite } from './suite.ts';
+
+sharedDatabaseSuite('sqld');
