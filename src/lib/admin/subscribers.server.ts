@@ -1,6 +1,7 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { getDb, serializeWrites } from '../core/db/client.server.ts';
-import { consentTexts, purchases, subscribers, SUBSCRIBER_STATUSES, type SubscriberStatus } from '../core/db/schema.ts';
+import { consentTexts, purchases, sendRecipients, sends, subscribers, SUBSCRIBER_STATUSES, type SubscriberStatus } from '../core/db/schema.ts';
+import { suppress, unsuppress, type SuppressOutcome } from '../newsletter/erasure.server.ts';
 import { exportSubscribersCsv } from '../newsletter/import-export.server.ts';
 
 // The Subscribers pages: a search by address with filters, one person's record, the filtered CSV.
@@ -139,6 +140,19 @@ export interface PersonPurchase {
   accessUntil: number | null;
 }
 
+export const HISTORY_SHOWN = 50;
+
+export interface PersonEmail {
+  sendId: number;
+  noteNumber: number;
+  /** the language of the version they got */
+  noteLang: string;
+  /** when it went out (or, not yet sent, when the send started) */
+  at: number;
+  state: 'pending' | 'sent' | 'failed' | 'bounced' | 'complained';
+  error: string | null;
+}
+
 export interface Person {
   id: number;
   email: string;
@@ -149,10 +163,21 @@ export interface Person {
   consent: { version: string; wording: string | null; wordingLang: string | null; at: number; confirmedAt: number | null };
   unsubscribedAt: number | null;
   createdAt: number;
+  updatedAt: number;
   purchases: PersonPurchase[];
+  /** the newsletter emails of the ledger, newest first, at most HISTORY_SHOWN */
+  emails: PersonEmail[];
+  /** every ledger row of theirs, and how many bounced or were reported as spam */
+  emailCount: { total: number; bounced: number; complained: number };
+  /** database queries this read took (three, whatever the history's length) */
+  queries: number;
 }
 
-/** One person: the subscriber with the consent wording of its version, and the purchases of the same address (two queries). */
+/**
+ * One person: the subscriber with the consent wording of its version, the purchases of the same
+ * address, and the newsletter emails the ledger holds for them (the last 50, with the totals
+ * counted in the same query, through the ledger's subscriber index). Three queries.
+ */
 export async function subscriberPerson(id: number): Promise<Person | undefined> {
   const db = getDb();
   const [row] = await db
@@ -162,15 +187,37 @@ export async function subscriberPerson(id: number): Promise<Person | undefined> 
     .where(eq(subscribers.id, id));
   if (!row) return undefined;
   const s = row.s;
-  const bought = await db
-    .select({ id: purchases.id, productId: purchases.productId, cohortId: purchases.cohortId, status: purchases.status, source: purchases.source, amount: purchases.amount, currency: purchases.currency, purchasedAt: purchases.purchasedAt, accessUntil: purchases.accessUntil })
-    .from(purchases)
-    .where(eq(purchases.email, s.email))
-    .orderBy(desc(purchases.id));
+  const [bought, ledger] = await Promise.all([
+    db
+      .select({ id: purchases.id, productId: purchases.productId, cohortId: purchases.cohortId, status: purchases.status, source: purchases.source, amount: purchases.amount, currency: purchases.currency, purchasedAt: purchases.purchasedAt, accessUntil: purchases.accessUntil })
+      .from(purchases)
+      .where(eq(purchases.email, s.email))
+      .orderBy(desc(purchases.id)),
+    db
+      .select({
+        sendId: sends.id,
+        noteNumber: sends.noteNumber,
+        noteLang: sends.noteLang,
+        at: sql<number>`COALESCE(${sendRecipients.sentAt}, ${sends.startedAt})`.mapWith(Number),
+        state: sql<PersonEmail['state']>`COALESCE(${sendRecipients.feedback}, ${sendRecipients.state})`,
+        error: sendRecipients.error,
+        total: sql<number>`count(*) OVER ()`.mapWith(Number),
+        bounced: sql<number>`sum(${sendRecipients.feedback} = 'bounced') OVER ()`.mapWith(Number),
+        complained: sql<number>`sum(${sendRecipients.feedback} = 'complained') OVER ()`.mapWith(Number),
+      })
+      .from(sendRecipients)
+      .innerJoin(sends, eq(sends.id, sendRecipients.sendId))
+      .where(eq(sendRecipients.subscriberId, s.id))
+      .orderBy(desc(sendRecipients.sendId))
+      .limit(HISTORY_SHOWN),
+  ]);
   return {
     id: s.id, email: s.email, status: s.status, statusReason: s.statusReason, lang: s.lang, source: s.source,
     consent: { version: s.consentVersion, wording: row.wording, wordingLang: row.wordingLang, at: s.consentAt, confirmedAt: s.confirmedAt },
-    unsubscribedAt: s.unsubscribedAt, createdAt: s.createdAt, purchases: bought,
+    unsubscribedAt: s.unsubscribedAt, createdAt: s.createdAt, updatedAt: s.updatedAt, purchases: bought,
+    emails: ledger.map(({ total: _, bounced: __, complained: ___, ...e }) => e),
+    emailCount: { total: ledger[0]?.total ?? 0, bounced: ledger[0]?.bounced ?? 0, complained: ledger[0]?.complained ?? 0 },
+    queries: 3,
   };
 }
 
@@ -189,4 +236,9 @@ export async function changeSubscriberLanguage(id: number, lang: string, languag
   if (!languages.includes(lang)) return 'unknown-language';
   const changed = await serializeWrites(() => getDb().update(subscribers).set({ lang, updatedAt: now }).where(eq(subscribers.id, id)).returning({ id: subscribers.id }));
   return changed.length ? 'changed' : 'not-found';
+}
+
+/** The author's suppression and its lifting (docs/decisions/019), each one transaction. */
+export function setSuppression(id: number, on: boolean, now: number): Promise<SuppressOutcome> {
+  return serializeWrites(() => getDb().transaction((tx) => (on ? suppress(tx, id, now) : unsuppress(tx, id, now)), { behavior: 'immediate' }));
 }

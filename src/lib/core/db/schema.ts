@@ -130,8 +130,16 @@ export const sendRecipients = sqliteTable(
     providerId: text('provider_id'),
     error: text('error'),
     sentAt: integer('sent_at'),
+    /** what the provider reported back about this email after it was sent (Resend's webhook) */
+    feedback: text('feedback', { enum: ['bounced', 'complained'] }),
   },
-  (t) => [primaryKey({ columns: [t.sendId, t.subscriberId] }), index('send_recipients_batch').on(t.sendId, t.state, t.batch), index('send_recipients_provider').on(t.providerId)],
+  (t) => [
+    primaryKey({ columns: [t.sendId, t.subscriberId] }),
+    index('send_recipients_batch').on(t.sendId, t.state, t.batch),
+    index('send_recipients_provider').on(t.providerId),
+    // One person's emails (the admin page, suppression, erasure) without reading every send's ledger.
+    index('send_recipients_subscriber').on(t.subscriberId),
+  ],
 );
 
 /** Webhook deliveries already applied (Resend/Svix ids, Stripe event ids): a repeat changes nothing. */

@@ -3,6 +3,8 @@ CREATE TABLE `erased_addresses` (
 	`erased_at` integer NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE `send_recipients` ADD `feedback` text;--> statement-breakpoint
+CREATE INDEX `send_recipients_subscriber` ON `send_recipients` (`subscriber_id`);--> statement-breakpoint
 ALTER TABLE `subscribers` ADD `suppressed_from` text;--> statement-breakpoint
 CREATE INDEX `subscribers_status` ON `subscribers` (`status`);
 --> statement-breakpoint
