@@ -92,7 +92,7 @@ export const subscriberCommands: Record<string, Command> = {
       for (const p of r.kept.purchases) {
         console.log(`  purchase ${p.id} (${p.productId}, ${p.stripeId ?? p.source}): the row, for the invoice; the address replaced by "erased", access ended`);
       }
-      if (!r.logCleared) console.log('Note: the database was busy, so its write-ahead log keeps old pages until the next checkpoint.');
+      if (!r.diskCleared) console.log('Note: the database was busy, so old copies of its pages may stay on disk until it is vacuumed (run this command again later).');
       console.log('Not touched: emails already written to the outbox folder, and what Stripe and Resend keep themselves.');
     },
   },

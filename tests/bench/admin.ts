@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { adminDashboard } from '../../src/lib/admin/dashboard.server.ts';
+import { eraseAddress } from '../../src/lib/admin/erasure.server.ts';
 import { searchSubscribers, type SubscriberFilter } from '../../src/lib/admin/subscribers.server.ts';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { prepareDatabase } from '../../src/lib/core/db/migrate.server.ts';
@@ -188,6 +189,11 @@ export const adminSubscriberSearchBench: Bench = async () => {
       details[label] = { rowsShown: r.rows.length, total: `${r.total}${r.exact ? '' : '+'}`, runs: times.length };
     }
     figures.push({ label: 'queries per search (100 → 100,000 subscribers)', value: `${small} → ${large}`, goal: 'the same', pass: small === large });
+    // Erasure rewrites the file (VACUUM) so no old copy of the address stays on disk: what that costs at this size.
+    const e0 = performance.now();
+    const erased = await eraseAddress('reader4242@example.com', NOW);
+    figures.push({ label: 'erase one address (transaction + VACUUM + log truncation)', value: Math.round(performance.now() - e0), unit: 'ms' });
+    details.eraseDiskCleared = erased.diskCleared;
     return { name: 'admin-subscriber-search', figures, details };
   } finally {
     closeDb();

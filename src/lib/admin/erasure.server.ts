@@ -35,8 +35,8 @@ export interface ErasureReport {
     /** the purchase rows, the address replaced by the marker, kept for the invoice (access ends with the address) */
     purchases: KeptPurchase[];
   };
-  /** the write-ahead log was emptied, so no old page with the address is left in it */
-  logCleared: boolean;
+  /** the file was rewritten and its write-ahead log emptied, so no old copy of the address is left on disk */
+  diskCleared: boolean;
 }
 
 const isFile = () => getEnv().DATABASE_URL.startsWith('file:');
@@ -47,7 +47,7 @@ const scrub = (column: SQLiteColumn, emails: string[]): SQL => emails.reduce((ac
 /**
  * Removes the address from every table that holds it, in one transaction: nothing is left half
  * erased. Deleted content is overwritten with zeros (secure_delete) and, on a database file, the
- * write-ahead log is checkpointed and truncated afterwards, so the bytes are gone from disk too.
+ * file is vacuumed and its write-ahead log truncated afterwards, so the bytes are gone from disk too.
  */
 export async function eraseAddress(raw: string, now: number): Promise<ErasureReport> {
   const emails = addressForms(raw);
@@ -104,13 +104,23 @@ export async function eraseAddress(raw: string, now: number): Promise<ErasureRep
       { behavior: 'immediate' },
     ),
   );
-  return { ...report, logCleared: await clearLog() };
+  return { ...report, diskCleared: await cleanDisk() };
 }
 
-/** Checkpoints the write-ahead log into the database and truncates it; false if a reader kept it from finishing. */
-async function clearLog(): Promise<boolean> {
+/**
+ * Rewrites the database file without the free space where older versions of the person's rows
+ * may linger (every update of a row leaves its old copy in the page until the space is reused;
+ * secure_delete zeroes only what this transaction frees), then empties the write-ahead log.
+ * False if another connection kept either from finishing: the erasure itself is done all the same.
+ */
+async function cleanDisk(): Promise<boolean> {
   if (!isFile()) return true;
   const db = getDb();
-  const [row] = await serializeWrites(() => db.all<{ busy: number }>(sql`PRAGMA wal_checkpoint(TRUNCATE)`));
-  return row?.busy === 0;
+  try {
+    await serializeWrites(() => db.run(sql`VACUUM`));
+    const [row] = await serializeWrites(() => db.all<{ busy: number }>(sql`PRAGMA wal_checkpoint(TRUNCATE)`));
+    return row?.busy === 0;
+  } catch {
+    return false;
+  }
 }
