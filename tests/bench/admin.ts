@@ -55,16 +55,25 @@ export async function seed(scale: { subscribers: number; sends: number; purchase
   }
 }
 
-export const adminDashboardBench: Bench = async () => {
-  const tmp = tempDir('admin');
+/** A fresh, migrated database file in a temporary folder for one benchmark; remove() closes and deletes it. */
+async function freshDatabase(name: string) {
+  const tmp = tempDir(name);
   closeDb();
   process.env.DATA_DIR = tmp.dir;
   process.env.DRUMBEAT_CONTENT_DIR = path.join(ROOT, 'content');
   delete process.env.DATABASE_URL;
   resetEnvCache();
   resetSiteCache();
+  await prepareDatabase();
+  return () => {
+    closeDb();
+    tmp.remove();
+  };
+}
+
+export const adminDashboardBench: Bench = async () => {
+  const remove = await freshDatabase('admin');
   try {
-    await prepareDatabase();
     const { catalog } = loadNotesFromDisk();
     await seed({ subscribers: 100, sends: 2, purchases: 10 }, 'small-');
     const small = (await adminDashboard({ catalog, lang: 'en', now: NOW })).queries;
@@ -97,8 +106,7 @@ export const adminDashboardBench: Bench = async () => {
       details: { ...scale, runs: times.length },
     };
   } finally {
-    closeDb();
-    tmp.remove();
+    remove();
   }
 };
 
@@ -107,15 +115,8 @@ export const adminDashboardBench: Bench = async () => {
  * filter, server time per page (p50/p99) and queries per page, counted at the database client.
  */
 export const adminSubscriberSearchBench: Bench = async () => {
-  const tmp = tempDir('admin-search');
-  closeDb();
-  process.env.DATA_DIR = tmp.dir;
-  process.env.DRUMBEAT_CONTENT_DIR = path.join(ROOT, 'content');
-  delete process.env.DATABASE_URL;
-  resetEnvCache();
-  resetSiteCache();
+  const remove = await freshDatabase('admin-search');
   try {
-    await prepareDatabase();
     const client = getDb().$client;
     let calls = 0;
     for (const method of ['execute', 'batch'] as const) {
@@ -196,7 +197,6 @@ export const adminSubscriberSearchBench: Bench = async () => {
     details.eraseDiskCleared = erased.diskCleared;
     return { name: 'admin-subscriber-search', figures, details };
   } finally {
-    closeDb();
-    tmp.remove();
+    remove();
   }
 };
