@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { setupServer } from 'msw/node';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eraseAddress } from '../../src/lib/admin/erasure.server.ts';
 import { searchSubscribers, setSuppression, subscriberPerson } from '../../src/lib/admin/subscribers.server.ts';
@@ -160,6 +160,21 @@ describe('erasing an address', () => {
     expect(report.removed).toMatchObject({ pendingLedgerRows: 1, ledgerRows: 0 });
     expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ recipients: 1, sent: 1 });
     expect(fake.recipients()).toEqual(['a@example.com']);
+  });
+
+  it('is all or nothing: a failure at the last step leaves every row as it was', async () => {
+    const db = getDb();
+    const id = await add(ADDRESS);
+    await db.insert(sessions).values({ idHash: 'h2', email: ADDRESS, createdAt: NOW, expiresAt: NOW + 1e9 });
+    await db.insert(purchases).values({ email: ADDRESS, productId: 'okr-workshop-2027-03', lang: 'en', source: 'grant', status: 'granted', createdAt: NOW, updatedAt: NOW });
+    // The hash is written last: without its table the transaction fails there.
+    await db.run(sql`ALTER TABLE erased_addresses RENAME TO erased_addresses_gone`);
+    await expect(eraseAddress(ADDRESS, NOW)).rejects.toThrow();
+    await db.run(sql`ALTER TABLE erased_addresses_gone RENAME TO erased_addresses`);
+    expect((await subscriberPerson(id))!.email).toBe(ADDRESS);
+    expect(await db.select({ email: sessions.email }).from(sessions)).toEqual([{ email: ADDRESS }]);
+    expect(await db.select({ email: purchases.email, status: purchases.status }).from(purchases)).toEqual([{ email: ADDRESS, status: 'granted' }]);
+    expect((await searchSubscribers({ q: 'mara.rossi', status: '', lang: '', page: 1 })).rows).toHaveLength(1);
   });
 
   it('says so when nothing of the address was there', async () => {
