@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COUNT_CAP, searchSubscribers, type SubscriberFilter } from '../../src/lib/admin/subscribers.server.ts';
+import { COUNT_CAP, searchSubscribers, subscribersCsv, type SubscriberFilter } from '../../src/lib/admin/subscribers.server.ts';
 import { getDb } from '../../src/lib/core/db/client.server.ts';
 import { subscribers } from '../../src/lib/core/db/schema.ts';
 import { useTempDatabase } from '../helpers/db.ts';
@@ -62,5 +62,13 @@ describe('the subscriber search', () => {
     expect((await search({ q: '%' })).rows).toEqual([]);
     expect((await search({ q: 'ze' })).rows.map((r) => r.email)).toEqual(['zed.reader@example.org']);
     expect((await search({ q: 'ed' })).rows).toEqual([]);
+  });
+
+  it('exports the same people the list shows, for both lengths of query', async () => {
+    for (const f of [{ q: 'ze' }, { q: 'reader149' }, { q: 'a_b' }]) {
+      const csv = await subscribersCsv({ q: '', status: '', lang: '', page: 1, ...f });
+      const emails = csv.trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+      expect(new Set(emails), f.q).toEqual(new Set(expected(f).map((r) => r.email)));
+    }
   });
 });

@@ -44,7 +44,9 @@ export function filterQuery(f: SubscriberFilter, page = f.page): string {
 // any part of the address byte for byte: no wildcard to escape, and much cheaper per row than LIKE.
 function conditions(f: Pick<SubscriberFilter, 'q' | 'status' | 'lang'>): SQL | undefined {
   const parts: SQL[] = [];
-  if (f.q) parts.push(sql`instr(${subscribers.email}, ${f.q}) > 0`);
+  // The same rule as the list: 3+ characters anywhere in the address, fewer at its start.
+  if (f.q.length >= 3) parts.push(sql`instr(${subscribers.email}, ${f.q}) > 0`);
+  else if (f.q) parts.push(sql`substr(${subscribers.email}, 1, ${f.q.length}) = ${f.q}`);
   if (f.status) parts.push(eq(subscribers.status, f.status));
   if (f.lang) parts.push(eq(subscribers.lang, f.lang));
   return parts.length ? and(...parts) : undefined;
