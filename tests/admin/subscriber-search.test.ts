@@ -66,7 +66,7 @@ describe('the subscriber search', () => {
 
   it('exports the same people the list shows, for both lengths of query', async () => {
     for (const f of [{ q: 'ze' }, { q: 'reader149' }, { q: 'a_b' }]) {
-      const csv = await subscribersCsv({ q: '', status: '', lang: '', page: 1, ...f });
+      const csv = await subscribersCsv({ status: '', lang: '', page: 1, ...f });
       const emails = csv.trim().split('\n').slice(1).map((l) => l.split(',')[0]);
       expect(new Set(emails), f.q).toEqual(new Set(expected(f).map((r) => r.email)));
     }
