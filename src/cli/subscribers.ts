@@ -1,6 +1,9 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
+import { eraseAddress } from '../lib/admin/erasure.server.ts';
+import { nowMs } from '../lib/core/clock.ts';
+import { checkEmail } from '../lib/core/email-address.ts';
 import { exportSubscribersCsv, importSubscribersCsv } from '../lib/newsletter/import-export.server.ts';
 import { getSite } from '../lib/core/site.server.ts';
 import { isLang } from '../i18n/lang.ts';
@@ -63,6 +66,34 @@ export const subscriberCommands: Record<string, Command> = {
       await exportSubscribersCsv(async (chunk) => {
         if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
       });
+    },
+  },
+  'subscribers erase': {
+    summary: 'erase an address everywhere at its owner\'s request (GDPR); keeps only a keyed hash and purchases by Stripe id',
+    usage: 'drumbeat subscribers erase EMAIL\n\nRemoves the subscriber, their sign-ins and requests, and the address from the send ledger and from\npurchases, in one transaction. Keeps a keyed hash (so an import skips the address) and each\npurchase row by its Stripe id, for the invoice. Emails already in the outbox folder are not touched.',
+    options: {},
+    async run({ positionals }) {
+      if (positionals.length !== 1) throw new UsageError('give exactly one address');
+      const checked = checkEmail(positionals[0]);
+      // A stored address failing today's rule can still be erased as written; only nonsense is refused.
+      if (!checked.ok && !positionals[0]!.includes('@')) throw new UsageError(`${positionals[0]} is not an address: ${checked.message}`);
+      await prepareDatabase();
+      const r = await eraseAddress(positionals[0]!, nowMs());
+      const removed = r.removed;
+      if (r.nothingFound) console.log('Nothing of this address was stored here.');
+      else {
+        console.log('Removed:');
+        console.log(`  subscriber: ${removed.subscriber ? 'yes' : 'none'}`);
+        console.log(`  newsletter ledger: address replaced in ${removed.ledgerRows} emails sent; ${removed.pendingLedgerRows} not yet sent taken out of their send`);
+        console.log(`  subscribe requests: ${removed.subscribeRequests}; sessions: ${removed.sessions}; sign-in links: ${removed.signInLinks}`);
+      }
+      console.log('Kept:');
+      console.log('  a keyed hash of the address (HMAC with this installation\'s secret), so `subscribers import` skips it');
+      for (const p of r.kept.purchases) {
+        console.log(`  purchase ${p.id} (${p.productId}, ${p.stripeId ?? p.source}): the row, for the invoice; the address replaced by "erased", access ended`);
+      }
+      if (!r.diskCleared) console.log('Note: the database was busy, so old copies of its pages may stay on disk until it is vacuumed (run this command again later).');
+      console.log('Not touched: emails already written to the outbox folder, and what Stripe and Resend keep themselves.');
     },
   },
 };

@@ -2,7 +2,7 @@
 // Prints a table with each figure's goal and writes tests/bench/results/<name>.json.
 import os from 'node:os';
 import path from 'node:path';
-import { adminDashboardBench } from './admin.ts';
+import { adminDashboardBench, adminSubscriberSearchBench } from './admin.ts';
 import { ROOT, saveResult, type Bench, type BenchResult, type Figure } from './lib.ts';
 import { notesBuild } from './notes-build.ts';
 import { notesPageWeight } from './notes-page-weight.ts';
@@ -19,6 +19,7 @@ const BENCHES: Record<string, Bench> = {
   'payments-gated': paymentsGated,
   'payments-webhooks': paymentsWebhooks,
   'admin-dashboard': adminDashboardBench,
+  'admin-subscriber-search': adminSubscriberSearchBench,
 };
 
 const args = process.argv.slice(2);

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
-import { consentTexts, purchases, subscribers } from '../../src/lib/core/db/schema.ts';
+import { consentTexts, erasedAddresses, purchases, sendRecipients, sends, subscribers } from '../../src/lib/core/db/schema.ts';
 import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { DRUMBEAT_COLUMNS } from '../../src/lib/newsletter/csv-formats.ts';
 import { launchChromium } from '../helpers/browser.ts';
@@ -196,5 +196,78 @@ describe('the Subscribers pages', { timeout: 90_000 }, () => {
     expect(lines[0]).toBe(DRUMBEAT_COLUMNS.join(','));
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['reader0@example.com', 'reader30@example.com', 'reader60@example.com', 'reader90@example.com']);
     expect(lines[1]).toMatch(/^reader0@example\.com,unsubscribed,it,2026-11-24T10:00:00\.000Z,/);
+  });
+
+  it('suppresses and lifts it on the author\'s POST; erases a person only after the address is typed, leaving nothing but its hash', async () => {
+    const ADDRESS = 'erase.me@faraway.example';
+    const db = getDb();
+    const [who] = await db.insert(subscribers).values({ email: ADDRESS, lang: 'en', status: 'active', source: '/', consentVersion: 'v1', consentAt: NOW - DAY, confirmedAt: NOW - DAY, createdAt: NOW - DAY, updatedAt: NOW - DAY }).returning({ id: subscribers.id });
+    const [send] = await db.insert(sends).values({ noteNumber: 205, lang: 'en', noteLang: 'en', state: 'done', startedAt: NOW - DAY / 2, frozenAt: NOW - DAY / 2, recipients: 1, sent: 1 }).returning({ id: sends.id });
+    await db.insert(sendRecipients).values({ sendId: send!.id, subscriberId: who!.id, email: ADDRESS, batch: 0, state: 'sent', providerId: 'em_1', sentAt: NOW - DAY / 2, feedback: 'complained' });
+    await db.insert(purchases).values({ email: ADDRESS, productId: 'okr-workshop-2027-03', lang: 'en', source: 'stripe', status: 'paid', checkoutSessionId: 'cs_test_erase', amount: 9700, currency: 'eur', purchasedAt: NOW - DAY, accessUntil: NOW + 90 * DAY, receiptSentAt: NOW - DAY, createdAt: NOW - DAY, updatedAt: NOW - DAY });
+    const [buyer, author] = await Promise.all([signIn(BUYER), signIn(AUTHOR)]);
+    const url = `/admin/subscribers/${who!.id}/`;
+    const post = (session: string, body: string, origin = server.url) =>
+      fetch(`${server.url}${url}`, { method: 'POST', redirect: 'manual', headers: { origin, cookie: `drumbeat_session=${session}`, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const statusNow = async () => (await db.select({ status: subscribers.status }).from(subscribers).where(eq(subscribers.id, who!.id)))[0]?.status;
+
+    // Suppression: refused to a buyer and cross-site; the author's shows in the page and the filter.
+    expect((await post(buyer, 'action=suppress')).status).toBe(403);
+    expect((await post(author, 'action=suppress', 'https://evil.example')).status).toBe(403);
+    expect(await statusNow()).toBe('active');
+    const suppressed = await post(author, 'action=suppress');
+    expect(suppressed.status).toBe(303);
+    expect(await statusNow()).toBe('suppressed');
+    const list = await (await get('/admin/subscribers/?status=suppressed', author)).text();
+    expect(list).toContain(ADDRESS);
+    expect((await post(author, 'action=unsuppress')).status).toBe(303);
+    expect(await statusNow()).toBe('active');
+
+    // Erasure: a buyer or another site erase nothing.
+    expect((await post(buyer, `action=erase&confirm=${encodeURIComponent(ADDRESS)}`)).status).toBe(403);
+    expect((await post(author, `action=erase&confirm=${encodeURIComponent(ADDRESS)}`, 'https://evil.example')).status).toBe(403);
+    expect(await statusNow()).toBe('active');
+
+    const page = await browser.newPage();
+    await page.context().addCookies([{ name: 'drumbeat_session', value: author, url: server.url }]);
+    await page.goto(`${server.url}${url}`);
+    await expect(page.locator('.emails tr[data-state]').getAttribute('data-state')).resolves.toBe('complained');
+    await expect(page.locator('.email-count').innerText()).resolves.toContain('1 reported as spam');
+    await page.click('a.erase-link');
+    await page.waitForURL(/erase=confirm/);
+    await page.fill('.erase-confirm input[name=confirm]', 'someone.else@faraway.example');
+    await page.click('.erase-confirm button[type=submit]');
+    await expect(page.locator('.problem').innerText()).resolves.toContain('nothing was erased');
+    expect(await statusNow()).toBe('active');
+    mkdirSync(SHOTS, { recursive: true });
+    for (const [width, height] of [[1280, 900], [390, 844]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: path.join(SHOTS, `admin-subscriber-erase-en-${width}.png`), fullPage: true });
+    }
+    await page.fill('.erase-confirm input[name=confirm]', ` ${ADDRESS.toUpperCase()} `);
+    await page.click('.erase-confirm button[type=submit]');
+    await page.waitForURL(/erased=1/);
+    await expect(page.locator('h1').innerText()).resolves.toBe('Erased');
+    await expect(page.locator('.kept-hash').innerText()).resolves.toContain('keyed hash');
+    await expect(page.locator('.kept-purchases').innerText()).resolves.toContain('One purchase, kept by Stripe id');
+    for (const [width, height] of [[1280, 900], [390, 844]] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: path.join(SHOTS, `admin-subscriber-erased-en-${width}.png`), fullPage: true });
+    }
+    const it = await (await get(`/it/admin/subscribers/${who!.id}/?erased=1&purchases=1`, author)).text();
+    expect(it).toContain('Cosa è stato conservato, e perché');
+    await page.close();
+
+    expect(await statusNow()).toBeUndefined();
+    expect(await db.select({ email: purchases.email, session: purchases.checkoutSessionId }).from(purchases).where(eq(purchases.checkoutSessionId, 'cs_test_erase'))).toEqual([{ email: 'erased', session: 'cs_test_erase' }]);
+    expect(await db.select({ n: erasedAddresses.addressHash }).from(erasedAddresses)).toHaveLength(1);
+    // The server's database file and its log hold no byte of the address.
+    for (const name of ['drumbeat.db', 'drumbeat.db-wal']) {
+      const file = path.join(server.dataDir, name);
+      const bytes = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
+      expect(bytes.includes('erase.me'), name).toBe(false);
+      expect(bytes.includes('faraway.example'), name).toBe(false);
+    }
+    expect(await (await get('/admin/subscribers/?q=erase.me', author)).text()).not.toContain('erase.me@');
   });
 });

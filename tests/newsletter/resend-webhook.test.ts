@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '../../src/lib/core/db/client.server.ts';
-import { sends, subscribers } from '../../src/lib/core/db/schema.ts';
+import { sendRecipients, sends, subscribers } from '../../src/lib/core/db/schema.ts';
 import { handleResendWebhook } from '../../src/lib/newsletter/resend-webhook.server.ts';
 import { useTempDatabase } from '../helpers/db.ts';
 import { signResendWebhook } from '../mocks/fake-resend.ts';
@@ -25,6 +25,25 @@ beforeEach(async () => {
 });
 
 describe('POST /webhooks/resend', () => {
+  it('marks the very email that bounced or was reported in the ledger (the person page shows it); a complaint outranks a bounce', async () => {
+    const bob = (await getDb().query.subscribers.findFirst({ where: eq(subscribers.email, 'bob@example.com') }))!;
+    await getDb().insert(sendRecipients).values({ sendId: 1, subscriberId: bob.id, email: bob.email, batch: 0, state: 'sent', providerId: 'fake_2', sentAt: 1 });
+    const feedback = async () => (await getDb().query.sendRecipients.findFirst({ where: eq(sendRecipients.providerId, 'fake_2') }))!.feedback;
+    const complaint = signed({ type: 'email.complained', data: { email_id: 'fake_2', to: ['bob@example.com'] } });
+    await handleResendWebhook(complaint.body, complaint.headers);
+    expect(await feedback()).toBe('complained');
+    const late = signed({ ...bounce('bob@example.com'), data: { ...bounce('bob@example.com').data, email_id: 'fake_2' } });
+    await handleResendWebhook(late.body, late.headers);
+    expect(await feedback()).toBe('complained');
+  });
+
+  it('lets a hard bounce override the author\'s suppression: the stronger one stays', async () => {
+    await getDb().update(subscribers).set({ status: 'suppressed', suppressedFrom: 'active' }).where(eq(subscribers.email, 'ada@example.com'));
+    const { body, headers } = signed(bounce('ada@example.com'));
+    await handleResendWebhook(body, headers);
+    expect(await statusOf('ada@example.com')).toBe('bounced');
+  });
+
   it('suppresses a hard bounce at once and counts it against its send', async () => {
     const { body, headers } = signed(bounce('Ada@Example.com'));
     expect(await handleResendWebhook(body, headers)).toMatchObject({ status: 200 });

@@ -21,7 +21,7 @@ export const LAST_SENDS = 8;
 export const ENDING_WITHIN_MS = 7 * 86_400_000;
 export const ENDING_SHOWN = 20;
 
-const LOST: SubscriberStatus[] = ['unsubscribed', 'bounced', 'complained'];
+const LOST: SubscriberStatus[] = ['unsubscribed', 'bounced', 'complained', 'suppressed'];
 /** Money the author keeps: refunds and disputes are counted beside it, not in it. */
 const REVENUE_STATUSES = ['paid', 'revoked'] as const;
 

@@ -173,7 +173,7 @@ export const mapButtondown = mapper('email', (cell, email) => {
   return row;
 });
 
-const STATUSES: readonly string[] = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] satisfies SubscriberStatus[];
+const STATUSES: readonly string[] = ['pending', 'active', 'unsubscribed', 'bounced', 'complained', 'suppressed'] satisfies SubscriberStatus[];
 
 export const mapDrumbeat = mapper('email', (cell, email) => {
   const status = cell('status').trim();

@@ -7,6 +7,7 @@ import { subscribers, type SubscriberStatus } from '../core/db/schema.ts';
 import { isLang, type Lang } from '../../i18n/lang.ts';
 import { DRUMBEAT_COLUMNS, detectFormat, oneLine, rowMapper, type ImportFormat, type ImportedSubscriber } from './csv-formats.ts';
 import { describeError } from '../core/errors.ts';
+import { erasedAmong } from './erasure.server.ts';
 
 export interface SkippedLine {
   /** line in the file where the record starts (the header is line 1) */
@@ -38,7 +39,7 @@ type ImportRow = ImportedSubscriber & { line: number };
 // take a couple of hundred transactions.
 const CHUNK = 500;
 const PAGE = 1000;
-const SUPPRESSED: ReadonlySet<SubscriberStatus> = new Set(['unsubscribed', 'bounced', 'complained']);
+const SUPPRESSED: ReadonlySet<SubscriberStatus> = new Set(['unsubscribed', 'bounced', 'complained', 'suppressed']);
 
 /** Parses, validates and de-duplicates the whole file; nothing is written, so a broken file imports nothing. */
 export function readSubscribersCsv(text: string): { format: ImportFormat; total: number; rows: ImportRow[]; skipped: SkippedLine[] } {
@@ -109,8 +110,14 @@ export async function importSubscribersCsv(text: string, opts: ImportOptions): P
             .from(subscribers)
             .where(sql`${subscribers.email} IN (SELECT value FROM json_each(${JSON.stringify(chunk.map((r) => r.email))}))`);
           const here = new Map(existing.map((r) => [r.email, r]));
+          // An erased address is never brought back by a file, even one who has since subscribed again here (docs/decisions/019).
+          const erased = await erasedAmong(tx, chunk.map((r) => r.email));
           const inserts: InsertTuple[] = [];
           for (const row of chunk) {
+            if (erased.has(row.email)) {
+              skipped.push({ line: row.line, email: row.email, reason: 'erased' });
+              continue;
+            }
             const current = here.get(row.email);
             if (!current) {
               const lang = isLang(row.lang, opts.languages) ? row.lang : opts.defaultLang;
@@ -159,6 +166,7 @@ function decide(current: Existing, row: ImportedSubscriber, format: ImportFormat
 function decideStatus(current: Existing, row: ImportedSubscriber, format: ImportFormat, at: number): 'unchanged' | { skip: string } | { set: SubscriberChange } {
   if (SUPPRESSED.has(current.status)) {
     if (SUPPRESSED.has(row.status)) return 'unchanged';
+    if (current.status === 'suppressed') return { skip: 'suppressed by the author' };
     if (current.status !== 'unsubscribed') return { skip: `suppressed (${current.status})` };
     return { skip: current.unsubscribedAt === null ? 'unsubscribed here' : `unsubscribed here on ${isoTime(current.unsubscribedAt).slice(0, 10)}` };
   }

@@ -82,6 +82,10 @@ export async function handleResendWebhook(rawBody: string, headers: Headers): Pr
         const row = await tx.query.sendRecipients.findFirst({ columns: { sendId: true }, where: eq(sendRecipients.providerId, event.data.email_id) });
         sendId = row?.sendId;
       }
+      // The email it came from, so the person's page shows which one bounced or was reported.
+      if (event.data?.email_id) {
+        await tx.update(sendRecipients).set({ feedback: status }).where(and(eq(sendRecipients.providerId, event.data.email_id), sql`coalesce(${sendRecipients.feedback}, '') <> 'complained'`));
+      }
       if (sendId) {
         await tx
           .update(sends)

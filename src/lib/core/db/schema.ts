@@ -4,7 +4,8 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 
 // Times are integer milliseconds since the epoch (UTC), read from the one clock.
 
-export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
+// suppressed: the author stopped every email to the address until they lift it (docs/decisions/019).
+export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained', 'suppressed'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
 export const subscribers = sqliteTable(
@@ -28,17 +29,30 @@ export const subscribers = sqliteTable(
     /** why the address is suppressed, for bounced/complained/imported-cleaned */
     statusReason: text('status_reason'),
     lastConfirmationSentAt: integer('last_confirmation_sent_at'),
+    /** while suppressed by the author: the status lifting the suppression gives back */
+    suppressedFrom: text('suppressed_from', { enum: SUBSCRIBER_STATUSES }),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
     uniqueIndex('subscribers_email').on(t.email),
     index('subscribers_status_lang').on(t.status, t.lang),
+    // The admin search by status alone reads it newest first and stops at a page (docs/decisions/019).
+    index('subscribers_status').on(t.status),
     // The dashboard's growth history (src/lib/admin/dashboard.server.ts): when each subscriber
     // joined, with every column its filter reads, so 100,000 rows are counted from the index alone.
     index('subscribers_joined').on(sql`COALESCE(${t.confirmedAt}, ${t.createdAt})`, t.status, t.source, t.unsubscribedAt, t.updatedAt, t.createdAt, t.confirmedAt),
   ],
 );
+
+/**
+ * Addresses erased at their owner's request (GDPR art. 17), kept only as an HMAC under the
+ * installation's secret: an import skips them, and nothing else of the person is left.
+ */
+export const erasedAddresses = sqliteTable('erased_addresses', {
+  addressHash: text('address_hash').primaryKey(),
+  erasedAt: integer('erased_at').notNull(),
+});
 
 /**
  * What a POST /subscribe asked for, kept apart from the subscriber until the link is confirmed (a
@@ -118,8 +132,16 @@ export const sendRecipients = sqliteTable(
     providerId: text('provider_id'),
     error: text('error'),
     sentAt: integer('sent_at'),
+    /** what the provider reported back about this email after it was sent (Resend's webhook) */
+    feedback: text('feedback', { enum: ['bounced', 'complained'] }),
   },
-  (t) => [primaryKey({ columns: [t.sendId, t.subscriberId] }), index('send_recipients_batch').on(t.sendId, t.state, t.batch), index('send_recipients_provider').on(t.providerId)],
+  (t) => [
+    primaryKey({ columns: [t.sendId, t.subscriberId] }),
+    index('send_recipients_batch').on(t.sendId, t.state, t.batch),
+    index('send_recipients_provider').on(t.providerId),
+    // One person's emails (the admin page, suppression, erasure) without reading every send's ledger.
+    index('send_recipients_subscriber').on(t.subscriberId),
+  ],
 );
 
 /** Webhook deliveries already applied (Resend/Svix ids, Stripe event ids): a repeat changes nothing. */
