@@ -3,6 +3,7 @@ import { onClockJump } from '../lib/core/clock.ts';
 import { runDueSends } from '../lib/newsletter/sends.server.ts';
 import { sendDueConfirmations } from '../lib/newsletter/subscribe.server.ts';
 import { sendPendingReceipts } from '../lib/payments/receipts.server.ts';
+import { fixedCount, reconcileIfDue } from '../lib/payments/reconcile.server.ts';
 import { describeError } from '../lib/core/errors.ts';
 
 // The app's job runner: every tick sends due deadline reminders and receipts that a crash or an
@@ -31,6 +32,9 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
         // Confirmation emails Resend did not take, or whose process died before sending them.
         const confirmations = await sendDueConfirmations();
         if (confirmations) log(`subscribe: ${confirmations} delayed confirmation requests handled`);
+        // Once a day: what Stripe's missed webhooks would have done (docs/decisions/023).
+        const reconciled = await reconcileIfDue();
+        if (reconciled) log(reconciled.ok ? `payments: reconciled with Stripe, ${fixedCount(reconciled)} fixed, ${reconciled.failed} not applied` : `payments: reconciliation failed: ${reconciled.error}`);
       })
       .catch((err) => log(`reminders: tick failed: ${describeError(err)}`))
       .then(() => runDueSends())
