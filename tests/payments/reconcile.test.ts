@@ -1,5 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startScheduler } from '../../src/jobs/scheduler.server.ts';
 import { accessTo } from '../../src/lib/access/access.server.ts';
 import { resetProductCache } from '../../src/lib/catalog/products.server.ts';
 import { nowMs, resetClock, setNow } from '../../src/lib/core/clock.ts';
@@ -187,4 +188,18 @@ describe('payments reconcile', () => {
     expect(fake.requests.length).toBe(before);
     expect(await lastReconcile()).toBeUndefined();
   });
+
+  it('is one of the scheduler\'s jobs: a missed sale is fixed by the running site or worker', async () => {
+    const id = await checkout();
+    fake.complete(id, { email: 'tick@example.com' });
+    const lines: string[] = [];
+    const scheduler = startScheduler({ log: (line) => lines.push(line) });
+    try {
+      await expect.poll(() => accessTo('tick@example.com', WORKSHOP), { timeout: 60_000 }).toMatchObject({ access: true });
+      await expect.poll(() => lines.some((l) => l.startsWith('payments: reconciled with Stripe, 2 fixed')), { timeout: 30_000 }).toBe(true);
+    } finally {
+      await scheduler.stop();
+    }
+    expect(await lastReconcile()).toMatchObject({ by: 'scheduler', fixed: { purchases: 1, receipts: 1 } });
+  }, 120_000);
 });
