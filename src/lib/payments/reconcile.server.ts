@@ -4,10 +4,10 @@ import { nowMs } from '../core/clock.ts';
 import { getDb, serializeWrites } from '../core/db/client.server.ts';
 import { appSettings, purchases } from '../core/db/schema.ts';
 import { describeError } from '../core/errors.ts';
-import { applyDispute, applyRefundedCharge, fulfilCheckoutSession } from './fulfil.server.ts';
+import { applyDispute, applyRefundedCharge, fulfilCheckoutSession, type FulfilOutcome } from './fulfil.server.ts';
 import { DEFAULT_SINCE, parsePeriod } from './period.ts';
 import { PURCHASE_COLUMNS, purchaseBySession, type PurchaseRow } from './purchases.server.ts';
-import { getStripe } from './stripe.server.ts';
+import { getStripe, stripeId } from './stripe.server.ts';
 import { maskEmail } from './success.server.ts';
 
 // Reconciliation (docs/decisions/023): webhooks can be missed (the site down longer than Stripe
@@ -51,11 +51,6 @@ async function purchasesOfPayment(paymentIntent: string): Promise<PurchaseRow[]>
   return getDb().select(PURCHASE_COLUMNS).from(purchases).where(eq(purchases.paymentIntentId, paymentIntent));
 }
 
-function paymentIntentOf(object: { payment_intent?: string | { id: string } | null }): string | null {
-  const pi = object.payment_intent;
-  return !pi ? null : typeof pi === 'string' ? pi : pi.id;
-}
-
 /**
  * Lists the period from Stripe and applies it. Throws only when payments are not configured;
  * Stripe failing is reported in the result (ok: false) and stored like any other run.
@@ -74,6 +69,15 @@ export async function reconcilePayments(opts: { sinceMs?: number; by?: Reconcile
     result.failed++;
     result.lines.push(`${what}: not applied, the next run tries again: ${describeError(err)}`);
   };
+  const revocation = async (what: string, paymentIntent: string | null, apply: () => Promise<FulfilOutcome>) => {
+    try {
+      if ((await apply()) !== 'revoked' || !paymentIntent) return;
+      result.fixed.revocations++;
+      for (const p of await purchasesOfPayment(paymentIntent)) result.lines.push(`${what}: ${who(p)} is now ${p.status}`);
+    } catch (err) {
+      failed(what, err);
+    }
+  };
   try {
     // Refunds and disputes first: a sale missed and then refunded becomes a refunded purchase
     // without a receipt for something the buyer no longer has (the webhook would have mailed one
@@ -89,25 +93,11 @@ export async function reconcilePayments(opts: { sinceMs?: number; by?: Reconcile
       // Several partial refunds of one charge: the charge says whether it is refunded in full.
       if (charges.has(charge.id)) continue;
       charges.add(charge.id);
-      try {
-        if ((await applyRefundedCharge(charge)) === 'revoked') {
-          result.fixed.revocations++;
-          for (const p of await purchasesOfPayment(paymentIntentOf(charge)!)) result.lines.push(`refund ${refund.id}: ${who(p)} is now ${p.status}`);
-        }
-      } catch (err) {
-        failed(`refund ${refund.id}`, err);
-      }
+      await revocation(`refund ${refund.id}`, stripeId(charge.payment_intent), () => applyRefundedCharge(charge));
     }
     for await (const dispute of stripe.disputes.list({ created, limit: 100 })) {
       result.checked.disputes++;
-      try {
-        if ((await applyDispute(dispute)) === 'revoked') {
-          result.fixed.revocations++;
-          for (const p of await purchasesOfPayment(paymentIntentOf(dispute)!)) result.lines.push(`dispute ${dispute.id}: ${who(p)} is now ${p.status}`);
-        }
-      } catch (err) {
-        failed(`dispute ${dispute.id}`, err);
-      }
+      await revocation(`dispute ${dispute.id}`, stripeId(dispute.payment_intent), () => applyDispute(dispute));
     }
     // Open and expired sessions took no money: only completed ones can owe anyone access.
     for await (const session of stripe.checkout.sessions.list({ created, status: 'complete', limit: 100 })) {
