@@ -32,9 +32,6 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
         // Confirmation emails Resend did not take, or whose process died before sending them.
         const confirmations = await sendDueConfirmations();
         if (confirmations) log(`subscribe: ${confirmations} delayed confirmation requests handled`);
-        // Once a day: what Stripe's missed webhooks would have done (docs/decisions/023).
-        const reconciled = await reconcileIfDue();
-        if (reconciled) log(reconciled.ok ? `payments: reconciled with Stripe, ${fixedCount(reconciled)} fixed, ${reconciled.failed} not applied` : `payments: reconciliation failed: ${reconciled.error}`);
       })
       .catch((err) => log(`reminders: tick failed: ${describeError(err)}`))
       .then(() => runDueSends())
@@ -45,6 +42,10 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
         }
       })
       .catch((err) => log(`newsletter: scheduler tick failed: ${describeError(err)}`))
+      // Once a day, what Stripe's missed webhooks would have done; after the sends, so a slow Stripe
+      // never holds up a newsletter (docs/decisions/023). It never throws.
+      .then(() => reconcileIfDue())
+      .then((r) => r && log(r.ok ? `payments: reconciled with Stripe, ${fixedCount(r)} fixed, ${r.failed} not applied` : `payments: reconciliation failed: ${r.error}`))
       .finally(() => {
         running = undefined;
         if (again) {
