@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../src/lib/core/db/client.server.ts';
 import { resetProductCache } from '../../src/lib/catalog/products.server.ts';
 import { readOutbox } from '../../src/lib/email/outbox.server.ts';
 import { startCheckout } from '../../src/lib/payments/checkout.server.ts';
 import { FakeStripe, serveFakeStripe } from '../mocks/fake-stripe.ts';
-import { ROOT } from '../helpers/content.ts';
+import { runDrumbeat } from '../helpers/cli.ts';
 import { useTempDatabase } from '../helpers/db.ts';
-import { NODE24 } from '../helpers/site.ts';
 
 // `npx drumbeat payments reconcile` as the operator runs it: a real process, the official SDK
 // over real HTTP to the fake Stripe, a real SQLite file shared with this test.
@@ -27,16 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => stripe?.close());
 
-function drumbeat(args: string[], extra: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(NODE24, [path.join(ROOT, 'src/cli/drumbeat.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env, ...extra } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => resolve({ code, out, err }));
-  });
-}
+const drumbeat = (args: string[], extra: Record<string, string> = {}) => runDrumbeat(args, { ...env, ...extra });
 
 const SLOW = 120_000;
 
