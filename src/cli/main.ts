@@ -6,6 +6,7 @@ import { AuthoringError, createNote, createTranslation } from '../lib/notes/auth
 import { loadSiteConfig } from '../lib/core/site.ts';
 import { accessCommands } from './access.ts';
 import { newsletterCommands } from './newsletter.ts';
+import { paymentCommands } from './payments.ts';
 import { type Command, UsageError } from './shared.ts';
 import { subscriberCommands } from './subscribers.ts';
 
@@ -57,6 +58,7 @@ const commands: Record<string, Command> = {
   ...newsletterCommands,
   ...subscriberCommands,
   ...accessCommands,
+  ...paymentCommands,
 };
 
 function helpText(): string {

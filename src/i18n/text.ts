@@ -304,6 +304,10 @@ const en = {
     `Mail providers expect spam complaints under ${complaintTarget} of what was sent, never ${complaintLimit}; bounces under ${bounceTarget}, never ${bounceLimit}. A send above a limit is flagged.`,
   'admin.sales': 'Sales',
   'admin.noSales': 'Nothing sold yet.',
+  'admin.reconcileNever': 'Stripe reconciliation: not run yet (daily in the scheduler, or npx drumbeat payments reconcile).',
+  'admin.reconcileLast': ({ moment, fixed, failed }: { moment: string; fixed: number; failed: number }) =>
+    `Stripe reconciliation: last run ${moment}, ${fixed === 1 ? '1 fix' : `${fixed} fixes`}${failed > 0 ? `, ${failed} not applied (retried next run)` : ''}.`,
+  'admin.reconcileFailed': ({ moment }: { moment: string }) => `Stripe reconciliation: the last run (${moment}) could not reach Stripe; it is retried within the hour.`,
   'admin.col.product': 'Product',
   'admin.col.month': 'This month',
   'admin.col.total': 'In total',
@@ -812,6 +816,10 @@ const it: Table = {
     `I provider di posta si aspettano segnalazioni di spam sotto lo ${complaintTarget} di quanto inviato, mai oltre lo ${complaintLimit}; email respinte sotto il ${bounceTarget}, mai oltre il ${bounceLimit}. Un invio oltre un limite viene segnalato.`,
   'admin.sales': 'Vendite',
   'admin.noSales': 'Ancora nessuna vendita.',
+  'admin.reconcileNever': 'Riconciliazione con Stripe: non ancora eseguita (ogni giorno nello scheduler, oppure npx drumbeat payments reconcile).',
+  'admin.reconcileLast': ({ moment, fixed, failed }) =>
+    `Riconciliazione con Stripe: ultima esecuzione ${moment}, ${fixed === 1 ? '1 correzione' : `${fixed} correzioni`}${failed > 0 ? `, ${failed} non applicate (riprovate alla prossima)` : ''}.`,
+  'admin.reconcileFailed': ({ moment }) => `Riconciliazione con Stripe: l’ultima esecuzione (${moment}) non ha raggiunto Stripe; viene ripetuta entro un’ora.`,
   'admin.col.product': 'Prodotto',
   'admin.col.month': 'Questo mese',
   'admin.col.total': 'In totale',

@@ -5,6 +5,7 @@ import { nextWeeklySlot } from '../lib/core/time.ts';
 import { runDueSends } from '../lib/newsletter/sends.server.ts';
 import { sendDueConfirmations } from '../lib/newsletter/subscribe.server.ts';
 import { sendPendingReceipts } from '../lib/payments/receipts.server.ts';
+import { fixedCount, reconcileIfDue } from '../lib/payments/reconcile.server.ts';
 import { describeError } from '../lib/core/errors.ts';
 
 // The app's job runner: every tick sends due deadline reminders and receipts that a crash or an
@@ -43,6 +44,10 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
         }
       })
       .catch((err) => log(`newsletter: scheduler tick failed: ${describeError(err)}`))
+      // Once a day, what Stripe's missed webhooks would have done; after the sends, so a slow Stripe
+      // never holds up a newsletter (docs/decisions/023). It never throws.
+      .then(() => reconcileIfDue())
+      .then((r) => r && log(r.ok ? `payments: reconciled with Stripe, ${fixedCount(r)} fixed, ${r.failed} not applied` : `payments: reconciliation failed: ${r.error}`))
       .finally(() => {
         running = undefined;
         if (again) {

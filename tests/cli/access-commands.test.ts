@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runDrumbeat } from '../helpers/cli.ts';
 import { ROOT } from '../helpers/content.ts';
 import { NODE24 } from '../helpers/site.ts';
 
@@ -15,15 +16,8 @@ function drumbeat(...args: string[]) {
 }
 
 /** The same, without waiting: independent refusals run side by side. */
-function drumbeatAsync(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(NODE24, [path.join(ROOT, 'src/cli/drumbeat.mjs'), ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => resolve({ code, out, err }));
-  });
+function drumbeatAsync(...args: string[]) {
+  return runDrumbeat(args, { DATA_DIR: dataDir });
 }
 
 // Each command starts Node with tsx and the project's modules: a few seconds on a busy CI machine.

@@ -5,7 +5,7 @@ import { http as mswHttp } from 'msw';
 import Stripe from 'stripe';
 
 // A stand-in for the Stripe endpoints Drumbeat uses (Checkout Sessions: create, retrieve,
-// expire), so the official SDK runs unchanged against it: the SDK's form encoding is parsed
+// expire, list; refunds and disputes: list, for reconciliation), so the official SDK runs unchanged against it: the SDK's form encoding is parsed
 // back, idempotency keys behave as Stripe documents them, errors have Stripe's shape. Tests
 // drive the other side (the buyer paying, async payments, refunds, disputes) through methods
 // that return Stripe-shaped events, and sign them with the SDK's own helper.
@@ -188,6 +188,19 @@ export interface Dispute {
   livemode: false;
 }
 
+export interface Refund {
+  id: string;
+  object: 'refund';
+  amount: number;
+  currency: string;
+  charge: string;
+  payment_intent: string;
+  reason: null;
+  status: 'succeeded';
+  metadata: Record<string, string>;
+  created: number;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -289,6 +302,9 @@ export class FakeStripe {
   readonly requests: RecordedRequest[] = [];
   readonly prices = new Map<string, PriceEntry>();
   readonly events: StripeEvent[] = [];
+  /** refunds and disputes as the list endpoints return them (each refund() and dispute() adds one) */
+  readonly refunds = new Map<string, Refund>();
+  readonly disputes = new Map<string, Dispute>();
   readonly deliveries: Delivery[] = [];
   /** where the /pay flow (and deliver() without a url) sends webhooks; settable after the server starts */
   webhookUrl?: string;
@@ -301,6 +317,13 @@ export class FakeStripe {
   #idempotent = new Map<string, { fingerprint: string; status: number; body: unknown }>();
   #failures: Failure[] = [];
   #payments = new Map<string, { charge: string; amountRefunded: number }>();
+  /** creation order of every listable object, so objects made in the same second still list newest first */
+  #order = new Map<string, number>();
+  #created = 0;
+
+  #made(id: string): void {
+    this.#order.set(id, ++this.#created);
+  }
 
   /** The next `count` API requests fail with this status and a Stripe-shaped error (then normal service resumes). */
   failNext(count: number, failure: Failure): void {
@@ -398,6 +421,9 @@ export class FakeStripe {
     const { method, path } = record;
     try {
       if (path === '/v1/checkout/sessions' && method === 'POST') return this.#create(record);
+      if (method === 'GET' && path === '/v1/checkout/sessions') return this.#list(record, [...this.sessions.values()], (session, q) => q.status === undefined || session.status === q.status);
+      if (method === 'GET' && path === '/v1/refunds') return this.#list(record, [...this.refunds.values()], (refund, q) => q.payment_intent === undefined || refund.payment_intent === q.payment_intent);
+      if (method === 'GET' && path === '/v1/disputes') return this.#list(record, [...this.disputes.values()], (dispute, q) => q.payment_intent === undefined || dispute.payment_intent === q.payment_intent);
       const one = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path);
       if (one && method === 'GET') return this.#retrieve(decodeURIComponent(one[1]!), record.query);
       const expire = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(path);
@@ -408,8 +434,63 @@ export class FakeStripe {
     }
     return this.#error(
       404,
-      `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/. (The fake Stripe implements only POST /v1/checkout/sessions, GET /v1/checkout/sessions/:id and POST /v1/checkout/sessions/:id/expire.)`,
+      `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/. (The fake Stripe implements only POST and GET /v1/checkout/sessions, GET /v1/checkout/sessions/:id, POST /v1/checkout/sessions/:id/expire, GET /v1/refunds and GET /v1/disputes.)`,
     );
+  }
+
+  /**
+   * A list endpoint as Stripe pages them: newest first, `limit` 1–100 (default 10), `starting_after`
+   * / `ending_before` an object id of the list, `created` a timestamp or a range (gt, gte, lt, lte).
+   */
+  #list<T extends { id: string; created: number }>(record: RecordedRequest, all: T[], keep: (item: T, query: Record<string, unknown>) => boolean): Reply {
+    const q = record.query;
+    const limit = q.limit === undefined ? 10 : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ParamError(`Invalid limit: must be an integer between 1 and 100`, 'limit');
+    const created = q.created;
+    const bound = (name: string, value: unknown) => {
+      const n = Number(value);
+      if (!/^\d+$/.test(String(value))) throw new ParamError(`Invalid integer: ${String(value)}`, `created[${name}]`);
+      return n;
+    };
+    const range: Record<string, number> = {};
+    if (typeof created === 'string') range.eq = bound('eq', created);
+    else if (isRecord(created)) {
+      for (const [name, value] of Object.entries(created)) {
+        if (!['gt', 'gte', 'lt', 'lte'].includes(name)) throw new ParamError(`Received unknown parameter: created[${name}]`, `created[${name}]`);
+        range[name] = bound(name, value);
+      }
+    }
+    const inRange = (c: number) =>
+      (range.eq === undefined || c === range.eq) && (range.gt === undefined || c > range.gt) && (range.gte === undefined || c >= range.gte) && (range.lt === undefined || c < range.lt) && (range.lte === undefined || c <= range.lte);
+    const sorted = all
+      .filter((item) => inRange(item.created) && keep(item, q))
+      .sort((a, b) => b.created - a.created || (this.#order.get(b.id) ?? 0) - (this.#order.get(a.id) ?? 0));
+    let start = 0;
+    let end = sorted.length;
+    for (const [param, after] of [['starting_after', true], ['ending_before', false]] as const) {
+      const cursor = q[param];
+      if (cursor === undefined || cursor === '') continue;
+      const at = sorted.findIndex((item) => item.id === cursor);
+      if (at < 0) throw new ParamError(`No such object: '${String(cursor)}'`, param, 'resource_missing', 404);
+      if (after) start = at + 1;
+      else end = at;
+    }
+    const ending = q.ending_before !== undefined && q.ending_before !== '';
+    const page = ending ? sorted.slice(Math.max(start, end - limit), end) : sorted.slice(start, start + limit);
+    const hasMore = ending ? end - limit > start : start + limit < end;
+    const expand = this.#expand(q);
+    const data = page.map((item) => this.#listView(item, expand));
+    return { status: 200, body: { object: 'list', data, has_more: hasMore, url: record.path } };
+  }
+
+  #listView(item: { id: string }, expand: string[]): unknown {
+    if (this.sessions.has(item.id)) return this.#view(item as unknown as Session, expand.filter((e) => e.startsWith('data.')).map((e) => e.slice('data.'.length)));
+    const view = structuredClone(item) as Record<string, unknown>;
+    if (expand.includes('data.charge') && typeof view.charge === 'string') {
+      const sessionId = [...this.#payments.entries()].find(([, p]) => p.charge === view.charge)?.[0];
+      if (sessionId) view.charge = this.#charge(this.sessions.get(sessionId)!, this.#payments.get(sessionId)!);
+    }
+    return view;
   }
 
   #expand(params: Record<string, unknown>): string[] {
@@ -555,6 +636,7 @@ export class FakeStripe {
       created,
     };
     this.sessions.set(id, session);
+    this.#made(id);
     this.lineItems.set(id, items);
     return { status: 200, body: this.#view(session, this.#expand(p)), objectId: id };
   }
@@ -717,12 +799,26 @@ export class FakeStripe {
       throw new Error(`fake Stripe: cannot refund ${amount} of session ${sessionId} (${remaining} left to refund)`);
     }
     payment.amountRefunded += amount;
+    const refund: Refund = {
+      id: randomId('re_'),
+      object: 'refund',
+      amount,
+      currency: session.currency,
+      charge: payment.charge,
+      payment_intent: session.payment_intent!,
+      reason: null,
+      status: 'succeeded',
+      metadata: {},
+      created: this.#seconds(),
+    };
+    this.refunds.set(refund.id, refund);
+    this.#made(refund.id);
     return this.event('charge.refunded', this.#charge(session, payment));
   }
 
   dispute(sessionId: string): StripeEvent<Dispute> {
     const { session, payment } = this.#paid(sessionId);
-    return this.event('charge.dispute.created', {
+    const dispute: Dispute = {
       id: randomId('dp_'),
       object: 'dispute' as const,
       amount: session.amount_total,
@@ -735,7 +831,10 @@ export class FakeStripe {
       metadata: {},
       created: this.#seconds(),
       livemode: false as const,
-    });
+    };
+    this.disputes.set(dispute.id, dispute);
+    this.#made(dispute.id);
+    return this.event('charge.dispute.created', dispute);
   }
 
   /** The body and headers Stripe would POST, signed with the SDK's own test helper. */

@@ -143,7 +143,7 @@ describe('unsubscribe and token forgery', () => {
   it('refuses forged, edited and swapped tokens', async () => {
     const a = await activeSubscriber('ada@example.com');
     await activeSubscriber('bob@example.com');
-    const [payload, sig] = a.unsubToken.split('.');
+    const [payload, sig] = a.unsubToken.split('.').slice(-2);
     const bob = await row('bob@example.com');
     const edited = `${Buffer.from(JSON.stringify({ s: bob!.id, e: 'bob@example.com' })).toString('base64url')}.${sig}`;
     expect(await unsubscribe(edited)).toEqual({ ok: false });

@@ -3,17 +3,19 @@ import { pick } from '../catalog/product.ts';
 import { getProducts } from '../catalog/products.server.ts';
 import { nowMs } from '../core/clock.ts';
 import { getDb } from '../core/db/client.server.ts';
-import { purchases, sends, subscribers, type SubscriberStatus } from '../core/db/schema.ts';
+import { appSettings, purchases, sends, subscribers, type SubscriberStatus } from '../core/db/schema.ts';
 import { getSite } from '../core/site.server.ts';
 import { wallTimeIn, zonedTimeToEpoch } from '../core/time.ts';
 import type { NoteCatalog } from '../notes/catalog.ts';
 import { holdsSeat } from '../payments/purchases.server.ts';
+import { fixedCount, LAST_RUN_KEY, parseLastRun } from '../payments/reconcile.server.ts';
+import { paymentsEnabled } from '../payments/stripe.server.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { growthFrom, WEEK_MS, weekStarts, type Growth } from './growth.ts';
 import { sendRates, type Level, type Rate, type SendCounts } from './rates.ts';
 import { newsletterSchedule, type ScheduledSend } from './schedule.ts';
 
-// The dashboard's read model: nine queries at most, whatever the number of subscribers, sends
+// The dashboard's read model: ten queries at most, whatever the number of subscribers, sends
 // or purchases (each one aggregates in SQLite and returns a few dozen rows). Numbers and moments
 // only; the page words and formats them.
 
@@ -93,6 +95,8 @@ export interface Dashboard {
   monthStart: number;
   seats: CohortSeats[];
   ending: { rows: EndingAccess[]; more: boolean };
+  /** the last Stripe reconciliation (docs/decisions/023); absent when payments are off and none ever ran */
+  reconcile?: { at?: number; ok: boolean; fixed: number; failed: number };
   /** how many database queries this read took (the bench checks it does not grow) */
   queries: number;
 }
@@ -211,7 +215,7 @@ export async function adminDashboard({ catalog, lang, now = nowMs() }: { catalog
   const w = wallTimeIn(now, site.timeZone);
   const monthStart = zonedTimeToEpoch(site.timeZone, w.year, w.month, 1);
   const inMonth = and(inArray(purchases.status, REVENUE_STATUSES), gte(purchases.purchasedAt, monthStart));
-  const [salesRows, seatRows, endingRows] = await Promise.all([
+  const [salesRows, seatRows, endingRows, reconcileRow] = await Promise.all([
     q(
       db
         .select({
@@ -243,7 +247,10 @@ export async function adminDashboard({ catalog, lang, now = nowMs() }: { catalog
         .orderBy(purchases.accessUntil, purchases.id)
         .limit(ENDING_SHOWN + 1),
     ),
+    q(db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, LAST_RUN_KEY))),
   ]);
+  const lastRun = parseLastRun(reconcileRow[0]?.value);
+  const reconcile = lastRun ? { at: lastRun.startedAt, ok: lastRun.ok, fixed: fixedCount(lastRun), failed: lastRun.failed } : paymentsEnabled() ? { ok: true, fixed: 0, failed: 0 } : undefined;
   const title = (productId: string) => pick(products.get(productId)?.title, lang, site.defaultLanguage) || productId;
   const sales: ProductSales[] = salesRows
     .map((r) => ({
@@ -291,6 +298,7 @@ export async function adminDashboard({ catalog, lang, now = nowMs() }: { catalog
     monthStart,
     seats,
     ending,
+    reconcile,
     queries,
   };
 }

@@ -21,6 +21,7 @@ describe('environment', () => {
     [{ DRUMBEAT_SCHEDULER: 'maybe' }, /^Invalid configuration: DRUMBEAT_SCHEDULER /],
     [{ ADMIN_EMAILS: 'a@example.com, nope' }, /^Invalid configuration: ADMIN_EMAILS /],
     [{ EMAIL_FROM: 'Bad\r\nBcc: x@y.z <a@b.c>' }, /^Invalid configuration: EMAIL_FROM /],
+    [{ APP_SECRET_PREVIOUS: `${'o'.repeat(40)},short` }, /^Invalid configuration: APP_SECRET_PREVIOUS /],
     [{ DRUMBEAT_TEST_CLOCK: 'on', NODE_ENV: 'production' }, /^Invalid configuration: DRUMBEAT_TEST_CLOCK must not be "on" with NODE_ENV=production/],
   ])('refuses %o with one line naming the variable', (source, message) => {
     expect(() => parseEnv(source)).toThrow(message);
@@ -35,5 +36,7 @@ describe('environment', () => {
     const env = parseEnv({ ADMIN_EMAILS: 'A@Example.com, b@example.com', SITE_URL: 'https://notes.example.com/' });
     expect(env.ADMIN_EMAILS).toEqual(['a@example.com', 'b@example.com']);
     expect(env.SITE_URL).toBe('https://notes.example.com');
+    expect(parseEnv({ APP_SECRET_PREVIOUS: ` ${'a'.repeat(32)} ,, ${'b'.repeat(32)}` }).APP_SECRET_PREVIOUS).toEqual(['a'.repeat(32), 'b'.repeat(32)]);
+    expect(parseEnv({}).APP_SECRET_PREVIOUS).toEqual([]);
   });
 });

@@ -53,6 +53,12 @@ const envSchema = z
     STRIPE_WEBHOOK_SECRET: optionalText.refine((v) => v === undefined || v.startsWith('whsec_'), 'must start with whsec_'),
     STRIPE_API_BASE: httpOrigin.optional(),
     APP_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+    // Secrets APP_SECRET used to be: links already mailed with them still verify (docs/decisions/023).
+    APP_SECRET_PREVIOUS: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+      .refine((list) => list.every((s) => s.length >= 32), 'must be a comma-separated list of former APP_SECRET values, each at least 32 characters'),
     ADMIN_EMAILS: z
       .string()
       .optional()

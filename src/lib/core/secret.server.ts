@@ -24,6 +24,15 @@ export function appSecret(): string {
   return (cached = readFileSync(file, 'utf8').trim());
 }
 
+/**
+ * The secrets a signed token may carry: the current one first, then APP_SECRET_PREVIOUS, so links
+ * mailed before a rotation keep working until the operator removes the old secret from that list.
+ */
+export function verificationSecrets(): string[] {
+  const current = appSecret();
+  return [current, ...getEnv().APP_SECRET_PREVIOUS.filter((s) => s !== current)];
+}
+
 export function resetAppSecretCache(): void {
   cached = undefined;
 }

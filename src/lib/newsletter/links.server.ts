@@ -1,4 +1,4 @@
-import { appSecret } from '../core/secret.server.ts';
+import { appSecret, verificationSecrets } from '../core/secret.server.ts';
 import { signToken, verifyToken } from '../core/signed-tokens.ts';
 import { getEnv } from '../core/env.server.ts';
 
@@ -26,13 +26,13 @@ export function unsubscribePreviewUrl(lang: string): string {
 }
 
 export function readConfirmToken(token: unknown): { id: number; email: string; issuedAt: number } | undefined {
-  const data = verifyToken(appSecret(), 'confirm', token);
+  const data = verifyToken(verificationSecrets(), 'confirm', token);
   if (!data || typeof data.s !== 'number' || typeof data.e !== 'string' || typeof data.t !== 'number') return undefined;
   return { id: data.s, email: data.e, issuedAt: data.t };
 }
 
 export function readUnsubscribeToken(token: unknown): { id: number; email: string } | undefined {
-  const data = verifyToken(appSecret(), 'unsubscribe', token);
+  const data = verifyToken(verificationSecrets(), 'unsubscribe', token);
   if (!data || typeof data.s !== 'number' || typeof data.e !== 'string') return undefined;
   return { id: data.s, email: data.e };
 }
@@ -49,7 +49,7 @@ export function downloadUrl(subscriber: { id: number; email: string }): string {
 }
 
 export function readDownloadToken(token: unknown): { id: number; email: string } | undefined {
-  const data = verifyToken(appSecret(), 'download', token);
+  const data = verifyToken(verificationSecrets(), 'download', token);
   if (!data || typeof data.s !== 'number' || typeof data.e !== 'string') return undefined;
   return { id: data.s, email: data.e };
 }

@@ -155,3 +155,17 @@ export async function revokePayment(paymentIntent: string, status: 'refunded' | 
   );
   return changed.length > 0 ? 'revoked' : 'already';
 }
+
+/** charge.refunded: a partial refund (a goodwill discount) keeps access; only a full refund ends it. */
+export async function applyRefundedCharge(charge: Stripe.Charge): Promise<FulfilOutcome> {
+  const pi = stripeId(charge.payment_intent);
+  if (!pi || !charge.refunded) return 'ignored';
+  return revokePayment(pi, 'refunded', `refunded (${charge.id})`);
+}
+
+/** charge.dispute.created: the money is held back, so is the access. */
+export async function applyDispute(dispute: Stripe.Dispute): Promise<FulfilOutcome> {
+  const pi = stripeId(dispute.payment_intent);
+  if (!pi) return 'ignored';
+  return revokePayment(pi, 'disputed', `disputed: ${dispute.reason} (${dispute.id})`);
+}

@@ -4,9 +4,9 @@ import { nowMs } from '../core/clock.ts';
 import { getDb, serializeWrites } from '../core/db/client.server.ts';
 import { webhookEvents } from '../core/db/schema.ts';
 import { getEnv } from '../core/env.server.ts';
-import { expireCheckoutSession, failCheckoutSession, fulfilCheckoutSession, revokePayment, type FulfilOutcome } from './fulfil.server.ts';
+import { applyDispute, applyRefundedCharge, expireCheckoutSession, failCheckoutSession, fulfilCheckoutSession, type FulfilOutcome } from './fulfil.server.ts';
 import { ReceiptNotSent } from './receipts.server.ts';
-import { getStripe, stripeId } from './stripe.server.ts';
+import { getStripe } from './stripe.server.ts';
 
 // POST /webhooks/stripe: verify with the SDK against the raw body, skip events already applied,
 // dispatch by type. Unknown types, other sites' sessions and signed events without an object to
@@ -39,17 +39,9 @@ const handlers: Partial<Record<Stripe.Event['type'], Handler>> = {
   'checkout.session.async_payment_succeeded': on('checkout.session', fulfilCheckoutSession),
   'checkout.session.async_payment_failed': on('checkout.session', failCheckoutSession),
   'checkout.session.expired': on('checkout.session', expireCheckoutSession),
-  'charge.refunded': on<Stripe.Charge>('charge', async (charge) => {
-    const pi = stripeId(charge.payment_intent);
-    // A partial refund (a goodwill discount) keeps access; only a full refund ends it.
-    if (!pi || !charge.refunded) return 'ignored';
-    return revokePayment(pi, 'refunded', `refunded (${charge.id})`);
-  }),
-  'charge.dispute.created': on<Stripe.Dispute>('dispute', async (dispute) => {
-    const pi = stripeId(dispute.payment_intent);
-    if (!pi) return 'ignored';
-    return revokePayment(pi, 'disputed', `disputed: ${dispute.reason} (${dispute.id})`);
-  }),
+  // The same functions reconcile.server.ts feeds what it lists from Stripe.
+  'charge.refunded': on<Stripe.Charge>('charge', applyRefundedCharge),
+  'charge.dispute.created': on<Stripe.Dispute>('dispute', applyDispute),
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
