@@ -11,7 +11,9 @@ import { FakeResend, resendHandlers } from '../mocks/fake-resend.ts';
 import { useTempDatabase } from '../helpers/db.ts';
 
 let fake = new FakeResend();
-const server = setupServer(...resendHandlers({ handle: (r: Request) => fake.handle(r) } as FakeResend));
+// A test whose pacer runs on its own clock stamps arrivals with it too.
+let pacerClock: (() => number) | undefined;
+const server = setupServer(...resendHandlers({ handle: (r: Request) => fake.handle(r, pacerClock?.() ?? Date.now()) } as FakeResend));
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterAll(() => server.close());
 
@@ -87,16 +89,26 @@ describe('delivering a Note', () => {
     fake.failNext(6, { status: 429, headers: { 'retry-after': '1' } });
     fake.failNext(2, { status: 500 });
     const waits: number[] = [];
+    // Sleeping moves the pacer's clock, so the waits it asks for do not depend on how busy the machine is.
+    let clock = Date.now();
+    pacerClock = () => clock;
     const result = await deliver({ noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false }, {
       requestsPerSecond: 1000,
+      now: () => clock,
       sleep: async (ms) => {
         waits.push(ms);
+        clock += ms;
       },
     });
     expect(result).toMatchObject({ state: 'done', sent: 300, failed: 0 });
     expectEachOnce(fake.recipients(), Array.from({ length: 300 }, (_, i) => `en${i}@example.com`));
-    // retry-after: 1 second is honoured.
-    expect(waits.filter((w) => w > 900).length).toBeGreaterThanOrEqual(6);
+    pacerClock = undefined;
+    // retry-after: 1 second is honoured by every request in flight, not only the one refused.
+    const batches = fake.requests.filter((r) => r.path === '/emails/batch');
+    const refused = batches.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(6);
+    for (const r of refused) expect(batches.filter((later) => later.at > r.at && later.at < r.at + 1000)).toEqual([]);
+    expect(waits.filter((w) => w >= 1000).length).toBeGreaterThanOrEqual(2);
   });
 
   it('fails only the address Resend refuses: the rest of its batch is delivered', async () => {

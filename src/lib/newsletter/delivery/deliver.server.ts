@@ -35,6 +35,8 @@ export interface DeliveryOptions {
   requestsPerSecond?: number;
   onProgress?: (p: { sendId: number; sent: number; failed: number; recipients: number }) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** the pacer's clock (real time: Resend's windows are), which a test's `sleep` may move instead */
+  now?: () => number;
 }
 
 export type DeliveryResult =
@@ -73,7 +75,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
   if (!(await claimSend(sendId, owner))) return whyNotClaimed(sendId);
   await freezeRecipients(sendId, plan.lang);
   const rendered = await renderPlan(plan);
-  const pacer = new Pacer(options.requestsPerSecond ?? getSite().newsletter.requestsPerSecond, sleep, Date.now, accountTimeline);
+  const pacer = new Pacer(options.requestsPerSecond ?? getSite().newsletter.requestsPerSecond, sleep, options.now ?? Date.now, accountTimeline);
   const tags = [{ name: 'send', value: String(sendId) }];
   let stopped: DeliveryResult | undefined;
   /** why a batch was held back pending; the others go on, then the send pauses */
