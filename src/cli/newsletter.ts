@@ -253,7 +253,7 @@ export const newsletterCommands: Record<string, Command> = {
     options: {},
     async run() {
       await prepareDatabase();
-      const scheduler = startScheduler({ log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
+      const scheduler = startScheduler();
       console.log(`Scheduler running (${getSite().newsletter.schedule.time} on weekday ${getSite().newsletter.schedule.weekday}, ${getSite().timeZone}). Ctrl-C stops it.`);
       // The scheduler's timers do not hold a process open (a web server's socket does that); here
       // nothing else would, and Node would end the command with "unsettled top-level await".

@@ -7,14 +7,15 @@ import { sendDueConfirmations } from '../lib/newsletter/subscribe.server.ts';
 import { sendPendingReceipts } from '../lib/payments/receipts.server.ts';
 import { fixedCount, reconcileIfDue } from '../lib/payments/reconcile.server.ts';
 import { describeError } from '../lib/core/errors.ts';
+import { logEvent } from '../lib/core/log.server.ts';
 
 // The app's job runner: every tick sends due deadline reminders and receipts that a crash or an
 // outage held back, then the newsletter sends the schedule says are due. Every job claims its work
 // in the database, so any number of processes may run this at once.
 
 /** The jobs inside a long-running process (web server or `drumbeat worker`). */
-export function startScheduler(opts: { intervalMs?: number; log?: (line: string) => void } = {}): { stop(): Promise<void> } {
-  const log = opts.log ?? ((line) => console.log(line));
+export function startScheduler(opts: { intervalMs?: number; log?: typeof logEvent } = {}): { stop(): Promise<void> } {
+  const log = opts.log ?? logEvent;
   let running: Promise<void> | undefined;
   let stopped = false;
   // The clock jumping during a tick asks for one more right after it, not 30 s later; the timer
@@ -28,26 +29,26 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
     }
     running = sendDueReminders()
       .then(async (r) => {
-        if (r.sent || r.failed) log(`reminders: ${r.sent} deadline reminders sent, ${r.failed} failed`);
+        if (r.sent || r.failed) log(r.failed ? 'warn' : 'info', 'access.reminders', { sent: r.sent, failed: r.failed });
         const receipts = await sendPendingReceipts();
-        if (receipts) log(`receipts: ${receipts} delayed receipts sent`);
+        if (receipts) log('info', 'receipt.delayed', { sent: receipts });
         // Confirmation emails Resend did not take, or whose process died before sending them.
         const confirmations = await sendDueConfirmations();
-        if (confirmations) log(`subscribe: ${confirmations} delayed confirmation requests handled`);
+        if (confirmations) log('info', 'subscribe.confirmation', { outcome: 'delayed-sent', handled: confirmations });
       })
-      .catch((err) => log(`reminders: tick failed: ${describeError(err)}`))
+      .catch((err) => log('error', 'scheduler.tick', { job: 'reminders', message: describeError(err) }))
       .then(() => runDueSends())
       .then((results) => {
         for (const r of results) {
-          if (r.state === 'done') log(`newsletter: send ${r.sendId} done: ${r.sent} sent, ${r.failed} failed of ${r.recipients}`);
-          if (r.state === 'paused') log(`newsletter: send ${r.sendId} paused: ${r.reason}`);
+          if (r.state === 'done') log('info', 'newsletter.send', { send: r.sendId, outcome: 'done', sent: r.sent, failed: r.failed, recipients: r.recipients });
+          if (r.state === 'paused') log('warn', 'newsletter.send', { send: r.sendId, outcome: 'paused', message: r.reason });
         }
       })
-      .catch((err) => log(`newsletter: scheduler tick failed: ${describeError(err)}`))
+      .catch((err) => log('error', 'scheduler.tick', { job: 'newsletter', message: describeError(err) }))
       // Once a day, what Stripe's missed webhooks would have done; after the sends, so a slow Stripe
       // never holds up a newsletter (docs/decisions/023). It never throws.
       .then(() => reconcileIfDue())
-      .then((r) => r && log(r.ok ? `payments: reconciled with Stripe, ${fixedCount(r)} fixed, ${r.failed} not applied` : `payments: reconciliation failed: ${r.error}`))
+      .then((r) => r && (r.ok ? log(r.failed ? 'warn' : 'info', 'payments.reconcile', { outcome: 'done', fixed: fixedCount(r), failed: r.failed }) : log('error', 'payments.reconcile', { outcome: 'failed', message: r.error })))
       .finally(() => {
         running = undefined;
         if (again) {

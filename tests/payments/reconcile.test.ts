@@ -192,11 +192,11 @@ describe('payments reconcile', () => {
   it('is one of the scheduler\'s jobs: a missed sale is fixed by the running site or worker', async () => {
     const id = await checkout();
     fake.complete(id, { email: 'tick@example.com' });
-    const lines: string[] = [];
-    const scheduler = startScheduler({ log: (line) => lines.push(line) });
+    const lines: { event: string; fields?: Record<string, unknown> }[] = [];
+    const scheduler = startScheduler({ log: (_level, event, fields) => lines.push({ event, fields }) });
     try {
       await expect.poll(() => accessTo('tick@example.com', WORKSHOP), { timeout: 60_000 }).toMatchObject({ access: true });
-      await expect.poll(() => lines.some((l) => l.startsWith('payments: reconciled with Stripe, 2 fixed')), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => lines.some((l) => l.event === 'payments.reconcile' && l.fields?.fixed === 2), { timeout: 30_000 }).toBe(true);
     } finally {
       await scheduler.stop();
     }

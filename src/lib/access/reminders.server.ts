@@ -13,6 +13,7 @@ import { deadlineLabel } from '../../i18n/format.ts';
 import { toLang } from '../../i18n/lang.ts';
 import { reminderDue } from './reminder-plan.ts';
 import { describeError } from '../core/errors.ts';
+import { log } from '../core/log.server.ts';
 
 // Deadline reminders, 7 days and 1 day ahead, to every buyer who still has access. The claim is a
 // row with a primary key, so however many schedulers run, each reminder goes out once.
@@ -56,7 +57,7 @@ export async function sendDueReminders(): Promise<ReminderRun> {
     } catch (err) {
       // Hand the claim back: the next tick tries again.
       await serializeWrites(() => db.delete(reminders).where(and(eq(reminders.purchaseId, r.id), eq(reminders.kind, kind))));
-      console.error(`deadline reminder for purchase ${r.id} not sent: ${describeError(err)}`);
+      log.error('access.reminder', { purchase: r.id, message: `not sent: ${describeError(err)}` });
       run.failed++;
     }
   }

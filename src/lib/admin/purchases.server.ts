@@ -8,6 +8,7 @@ import { grantNotice, revokeNotice, sendAccessNotice } from '../access/notices.s
 import { ProductError } from '../catalog/product.ts';
 import { getProducts } from '../catalog/products.server.ts';
 import { PURCHASE_COLUMNS } from '../payments/purchases.server.ts';
+import { log } from '../core/log.server.ts';
 
 // The author's list of purchases and grants (/admin/purchases/): filter, page, act, export.
 // Reservations and expired holds are Checkout plumbing, not purchases, so they never show.
@@ -100,7 +101,7 @@ export async function runPurchaseAction(form: FormData): Promise<ActionResult> {
     const outcome = await sendAccessNotice(notice);
     if (outcome.sent) return { mail: 'sent' };
     // The page says only that it failed; the why (a provider's words) goes to the server log, without the address.
-    console.error(`access notice (${notice.change}) for purchase ${notice.purchaseIds.join(', ')} not sent: ${outcome.reason}`);
+    log.error('access.notice', { change: notice.change, purchases: notice.purchaseIds.join(','), message: `not sent: ${outcome.reason}` });
     return { mail: 'failed' };
   };
   try {

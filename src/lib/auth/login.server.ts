@@ -14,6 +14,7 @@ import { localizedPath } from '../../i18n/paths.ts';
 import { safeReturnPath } from './return-path.ts';
 import { hashToken, isWellFormedToken, newSecretToken, SIGN_IN_TTL_MS } from './tokens.ts';
 import { describeError } from '../core/errors.ts';
+import { log } from '../core/log.server.ts';
 
 // Passwordless sign-in: a random single-use token, stored hashed, valid 15 minutes. The visitor
 // always gets the same answer; a link is sent only to addresses the caller says may sign in.
@@ -63,20 +64,21 @@ export async function requestSignIn(input: { email: unknown; lang: Lang; ip: str
   if (!(await allow(`login-ip:${input.ip}`, IP_LIMIT, WINDOW_MS))) return { ok: false, status: 429 };
   const work = async () => {
     try {
-      if (!(await input.maySignIn(email))) return;
+      if (!(await input.maySignIn(email))) return log.info('signin.request', { outcome: 'nobody-to-sign-in' });
       // Past the schedule the visitor still sees the usual answer: "too many" would tell them the
       // address is in use.
       const claim = await claimAddressSend('sign-in', email, SIGN_IN_SCHEDULE);
-      if (claim === undefined) return;
+      if (claim === undefined) return log.info('signin.request', { outcome: 'capped' });
       try {
         await sendSignInLink(email, input.lang, safeReturnPath(input.next));
+        log.info('signin.request', { outcome: 'link-sent' });
       } catch (err) {
         // A send that failed does not spend the buyer's turn: asking again sends the link.
         await releaseAddressSend(claim);
         throw err;
       }
     } catch (err) {
-      console.error(`sign-in email not sent: ${describeError(err)}`);
+      log.error('signin.email', { message: `not sent: ${describeError(err)}` });
     }
   };
   if (defer) defer(work);
@@ -109,5 +111,6 @@ export async function redeemSignInToken(token: unknown, ip: string): Promise<{ e
       .where(and(eq(loginTokens.tokenHash, hashToken(token)), isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)))
       .returning({ email: loginTokens.email, lang: loginTokens.lang }),
   );
+  log.info('signin.redeem', { outcome: row ? 'signed-in' : 'refused' });
   return row ? { email: row.email, lang: toLang(row.lang, getSite()) } : undefined;
 }

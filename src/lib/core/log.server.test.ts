@@ -44,7 +44,7 @@ describe('log lines', () => {
     } finally {
       c.restore();
     }
-    expect(c.lines()).toEqual(['newsletter.batch send=3 sent=100 note="two words"']);
+    expect(c.lines()).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d newsletter\.batch send=3 sent=100 note="two words"$/)]);
   });
 
   it('keeps a request id from the proxy only when it looks like one', () => {

@@ -71,7 +71,7 @@ export function logEvent(level: LogLevel, event: string, fields: LogFields = {})
     return;
   }
   const parts = Object.entries(clean).map(([k, v]) => (k === 'message' ? String(v) : `${k}=${formatValue(v)}`));
-  const line = `${level === 'info' ? '' : `${level}: `}${event}${parts.length ? ` ${parts.join(' ')}` : ''}${requestId ? ` (request ${requestId})` : ''}\n`;
+  const line = `${new Date().toISOString().slice(11, 19)} ${level === 'info' ? '' : `${level}: `}${event}${parts.length ? ` ${parts.join(' ')}` : ''}${requestId ? ` (request ${requestId})` : ''}\n`;
   (level === 'info' ? process.stdout : process.stderr).write(line);
 }
 

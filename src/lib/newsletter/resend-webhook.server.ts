@@ -5,6 +5,7 @@ import { sendRecipients, sends, subscribers, webhookEvents } from '../core/db/sc
 import { normalizeEmail } from '../core/email-address.ts';
 import { getEnv } from '../core/env.server.ts';
 import { verifyResendWebhook } from '../email/transport.server.ts';
+import { logEvent } from '../core/log.server.ts';
 
 export type WebhookOutcome = { status: 200 | 400; body: { ok: boolean; error?: string; duplicate?: boolean; applied?: string } };
 
@@ -31,7 +32,15 @@ function tagValue(tags: NonNullable<ResendEvent['data']>['tags'], name: string):
  * complaints suppress the address at once and count against the send they came from; a repeated
  * delivery (same svix-id) changes nothing.
  */
+/** One log line per delivery (named by the event's type and id, never its addresses). */
 export async function handleResendWebhook(rawBody: string, headers: Headers): Promise<WebhookOutcome> {
+  const outcome = await answerResendWebhook(rawBody, headers);
+  const { body } = outcome;
+  logEvent(outcome.status >= 400 ? 'warn' : 'info', 'resend.webhook', { status: outcome.status, id: headers.get('svix-id') ?? undefined, outcome: body.duplicate ? 'duplicate' : body.applied, error: body.error });
+  return outcome;
+}
+
+async function answerResendWebhook(rawBody: string, headers: Headers): Promise<WebhookOutcome> {
   const secret = getEnv().RESEND_WEBHOOK_SECRET;
   if (!secret) return { status: 400, body: { ok: false, error: 'webhooks are not configured (RESEND_WEBHOOK_SECRET is unset)' } };
   if (rawBody.length > MAX_WEBHOOK_BYTES) return { status: 400, body: { ok: false, error: 'payload too large' } };

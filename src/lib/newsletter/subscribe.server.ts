@@ -15,6 +15,7 @@ import { consentVersion, consentWording } from './consent.ts';
 import { parseEmail, parseLang, parseSource } from './input.ts';
 import { CONFIRM_TOKEN_TTL_MS, confirmUrl, downloadUrl, readConfirmToken, readUnsubscribeToken, unsubscribeHeaders, unsubscribeUrl } from './links.server.ts';
 import { describeError } from '../core/errors.ts';
+import { log } from '../core/log.server.ts';
 
 /**
  * Confirmation emails to one address: the first at once, then after 10 minutes, 1 hour and 4 hours,
@@ -81,7 +82,7 @@ export async function subscribe(input: { email: unknown; lang: unknown; source: 
     );
     request = row!;
   } catch (err) {
-    console.error(`subscribe: request not recorded: ${describeError(err)}`);
+    log.error('subscribe.request', { outcome: 'not-recorded', message: describeError(err) });
     return { ok: false, status: 503, message: 'your request could not be taken just now; please try again in a minute' };
   }
   const work = () => processRequest(request);
@@ -132,7 +133,7 @@ async function processRequest(request: SubscribeRequest): Promise<void> {
   } catch (err) {
     const attempts = request.attempts + 1;
     const retryIn = RETRY_AFTER_MS[attempts - 1];
-    console.error(`subscribe: confirmation for request ${request.id} not sent (attempt ${attempts}${retryIn ? '' : ', giving up'}): ${describeError(err)}`);
+    log.error('subscribe.confirmation', { request: request.id, attempt: attempts, outcome: retryIn ? 'retry' : 'gave-up', message: describeError(err) });
     try {
       // The visitor's turn is given back, and the scheduler tries again.
       if (claim !== undefined) await releaseAddressSend(claim);
@@ -144,7 +145,7 @@ async function processRequest(request: SubscribeRequest): Promise<void> {
       );
     } catch (again) {
       // The lease runs out and the scheduler takes the request over.
-      console.error(`subscribe: request ${request.id} left for the scheduler: ${describeError(again)}`);
+      log.error('subscribe.confirmation', { request: request.id, outcome: 'left-for-scheduler', message: describeError(again) });
     }
   }
 }
@@ -274,9 +275,10 @@ export async function confirmSubscription(token: unknown, ip: string): Promise<C
       await sendWelcome({ id: data.id, email: data.email, lang });
     } catch (err) {
       // The subscription stands even if the welcome email could not go out now.
-      console.error(`welcome email to subscriber ${data.id} not sent: ${describeError(err)}`);
+      log.error('subscribe.welcome', { subscriber: data.id, message: `not sent: ${describeError(err)}` });
     }
   }
+  log.info('subscribe.confirm', { subscriber: data.id, lang, outcome: alreadyConfirmed ? 'already' : 'confirmed' });
   return { ok: true, lang, email: data.email, alreadyConfirmed };
 }
 
@@ -330,5 +332,6 @@ export async function unsubscribe(token: unknown): Promise<UnsubscribeOutcome> {
       .set({ status: 'unsubscribed', unsubscribedAt: now, updatedAt: now })
       .where(and(eq(subscribers.id, row.id), inArray(subscribers.status, ['active', 'pending']))),
   );
+  log.info('subscribe.unsubscribe', { subscriber: row.id, outcome: updated.rowsAffected > 0 ? 'unsubscribed' : 'already' });
   return { ok: true, lang: toLang(row.lang, getSite()), email: row.email, changed: updated.rowsAffected > 0 };
 }

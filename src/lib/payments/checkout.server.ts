@@ -17,6 +17,7 @@ import { committedSeat, holdsSeat, liveHold, purchasesOf, seatsTaken } from './p
 import { getStripe, META } from './stripe.server.ts';
 import { describeError } from '../core/errors.ts';
 import { idempotencyKey } from '../core/installation.server.ts';
+import { log } from '../core/log.server.ts';
 
 // POST /checkout/<id>: check availability with the same rule the sales page uses, hold a seat,
 // create the Checkout Session, hand back its URL.
@@ -141,7 +142,7 @@ export async function startCheckout(input: { productId: string; cohortId?: strin
     session = await stripe.checkout.sessions.create(params, { idempotencyKey: await idempotencyKey(`checkout/purchase-${purchaseId}/${randomUUID().slice(0, 8)}`) });
   } catch (err) {
     await release(purchaseId);
-    console.error(`checkout: Stripe refused or did not answer for ${product.id}: ${describeError(err)}`);
+    log.error('checkout.failed', { product: product.id, message: `Stripe refused or did not answer: ${describeError(err)}` });
     return { ok: false, status: 503, reason: 'stripe_unavailable' };
   }
   await serializeWrites(() => getDb().update(purchases).set({ checkoutSessionId: session.id, updatedAt: nowMs() }).where(eq(purchases.id, purchaseId)));

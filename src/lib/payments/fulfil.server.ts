@@ -11,6 +11,7 @@ import { toLang } from '../../i18n/lang.ts';
 import { purchaseBySession } from './purchases.server.ts';
 import { ensureReceipt, notifyAuthor, sendReceipt } from './receipts.server.ts';
 import { META, stripeId } from './stripe.server.ts';
+import { logEvent } from '../core/log.server.ts';
 
 // Fulfilment, keyed by the Checkout Session id. Every change is one conditional UPDATE whose
 // RETURNING row says whether this call made it, so any number of duplicate, concurrent or
@@ -103,6 +104,7 @@ export async function fulfilCheckoutSession(session: Stripe.Checkout.Session): P
     if (existing?.status === 'paid' && existing.receiptSentAt === null) await ensureReceipt(existing.id);
     return 'already';
   }
+  logEvent(row.status === 'paid' ? 'info' : 'warn', 'purchase', { purchase: row.id, product: mine.product.id, status: row.status, amount: session.amount_total ?? undefined, currency: session.currency ?? undefined, session: session.id });
   if (row.status === 'pending') return 'pending';
   if (row.status !== 'paid') return 'revoked';
   // The receipt first, so the author's notice can say whether the buyer was reached; the notice

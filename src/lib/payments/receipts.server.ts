@@ -17,6 +17,7 @@ import { deadlineLabel, formatDate, formatPrice } from '../../i18n/format.ts';
 import { toLang, type Lang } from '../../i18n/lang.ts';
 import { purchaseById, type PurchaseRow } from './purchases.server.ts';
 import { describeError } from '../core/errors.ts';
+import { log } from '../core/log.server.ts';
 
 // The emails a purchase sends: the buyer's receipt (with a sign-in link), once, and the author's
 // notice of the sale, once. Each goes to Resend under an idempotency key of its Checkout Session
@@ -101,7 +102,7 @@ export async function sendReceipt(purchaseId: number): Promise<ReceiptResult> {
   if (!normalizeEmail(purchase.email) || purchase.email.includes('\uFFFD')) {
     // Stripe took the money from an address our rule refuses: no email can carry the sign-in link.
     await markReceipt(purchaseId, { receiptError: 'the buyer’s address is not one we can send email to', receiptClaimedAt: null });
-    console.error(`receipt for purchase ${purchaseId} not sent: the buyer's address is refused by the address rule; the author is told`);
+    log.error('receipt.unsendable', { purchase: purchaseId, message: "the buyer's address is refused by the address rule; the author is told" });
     return 'done';
   }
   const site = getSite();
@@ -125,10 +126,10 @@ export async function sendReceipt(purchaseId: number): Promise<ReceiptResult> {
     if (err instanceof EmailNotSent && err.code === KEY_REUSED) {
       // The key is this purchase's alone and Resend keeps it only for a request it took: an
       // earlier attempt (its sign-in link was another) went out before its process died.
-      console.error(`receipt for purchase ${purchaseId}: Resend already took it under its key; not sent again`);
+      log.warn('receipt.duplicate', { purchase: purchaseId, message: 'Resend already took it under its key; not sent again' });
     } else if (err instanceof EmailNotSent && err.status === 422) {
       await markReceipt(purchaseId, { receiptError: `Resend refused the buyer’s address (${err.code})`, receiptClaimedAt: null });
-      console.error(`receipt for purchase ${purchaseId} not sent: Resend refused the buyer's address (${err.code}); the author is told`);
+      log.error('receipt.unsendable', { purchase: purchaseId, message: `Resend refused the buyer's address (${err.code}); the author is told` });
       return 'done';
     } else {
       // Give the claim back so the next delivery (Stripe retries, the success page) tries again.
@@ -177,7 +178,7 @@ export async function sendPendingReceipts(): Promise<number> {
     try {
       if ((await sendReceipt(r.id)) === 'sent') sent++;
     } catch (err) {
-      console.error(describeError(err));
+      log.error('receipt.failed', { purchase: r.id, message: describeError(err) });
     }
   }
   // A sale whose notice was lost (a crash, an outage): told late rather than never. Those whose
@@ -229,10 +230,10 @@ export async function notifyAuthor(purchaseId: number): Promise<void> {
       }
     } else if (state.error !== null) {
       // Nobody to email: the log is where the author finds it.
-      console.error(`purchase ${purchaseId} (${purchase.productId}) is paid but its buyer cannot be emailed: ${state.error}. Grant access to a working address: npx drumbeat access grant EMAIL ${purchase.productId}`);
+      log.error('purchase.unreachable', { purchase: purchaseId, product: purchase.productId, message: `paid, but the buyer cannot be emailed: ${state.error}. Grant access to a working address: npx drumbeat access grant EMAIL ${purchase.productId}` });
     }
     await serializeWrites(() => getDb().update(purchases).set({ saleNoticeSentAt: nowMs() }).where(eq(purchases.id, purchaseId)));
   } catch (err) {
-    console.error(`sale notice for purchase ${purchaseId} not sent: ${describeError(err)}`);
+    log.error('sale-notice.failed', { purchase: purchaseId, message: describeError(err) });
   }
 }

@@ -9,6 +9,7 @@ import { DEFAULT_SINCE, parsePeriod } from './period.ts';
 import { PURCHASE_COLUMNS, purchaseBySession, type PurchaseRow } from './purchases.server.ts';
 import { getStripe, stripeId } from './stripe.server.ts';
 import { maskEmail } from './success.server.ts';
+import { log } from '../core/log.server.ts';
 
 // Reconciliation (docs/decisions/023): webhooks can be missed (the site down longer than Stripe
 // retries, a wrong STRIPE_WEBHOOK_SECRET for a day). This lists what Stripe knows of a period
@@ -187,7 +188,7 @@ export async function reconcileIfDue(): Promise<ReconcileResult | undefined> {
     }
     return result;
   } catch (err) {
-    console.error(`payments: reconciliation failed: ${describeError(err)}`);
+    log.error('payments.reconcile', { outcome: 'failed', message: describeError(err) });
     return undefined;
   }
 }

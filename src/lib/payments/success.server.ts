@@ -6,6 +6,7 @@ import { fulfilCheckoutSession } from './fulfil.server.ts';
 import { receiptProblem, ReceiptNotSent } from './receipts.server.ts';
 import { purchaseBySession } from './purchases.server.ts';
 import { getStripe, isCheckoutSessionId, META } from './stripe.server.ts';
+import { log } from '../core/log.server.ts';
 
 // /checkout/success?session_id=…: Stripe sends the buyer here, often before the webhook arrives.
 // Retrieving the session and fulfilling it here too makes access immediate; both paths are idempotent.
@@ -36,7 +37,7 @@ export async function checkoutSuccess(sessionId: unknown, ip?: string): Promise<
   } catch (err) {
     // The purchase is stored; the receipt will go out when Stripe's webhook retries.
     if (!(err instanceof ReceiptNotSent)) throw err;
-    console.error(err.message);
+    log.error('receipt.failed', { session: session.id, message: err.message });
   }
   const purchase = await purchaseBySession(session.id);
   if (!purchase || (purchase.status !== 'paid' && purchase.status !== 'pending')) return { state: 'unknown' };

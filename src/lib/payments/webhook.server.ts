@@ -7,6 +7,7 @@ import { getEnv } from '../core/env.server.ts';
 import { applyDispute, applyRefundedCharge, expireCheckoutSession, failCheckoutSession, fulfilCheckoutSession, type FulfilOutcome } from './fulfil.server.ts';
 import { ReceiptNotSent } from './receipts.server.ts';
 import { getStripe } from './stripe.server.ts';
+import { log, logEvent } from '../core/log.server.ts';
 
 // POST /webhooks/stripe: verify with the SDK against the raw body, skip events already applied,
 // dispatch by type. Unknown types, other sites' sessions and signed events without an object to
@@ -27,7 +28,7 @@ function on<T>(kind: string, handle: (object: T) => Promise<FulfilOutcome>): Han
   return async (e) => {
     const object: unknown = isRecord(e.data) ? e.data.object : undefined;
     if (!isRecord(object) || object.object !== kind || typeof object.id !== 'string') {
-      console.error(`stripe webhook: event ${e.id} (${e.type}) carries no ${kind} to act on; ignored`);
+      log.warn('stripe.webhook', { eventId: e.id, type: e.type, outcome: 'ignored', message: `carries no ${kind} to act on` });
       return 'ignored';
     }
     return handle(object as T);
@@ -63,7 +64,19 @@ function signedInTheFuture(signature: string): boolean {
   return stamps.length !== 1 || stamps[0]! > Math.floor(Date.now() / 1000) + TOLERANCE_S;
 }
 
+/** One log line per delivery, whatever became of it (no address: events are named by id and type). */
 export async function handleStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookAnswer> {
+  const about: EventNames = {};
+  const answer = await answerStripeWebhook(rawBody, signature, about);
+  const level = answer.status >= 500 ? 'error' : answer.status >= 400 ? 'warn' : 'info';
+  logEvent(level, 'stripe.webhook', { status: answer.status, outcome: answer.body.outcome, error: answer.body.error, ...about });
+  return answer;
+}
+
+/** What the delivery was about, for its log line: known once the signature is checked. */
+type EventNames = { eventId?: string; type?: string };
+
+async function answerStripeWebhook(rawBody: string, signature: string | null, about: EventNames): Promise<WebhookAnswer> {
   const secret = getEnv().STRIPE_WEBHOOK_SECRET;
   const stripe = getStripe();
   if (!secret || !stripe) return { status: 400, body: { received: false, error: 'payments are not configured' } };
@@ -78,6 +91,8 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   // Signed, so from Stripe (or someone with the secret), yet not an event: retrying cannot help.
   if (!isEvent(parsed)) return { status: 400, body: { received: false, error: 'not a Stripe event' } };
   const event = parsed;
+  about.eventId = event.id;
+  about.type = event.type;
   const db = getDb();
   const seen = await db.query.webhookEvents.findFirst({ columns: { id: true }, where: and(eq(webhookEvents.id, event.id), eq(webhookEvents.source, 'stripe')) });
   if (seen) return { status: 200, body: { received: true, outcome: 'duplicate' } };
@@ -88,7 +103,7 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   } catch (err) {
     if (!(err instanceof ReceiptNotSent)) throw err;
     // The purchase is stored; only its receipt failed. Not recording the event makes Stripe retry.
-    console.error(err.message);
+    log.error('receipt.failed', { eventId: event.id, message: err.message });
     return { status: 503, body: { received: false, error: 'temporarily unable to send the receipt; retry' } };
   }
   // Recorded after the effect: a crash in between makes Stripe retry, and every effect is idempotent.

@@ -10,6 +10,7 @@ import { batchMembers, claimSend, ensureSend, finishSend, freezeRecipients, last
 import { personalizedEmail, renderPlan } from './newsletter-email.server.ts';
 import { accountTimeline } from './budget.server.ts';
 import { Pacer } from './pacer.ts';
+import { log } from '../../core/log.server.ts';
 
 // Durable delivery (see docs/decisions/005): the ledger (ledger.server.ts) holds who gets the Note
 // and which batches went out; this sends the pending batches, a few in flight, at the pacer's rate.
@@ -112,6 +113,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
       await pacer.adapt(outcome.rateLimit);
       if (outcome.ok) {
         await markBatchSent(sendId, recipients, outcome.ids);
+        log.info('newsletter.batch', { send: sendId, note: plan.noteNumber, lang: plan.lang, batch, sent: recipients.length, attempts: attempts + 1 });
         return { kind: 'sent' };
       }
       if (outcome.code === KEY_REUSED) {
@@ -120,7 +122,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
         // nothing is sent twice; the author decides. The line names no address.
         const reason = `Resend refused batch ${batch} of send ${sendId} (Note ${plan.noteNumber}, ${plan.lang}): its idempotency key was already used for other content (${outcome.error}); its ${recipients.length} recipients stay pending`;
         // Each scheduler tick asks again; the log says it once, `newsletter status` every time.
-        if ((await lastSendError(sendId)) !== reason.slice(0, 500)) console.error(`newsletter: ${reason}`);
+        if ((await lastSendError(sendId)) !== reason.slice(0, 500)) log.error('newsletter.batch', { send: sendId, batch, outcome: 'held', message: reason });
         await noteSendError(sendId, reason.slice(0, 500));
         return { kind: 'held', reason };
       }
@@ -133,7 +135,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
         // Refused for a reason no single address explains (a revoked key, a bad sender): every
         // batch would be, so the send pauses with its recipients pending until that is fixed.
         const reason = `Resend refused batch ${batch} of send ${sendId}: ${outcome.error}`;
-        console.error(`newsletter: ${reason}`);
+        log.error('newsletter.batch', { send: sendId, batch, outcome: 'refused', message: reason });
         await noteSendError(sendId, reason.slice(0, 500));
         return { kind: 'gave-up', reason };
       }
