@@ -14,6 +14,8 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
   const log = opts.log ?? ((line) => console.log(line));
   let running: Promise<void> | undefined;
   let stopped = false;
+  // Stopping lets the batches in flight finish and the send let go of its lease (deliver's signal).
+  const shutdown = new AbortController();
   // The clock jumping during a tick asks for one more right after it, not 30 s later; the timer
   // firing during a long send does not.
   let again = false;
@@ -33,11 +35,12 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
         if (confirmations) log(`subscribe: ${confirmations} delayed confirmation requests handled`);
       })
       .catch((err) => log(`reminders: tick failed: ${describeError(err)}`))
-      .then(() => runDueSends())
+      .then(() => (stopped ? [] : runDueSends({ signal: shutdown.signal })))
       .then((results) => {
         for (const r of results) {
           if (r.state === 'done') log(`newsletter: send ${r.sendId} done: ${r.sent} sent, ${r.failed} failed of ${r.recipients}`);
           if (r.state === 'paused') log(`newsletter: send ${r.sendId} paused: ${r.reason}`);
+          if (r.state === 'interrupted') log(`newsletter: send ${r.sendId} stopped for the shutdown; the next start resumes it`);
         }
       })
       .catch((err) => log(`newsletter: scheduler tick failed: ${describeError(err)}`))
@@ -55,8 +58,10 @@ export function startScheduler(opts: { intervalMs?: number; log?: (line: string)
   // The test server moves its clock with POST /dev/clock; this scheduler shares that clock.
   const stopListening = onClockJump(() => tick(true));
   return {
+    /** Resolves once the work in hand is finished or handed back (the lease let go). */
     async stop() {
       stopped = true;
+      shutdown.abort();
       clearInterval(timer);
       stopListening();
       await running;
