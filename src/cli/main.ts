@@ -5,6 +5,7 @@ import { EnvError } from '../lib/core/env.server.ts';
 import { AuthoringError, createNote, createTranslation } from '../lib/notes/authoring.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
 import { accessCommands } from './access.ts';
+import { dbCommands } from './db.ts';
 import { newsletterCommands } from './newsletter.ts';
 import { type Command, UsageError } from './shared.ts';
 import { subscriberCommands } from './subscribers.ts';
@@ -57,6 +58,7 @@ const commands: Record<string, Command> = {
   ...newsletterCommands,
   ...subscriberCommands,
   ...accessCommands,
+  ...dbCommands,
 };
 
 function helpText(): string {
