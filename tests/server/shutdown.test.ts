@@ -209,4 +209,25 @@ describe('drumbeat worker stopped by a signal', () => {
     second.child.kill('SIGINT');
     expect(await second.exit).toBe(0);
   });
+
+  it('started by npx, finishes the same way when npx is stopped (npx runs it under a shell that does not pass signals on)', { timeout: 180_000 }, async () => {
+    const dataDir = await seed(mkdtempSync(path.join(os.tmpdir(), 'drumbeat-npx-')));
+    await ensureSend({ noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false });
+    closeDb();
+    open = 2;
+    fake.emails.length = 0;
+    const npx = run('npx', ['drumbeat', 'worker'], { DATA_DIR: dataDir });
+    procs.push(npx);
+    // The worker holds our end of the pipe: it closes when the worker itself has exited.
+    const pipeClosed = new Promise<void>((resolve) => npx.child.stdout!.on('close', () => resolve()));
+    await until('a batch in flight', () => held.length > 0, npx);
+    npx.child.kill('SIGTERM');
+    await npx.exit;
+    release();
+    await pipeClosed;
+    expect(npx.output()).toMatch(/stopping \(its parent process ended\)/);
+    expect((await sendRow()).leaseOwner).toBeNull();
+    expect(await markedSent()).toBe(mailed().length);
+    expect(mailed().length).toBeLessThan(RECIPIENTS);
+  });
 });
