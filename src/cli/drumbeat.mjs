@@ -3,7 +3,7 @@
 // not the root package's "bin": npx installs a root bin into its cache first and warns EBADENGINE
 // on the machine's Node 20, docs/decisions/017) with the project's Node 24 first on PATH; tsx
 // lets it run the TypeScript sources and the React Email templates (.tsx) directly.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -16,12 +16,16 @@ if (major < 22 || (major === 22 && minor < 12)) {
     console.error(`drumbeat: needs Node 22.12 or newer (this is ${process.version}); run "npm install", then "npx drumbeat" inside the project`);
     process.exit(1);
   }
-  const r = spawnSync(node24, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, DRUMBEAT_REEXEC: '1' } });
-  process.exit(r.status ?? 1);
+  const child = spawn(node24, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, DRUMBEAT_REEXEC: '1' } });
+  // A stop asked of this process (systemd, a container runtime) is the command's to handle, e.g.
+  // `worker` finishing its batch; the command exits and this with it, with its code.
+  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  await import('../server/resolve-hooks.mjs');
+  const { register } = await import('tsx/esm/api');
+  // Our tsconfig (automatic JSX runtime) wherever the command is run from.
+  register({ tsconfig: new URL('../../tsconfig.json', import.meta.url).pathname });
+  const { main } = await import('./main.ts');
+  process.exitCode = await main(process.argv.slice(2));
 }
-await import('../server/resolve-hooks.mjs');
-const { register } = await import('tsx/esm/api');
-// Our tsconfig (automatic JSX runtime) wherever the command is run from.
-register({ tsconfig: new URL('../../tsconfig.json', import.meta.url).pathname });
-const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));

@@ -5,6 +5,7 @@ import { EnvError } from '../lib/core/env.server.ts';
 import { AuthoringError, createNote, createTranslation } from '../lib/notes/authoring.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
 import { accessCommands } from './access.ts';
+import { dbCommands } from './db.ts';
 import { newsletterCommands } from './newsletter.ts';
 import { paymentCommands } from './payments.ts';
 import { type Command, UsageError } from './shared.ts';
@@ -59,6 +60,7 @@ const commands: Record<string, Command> = {
   ...subscriberCommands,
   ...accessCommands,
   ...paymentCommands,
+  ...dbCommands,
 };
 
 function helpText(): string {

@@ -6,7 +6,7 @@ import { outboxDir } from '../lib/email/outbox.server.ts';
 import { deliver } from '../lib/newsletter/delivery/deliver.server.ts';
 import { previewOf, previewPlans, sendTestCopy } from '../lib/newsletter/delivery/newsletter-email.server.ts';
 import { plansForNote, type PreviewPlan, type SendPlan } from '../lib/newsletter/plan.ts';
-import { startScheduler } from '../jobs/scheduler.server.ts';
+import { runWorker } from '../jobs/worker.server.ts';
 import { activeSubscribers, cancelSend, pauseSend, resumeSend, runDueSends, sendOf, sendStatuses, type SendChange } from '../lib/newsletter/sends.server.ts';
 import { parseEmail } from '../lib/newsletter/input.ts';
 import { loadNotesFromDisk } from '../lib/notes/disk.server.ts';
@@ -210,7 +210,7 @@ export const newsletterCommands: Record<string, Command> = {
         if (r.state === 'done') console.log(`${label}: done, ${r.sent} sent, ${r.failed} failed of ${r.recipients}.`);
         else if (r.state === 'busy') console.log(`${label}: another process is sending it now.`);
         else if (r.state === 'stopped') console.log(`${label}: ${r.by} by the author (send ${r.sendId}); ${r.by === 'paused' ? `newsletter resume ${r.sendId} continues it` : 'the rest is not sent'}.`);
-        else console.log(`${label}: paused after repeated errors (${r.reason}); run the command again to resume.`);
+        else if (r.state === 'paused') console.log(`${label}: paused after repeated errors (${r.reason}); run the command again to resume.`);
       }
     },
   },
@@ -252,17 +252,13 @@ export const newsletterCommands: Record<string, Command> = {
     usage: 'drumbeat worker',
     options: {},
     async run() {
-      await prepareDatabase();
-      const scheduler = startScheduler();
-      console.log(`Scheduler running (${getSite().newsletter.schedule.time} on weekday ${getSite().newsletter.schedule.weekday}, ${getSite().timeZone}). Ctrl-C stops it.`);
-      // The scheduler's timers do not hold a process open (a web server's socket does that); here
-      // nothing else would, and Node would end the command with "unsettled top-level await".
-      const keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
-      await new Promise<void>((resolve) => {
-        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-      });
-      clearInterval(keepAlive);
-      await scheduler.stop();
+      const finished = await runWorker(() => console.log(`Scheduler running (${getSite().newsletter.schedule.time} on weekday ${getSite().newsletter.schedule.weekday}, ${getSite().timeZone}). Ctrl-C stops it.`));
+      if (!finished) {
+        // A request to Resend still in flight would hold the process open: its batch is resent under
+        // the same idempotency key once the lease expires.
+        console.error('drumbeat: stopped with a send batch still in flight; the send resumes when its lease expires');
+        process.exit(1);
+      }
     },
   },
 };

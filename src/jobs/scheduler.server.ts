@@ -18,6 +18,8 @@ export function startScheduler(opts: { intervalMs?: number; log?: typeof logEven
   const log = opts.log ?? logEvent;
   let running: Promise<void> | undefined;
   let stopped = false;
+  // Stopping lets the batches in flight finish and the send let go of its lease (deliver's signal).
+  const shutdown = new AbortController();
   // The clock jumping during a tick asks for one more right after it, not 30 s later; the timer
   // firing during a long send does not.
   let again = false;
@@ -37,11 +39,12 @@ export function startScheduler(opts: { intervalMs?: number; log?: typeof logEven
         if (confirmations) log('info', 'subscribe.confirmation', { outcome: 'delayed-sent', handled: confirmations });
       })
       .catch((err) => log('error', 'scheduler.tick', { job: 'reminders', message: describeError(err) }))
-      .then(() => runDueSends())
+      .then(() => (stopped ? [] : runDueSends({ signal: shutdown.signal })))
       .then((results) => {
         for (const r of results) {
           if (r.state === 'done') log('info', 'newsletter.send', { send: r.sendId, outcome: 'done', sent: r.sent, failed: r.failed, recipients: r.recipients });
           if (r.state === 'paused') log('warn', 'newsletter.send', { send: r.sendId, outcome: 'paused', message: r.reason });
+          if (r.state === 'interrupted') log('info', 'newsletter.send', { send: r.sendId, outcome: 'interrupted', message: 'stopped for the shutdown; the next start resumes it' });
         }
       })
       .catch((err) => log('error', 'scheduler.tick', { job: 'newsletter', message: describeError(err) }))
@@ -80,8 +83,10 @@ export function startScheduler(opts: { intervalMs?: number; log?: typeof logEven
     wake();
   });
   return {
+    /** Resolves once the work in hand is finished or handed back (the lease let go). */
     async stop() {
       stopped = true;
+      shutdown.abort();
       clearTimeout(timer);
       stopListening();
       await running;

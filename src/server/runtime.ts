@@ -3,3 +3,5 @@
 // and the pages are one module graph: one clock, one database client, one env, one set of caches.
 export { prepareDatabase } from '../lib/core/db/migrate.server.ts';
 export { startScheduler } from '../jobs/scheduler.server.ts';
+export { closeDb } from '../lib/core/db/client.server.ts';
+export { announcePresence } from '../lib/core/db/presence.server.ts';

@@ -2,13 +2,16 @@
 // then serve the site (and, unless DRUMBEAT_SCHEDULER=off, run the jobs beside it).
 import './resolve-hooks.mjs';
 import { spawnSync } from 'node:child_process';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { contentProblems } from '../app/content-check.ts';
 import { EnvError, parseEnv } from '../lib/core/env.server.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
+import { onStopRequest, STOP_GRACE_MS, within } from '../jobs/stop-signal.server.ts';
 import { buildIsCurrent, RUNTIME_FILE } from './build-stamp.ts';
 import { guardMethods } from './method-guard.ts';
+import { listenProblem, trackRequests } from './drain.ts';
 import { unwritableReason } from './writable.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -75,16 +78,37 @@ process.env.HOST = env.HOST;
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const server = await import(pathToFileURL(path.join(outDir, 'server', 'entry.mjs')).href);
 const started = server.startServer();
+const httpServer: Server = started.server.server;
+// The adapter rejects this promise with a listen error nobody awaits, and the process then ended
+// with code 0 and no word: the error is reported below instead, in one line.
+started.done.catch(() => undefined);
 // Before the first request arrives (listen() has not yet completed).
-guardMethods(started.server.server, languages);
+guardMethods(httpServer, languages);
+const requests = trackRequests(httpServer);
+await new Promise<void>((resolve) => {
+  httpServer.once('listening', resolve);
+  httpServer.once('error', (err) => fail(listenProblem(err, env.HOST, env.PORT)));
+});
 
-if (env.DRUMBEAT_SCHEDULER === 'on') {
-  // The jobs run beside the site; several servers may run them at once (each job claims its work
-  // in the database).
-  const scheduler = runtime.startScheduler();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void scheduler.stop().finally(() => process.exit(0));
-    });
-  }
-}
+// Until it stops, `drumbeat db restore` refuses to replace the database under this server.
+const presence = await runtime.announcePresence('server');
+// The jobs run beside the site; several servers may run them at once (each job claims its work
+// in the database).
+const scheduler = env.DRUMBEAT_SCHEDULER === 'on' ? runtime.startScheduler() : undefined;
+
+// A stop (SIGTERM from systemd or a container runtime, Ctrl-C, npm going away): no new
+// connections, the requests in flight and the send batch in flight finish, the send lets go of
+// its lease so the next start resumes it at once, the database is closed, exit 0. What is not
+// done within STOP_GRACE_MS is cut, with exit 1 (docs/decisions/022).
+onStopRequest((reason) => {
+  console.log(`Stopping (${reason}): finishing ${requests.inFlight()} requests in flight${scheduler ? ' and the jobs' : ''}, at most ${STOP_GRACE_MS / 1000} s.`);
+  httpServer.close();
+  void (async () => {
+    const finished = await within(STOP_GRACE_MS, Promise.all([requests.drained(), scheduler?.stop()]));
+    if (!finished) console.error(`Stopped after ${STOP_GRACE_MS / 1000} s with ${requests.inFlight()} requests still in flight; a send in progress resumes when its lease expires.`);
+    httpServer.closeAllConnections();
+    await within(2_000, presence.stop());
+    runtime.closeDb();
+    process.exit(finished ? 0 : 1);
+  })();
+});

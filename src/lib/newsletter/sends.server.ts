@@ -38,6 +38,8 @@ export async function runDueSends(options: DeliveryOptions = {}): Promise<Delive
   const seen = new Set<string>();
   const results: DeliveryResult[] = [];
   for (const plan of plans) {
+    // Shutting down: a send not yet begun waits for the next process.
+    if (options.signal?.aborted) break;
     const key = `${plan.noteNumber}/${plan.lang}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -38,13 +38,19 @@ export interface DeliveryOptions {
   sleep?: (ms: number) => Promise<void>;
   /** the pacer's clock (real time: Resend's windows are), which a test's `sleep` may move instead */
   now?: () => number;
+  /**
+   * The process is shutting down: the batches in flight finish and are marked, no new one starts,
+   * waits end at once, and the lease is let go so the next process resumes the send immediately.
+   */
+  signal?: AbortSignal;
 }
 
 export type DeliveryResult =
   | { state: 'done'; sendId: number; recipients: number; sent: number; failed: number }
   | { state: 'busy'; sendId: number }
   | { state: 'paused'; sendId: number; reason: string }
-  | { state: 'stopped'; sendId: number; by: 'paused' | 'cancelled' };
+  | { state: 'stopped'; sendId: number; by: 'paused' | 'cancelled' }
+  | { state: 'interrupted'; sendId: number };
 
 /** A lost lease: the author paused or cancelled the send (pauseSend, cancelSend), or another process holds it. */
 async function whyNotClaimed(sendId: number): Promise<DeliveryResult> {
@@ -53,6 +59,22 @@ async function whyNotClaimed(sendId: number): Promise<DeliveryResult> {
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A wait that ends early when the process shuts down (the caller then looks at the signal). */
+function abortable(sleep: (ms: number) => Promise<void>, signal: AbortSignal | undefined): (ms: number) => Promise<void> {
+  if (!signal) return sleep;
+  return (ms) =>
+    signal.aborted
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          const done = () => {
+            signal.removeEventListener('abort', done);
+            resolve();
+          };
+          signal.addEventListener('abort', done, { once: true });
+          sleep(ms).then(done, reject);
+        });
+}
 
 /**
  * How one batch ended: accepted, refused for good (some addresses), held back pending (its key
@@ -71,8 +93,10 @@ function recipientsDigest(recipients: Recipient[]): string {
 /** Starts or resumes one send and delivers every pending batch; safe to call from many processes. */
 export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Promise<DeliveryResult> {
   const owner = options.owner ?? processId;
-  const sleep = options.sleep ?? realSleep;
+  const { signal } = options;
+  const sleep = abortable(options.sleep ?? realSleep, signal);
   const sendId = await ensureSend(plan);
+  if (signal?.aborted) return { state: 'interrupted', sendId };
   if (!(await claimSend(sendId, owner))) return whyNotClaimed(sendId);
   await freezeRecipients(sendId, plan.lang);
   const rendered = await renderPlan(plan);
@@ -107,8 +131,9 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
     const emails = recipients.map((r) => personalizedEmail(rendered, r, tags));
     const key = await idempotencyKey(`send/${plan.noteNumber}-${plan.lang}/batch-${batch}/${lo}-${hi}-${recipientsDigest(recipients)}`);
     for (let attempts = 0; ; ) {
-      if (stopped) return { kind: 'stopped' };
+      if (stopped || signal?.aborted) return { kind: 'stopped' };
       await pacer.wait();
+      if (signal?.aborted) return { kind: 'stopped' };
       const outcome: BatchOutcome = await sendBatch(emails, { idempotencyKey: key });
       await pacer.adapt(outcome.rateLimit);
       if (outcome.ok) {
@@ -163,7 +188,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
   };
 
   const worker = async () => {
-    while (!stopped) {
+    while (!stopped && !signal?.aborted) {
       const batch = await takeBatch();
       if (!batch) return;
       const members = await batchMembers(sendId, batch.number);
@@ -198,7 +223,8 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
     // Later batches that went out cleared the error; the author must still see this one.
     await noteSendError(sendId, held.slice(0, 500));
   }
-  if (stopped?.state === 'paused') await releaseSend(sendId, owner);
+  if (!stopped && signal?.aborted && (await nextPendingBatch(sendId, -1))) stopped = { state: 'interrupted', sendId };
+  if (stopped?.state === 'paused' || stopped?.state === 'interrupted') await releaseSend(sendId, owner);
   if (stopped) return stopped;
   return { state: 'done', sendId, ...(await finishSend(sendId, owner)) };
 }
