@@ -7,6 +7,7 @@ import { deliver } from '../lib/newsletter/delivery/deliver.server.ts';
 import { previewOf, previewPlans, sendTestCopy } from '../lib/newsletter/delivery/newsletter-email.server.ts';
 import { plansForNote, type PreviewPlan, type SendPlan } from '../lib/newsletter/plan.ts';
 import { runWorker } from '../jobs/worker.server.ts';
+import { log } from '../lib/core/log.server.ts';
 import { activeSubscribers, cancelSend, pauseSend, resumeSend, runDueSends, sendOf, sendStatuses, type SendChange } from '../lib/newsletter/sends.server.ts';
 import { parseEmail } from '../lib/newsletter/input.ts';
 import { loadNotesFromDisk } from '../lib/notes/disk.server.ts';
@@ -252,7 +253,8 @@ export const newsletterCommands: Record<string, Command> = {
     usage: 'drumbeat worker',
     options: {},
     async run() {
-      const finished = await runWorker(() => console.log(`Scheduler running (${getSite().newsletter.schedule.time} on weekday ${getSite().newsletter.schedule.weekday}, ${getSite().timeZone}). Ctrl-C stops it.`));
+      const { schedule } = getSite().newsletter;
+      const finished = await runWorker(() => log.info('worker.start', { message: `Scheduler running (${schedule.time} on weekday ${schedule.weekday}, ${getSite().timeZone}). Ctrl-C stops it.` }));
       if (!finished) {
         // A request to Resend still in flight would hold the process open: its batch is resent under
         // the same idempotency key once the lease expires.

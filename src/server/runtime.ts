@@ -5,3 +5,4 @@ export { prepareDatabase } from '../lib/core/db/migrate.server.ts';
 export { startScheduler } from '../jobs/scheduler.server.ts';
 export { closeDb } from '../lib/core/db/client.server.ts';
 export { announcePresence } from '../lib/core/db/presence.server.ts';
+export { log } from '../lib/core/log.server.ts';

@@ -59,7 +59,10 @@ if (!buildIsCurrent(root, outDir)) {
   const result = spawnSync(process.execPath, [astro, 'build', '--force'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    // A build is always one to serve: compiled for production whatever NODE_ENV this shell has, so
+    // a server started later with NODE_ENV=production finds production code (React's JSX runtime
+    // has no development entry points there).
+    env: { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1' },
   });
   if (result.status !== 0) fail('The build failed; see the messages above.');
 }
@@ -76,6 +79,8 @@ try {
 process.env.PORT = String(env.PORT);
 process.env.HOST = env.HOST;
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+// Ours says it below, through the one log (a JSON line in production, like every other).
+process.env.ASTRO_NODE_LOGGING = 'disabled';
 const server = await import(pathToFileURL(path.join(outDir, 'server', 'entry.mjs')).href);
 const started = server.startServer();
 const httpServer: Server = started.server.server;
@@ -90,6 +95,8 @@ await new Promise<void>((resolve) => {
   httpServer.once('error', (err) => fail(listenProblem(err, env.HOST, env.PORT)));
 });
 
+runtime.log.info('server.listening', { url: `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`, site: env.SITE_URL });
+
 // Until it stops, `drumbeat db restore` refuses to replace the database under this server.
 const presence = await runtime.announcePresence('server');
 // The jobs run beside the site; several servers may run them at once (each job claims its work
@@ -101,11 +108,11 @@ const scheduler = env.DRUMBEAT_SCHEDULER === 'on' ? runtime.startScheduler() : u
 // its lease so the next start resumes it at once, the database is closed, exit 0. What is not
 // done within STOP_GRACE_MS is cut, with exit 1 (docs/decisions/022).
 onStopRequest((reason) => {
-  console.log(`Stopping (${reason}): finishing ${requests.inFlight()} requests in flight${scheduler ? ' and the jobs' : ''}, at most ${STOP_GRACE_MS / 1000} s.`);
+  runtime.log.info('server.stop', { reason, inFlight: requests.inFlight(), message: `finishing the requests in flight${scheduler ? ' and the jobs' : ''}, at most ${STOP_GRACE_MS / 1000} s` });
   httpServer.close();
   void (async () => {
     const finished = await within(STOP_GRACE_MS, Promise.all([requests.drained(), scheduler?.stop()]));
-    if (!finished) console.error(`Stopped after ${STOP_GRACE_MS / 1000} s with ${requests.inFlight()} requests still in flight; a send in progress resumes when its lease expires.`);
+    if (!finished) runtime.log.error('server.stop', { inFlight: requests.inFlight(), message: `stopped after ${STOP_GRACE_MS / 1000} s with requests still in flight; a send in progress resumes when its lease expires` });
     httpServer.closeAllConnections();
     await within(2_000, presence.stop());
     runtime.closeDb();

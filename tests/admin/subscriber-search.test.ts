@@ -11,7 +11,7 @@ const N = 1_500;
 const rows = Array.from({ length: N }, (_, i) => ({
   email: i === 7 ? 'a_b@example.com' : i === 8 ? 'axb@example.com' : i === 9 ? 'zed.reader@example.org' : i === N - 1 ? 'x.reader149@example.net' : `reader${i}@example.com`,
   lang: i % 3 === 0 ? 'it' : 'en', status: i % 10 === 0 ? ('unsubscribed' as const) : ('active' as const),
-  source: '/', consentVersion: 'v1', consentAt: i, createdAt: i, updatedAt: i,
+  source: '/', consentVersion: 'v1', consentAt: i, createdAt: i, updatedAt: i, name: i === 9 ? 'Zed Reader' : null,
 }));
 const search = (f: Partial<SubscriberFilter>) => searchSubscribers({ q: '', status: '', lang: '', page: 1, ...f });
 /** What a plain scan finds, in the page's order: newest (highest id) first, prefix matches before the rest when all are counted. */
@@ -34,6 +34,8 @@ describe('the subscriber search', () => {
     expect(found.rows.map((r) => r.email)).toEqual(all.slice(0, 50).map((r) => r.email));
     const inside = await search({ q: 'reader@' });
     expect(inside.rows.map((r) => r.email)).toEqual(['zed.reader@example.org']);
+    // An imported name shows beside the address.
+    expect(inside.rows[0]!.name).toBe('Zed Reader');
     // The newest match only contains the query: it comes after every address starting with it.
     const prefixed = await search({ q: 'reader149' });
     expect(prefixed.rows.map((r) => r.email)).toEqual([...Array.from({ length: 9 }, (_, k) => `reader${1498 - k}@example.com`), 'reader149@example.com', 'x.reader149@example.net']);

@@ -12,7 +12,8 @@ export function buildSite(outDir: string, contentDir = path.join(ROOT, 'content'
   const r = spawnSync(NODE24, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--force'], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, DRUMBEAT_CONTENT_DIR: contentDir, DRUMBEAT_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
+    // As `npm start` builds: for production (vitest's NODE_ENV=test would compile development JSX).
+    env: { ...process.env, NODE_ENV: 'production', DRUMBEAT_CONTENT_DIR: contentDir, DRUMBEAT_OUT_DIR: outDir, ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' },
   });
   return { code: r.status, output: `${r.stdout}\n${r.stderr}` };
 }

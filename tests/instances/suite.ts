@@ -12,13 +12,13 @@ import { startSqld, type RunningSqld } from '../helpers/sqld.ts';
 import { NODE24, startSite, type RunningSite } from '../helpers/site.ts';
 
 // Two web servers (`npm start`) and one `drumbeat worker` on one database, as a scaled-out
-// installation runs: behind one SITE_URL, one APP_SECRET, one Resend and one Stripe account.
+// installation runs: behind one SITE_URL, on one Resend and one Stripe account, without an
+// APP_SECRET (the generated one is kept in the database they share).
 // Everything is real but the network behind the SDKs: the processes, the database (a libSQL server,
 // or one SQLite file in WAL mode), the builds. The newsletter slot is a real minute a little ahead,
 // so the three schedulers reach it together on their own.
 
 const SITE_URL = 'https://notes.example';
-const APP_SECRET = 'instances-suite-secret-0123456789abcdef';
 const STRIPE_WEBHOOK_SECRET = 'whsec_instances_suite_0123456789';
 const ZONE = 'Europe/Rome';
 // Enough batches that two processes sending a language each would exceed the account's rate.
@@ -95,10 +95,11 @@ export function sharedDatabaseSuite(kind: 'sqld' | 'file'): void {
       const env = {
         DATABASE_URL: databaseUrl,
         SITE_URL,
-        APP_SECRET,
         DRUMBEAT_CONTENT_DIR: content,
         DRUMBEAT_SCHEDULER: 'on',
         DRUMBEAT_TEST_CLOCK: 'off',
+        // As deployed: JSON log lines, no dev routes, no test clock.
+        NODE_ENV: 'production',
         DRUMBEAT_SUBSCRIBE_IP_LIMIT: '6',
         RESEND_API_KEY: 're_instances_suite',
         RESEND_BASE_URL: resendServer.url,
@@ -142,6 +143,16 @@ export function sharedDatabaseSuite(kind: 'sqld' | 'file'): void {
         statuses.push(res.status);
       }
       expect(statuses).toEqual([202, 202, 202, 202, 202, 202, 429, 429]);
+    });
+
+    it('confirms on one server a subscription whose link the other one mailed', async () => {
+      for (const [email, server] of [['limit0@example.com', b], ['limit1@example.com', a]] as const) {
+        let link: string | undefined;
+        await expect.poll(() => (link = resend.emails.filter((m) => m.to.includes(email)).map((m) => /\/subscribe\/confirm\/?\?token=[A-Za-z0-9._-]+/.exec(m.html ?? '')?.[0]).find(Boolean)), { timeout: 30_000 }).toBeDefined();
+        const res = await post(server, link!.replace(/&amp;/g, '&'), '');
+        expect(res.status, `${email} on ${server.url}`).toBeLessThan(400);
+        expect(await rows('SELECT status FROM subscribers WHERE email = ?', [email])).toEqual([expect.objectContaining({ status: 'active' })]);
+      }
     });
 
     it('makes one purchase and one receipt from webhooks that reach both servers twice, out of order, racing the success page', async () => {
@@ -202,11 +213,14 @@ export function sharedDatabaseSuite(kind: 'sqld' | 'file'): void {
       // From here on the fake account allows what Resend's default does, and answers 429 above it.
       resend.requestsPerSecond = ACCOUNT_RATE;
       const noteMails = () => resend.emails.filter((m) => /All together now|Tutti insieme/.test(m.subject));
-      await expect.poll(() => noteMails().length, { timeout: slot.at - Date.now() + 90_000, interval: 250 }).toBeGreaterThanOrEqual(EN_READERS + IT_READERS);
+      await expect.poll(() => noteMails().length, { timeout: slot.at - Date.now() + 90_000, interval: 250 }).toBeGreaterThanOrEqual(EN_READERS + IT_READERS + 2);
       await expect.poll(async () => (await rows("SELECT state FROM sends WHERE note_number = 300 ORDER BY lang")).map((r) => r.state), { timeout: 30_000 }).toEqual(['done', 'done']);
+      // The readers, and the two who confirmed on the other server earlier: each once.
+      const active = (await rows("SELECT email FROM subscribers WHERE status = 'active'")).map((r) => String(r.email));
+      expect(active.length).toBe(EN_READERS + IT_READERS + 2);
       const recipients = noteMails().flatMap((m) => m.to);
-      expect(recipients).toHaveLength(EN_READERS + IT_READERS);
-      expect(new Set(recipients).size).toBe(EN_READERS + IT_READERS);
+      expect(recipients).toHaveLength(active.length);
+      expect(new Set(recipients)).toEqual(new Set(active));
       expect(noteMails().filter((m) => m.subject.includes('Tutti insieme')).flatMap((m) => m.to).every((to) => to.startsWith('it.'))).toBe(true);
       expect(await rows('SELECT COUNT(*) AS n FROM sends WHERE note_number = 300')).toEqual([expect.objectContaining({ n: 2 })]);
       // One budget for the account: the processes sending at once took turns, and none was refused.
@@ -216,5 +230,28 @@ export function sharedDatabaseSuite(kind: 'sqld' | 'file'): void {
       const firstBatch = resend.requests.find((r) => r.path === '/emails/batch' && r.status === 200);
       expect(firstBatch!.at).toBeGreaterThanOrEqual(slot.at);
     }, 240_000);
+
+    it('logged one JSON line per event, with request ids, naming no address, token or secret', async () => {
+      const lines = [a.logs(), b.logs(), worker.output()].flatMap((log) => log.split('\n')).filter((line) => line.trim() !== '');
+      const parsed = lines.map((line) => {
+        try {
+          return JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return { notJson: line };
+        }
+      });
+      expect(parsed.filter((e) => typeof e.event !== 'string' || typeof e.time !== 'string' || typeof e.level !== 'string')).toEqual([]);
+      const events = new Set(parsed.map((e) => e.event));
+      for (const event of ['newsletter.batch', 'newsletter.send', 'stripe.webhook', 'purchase', 'signin.request', 'signin.redeem']) expect(events, event).toContain(event);
+      expect(parsed.filter((e) => e.event === 'stripe.webhook').every((e) => typeof e.requestId === 'string')).toBe(true);
+      const log = lines.join('\n');
+      const [generated] = await rows("SELECT value FROM app_settings WHERE key = 'app_secret'");
+      expect(String(generated!.value).length).toBeGreaterThanOrEqual(32);
+      for (const secret of [String(generated!.value), STRIPE_WEBHOOK_SECRET, 'sk_test_instances_suite', 're_instances_suite']) expect(log).not.toContain(secret);
+      expect(log).not.toMatch(/[A-Za-z0-9._%+-]+@(?:example\.com|notes\.example)/);
+      const tokens = resend.emails.flatMap((m) => [...`${m.html ?? ''} ${JSON.stringify(m.headers ?? {})}`.matchAll(/token=([A-Za-z0-9._-]{20,})/g)].map((t) => t[1]!));
+      expect(tokens.length).toBeGreaterThan(EN_READERS);
+      for (const token of new Set(tokens)) expect(log.includes(token), 'a token from an email is in the log').toBe(false);
+    });
   });
 }

@@ -55,6 +55,8 @@ function conditions(f: Pick<SubscriberFilter, 'q' | 'status' | 'lang'>): SQL | u
 export interface SubscriberListRow {
   id: number;
   email: string;
+  /** as an import gave it (Mailchimp First/Last, Ghost name…); none for sign-ups */
+  name: string | null;
   status: SubscriberStatus;
   lang: string;
   source: string;
@@ -117,7 +119,7 @@ export async function searchSubscribers(f: SubscriberFilter): Promise<Subscriber
   const prefixFirst = f.q ? sql`CASE WHEN (SELECT n FROM counted) < ${window} AND substr(s.email, 1, ${f.q.length}) = ${f.q} THEN 1 ELSE 0 END DESC,` : sql``;
   const found = await getDb().all<SubscriberListRow & { total: number }>(sql`
     WITH m AS MATERIALIZED (${matchingIds(f, window)}), counted AS MATERIALIZED (SELECT count(*) AS n FROM m)
-    SELECT s.id AS id, s.email AS email, s.status AS status, s.lang AS lang, s.source AS source, s.created_at AS joinedAt, (SELECT n FROM counted) AS total
+    SELECT s.id AS id, s.email AS email, s.name AS name, s.status AS status, s.lang AS lang, s.source AS source, s.created_at AS joinedAt, (SELECT n FROM counted) AS total
     FROM m JOIN subscribers AS s ON s.id = m.id
     ORDER BY ${prefixFirst} s.id DESC LIMIT ${SUBSCRIBERS_PAGE + 1} OFFSET ${offset}`);
   const total = found[0]?.total ?? 0;
@@ -158,6 +160,7 @@ export interface PersonEmail {
 export interface Person {
   id: number;
   email: string;
+  name: string | null;
   status: SubscriberStatus;
   statusReason: string | null;
   lang: string;
@@ -214,7 +217,7 @@ export async function subscriberPerson(id: number): Promise<Person | undefined> 
       .limit(HISTORY_SHOWN),
   ]);
   return {
-    id: s.id, email: s.email, status: s.status, statusReason: s.statusReason, lang: s.lang, source: s.source,
+    id: s.id, email: s.email, name: s.name, status: s.status, statusReason: s.statusReason, lang: s.lang, source: s.source,
     consent: { version: s.consentVersion, wording: row.wording, wordingLang: row.wordingLang, at: s.consentAt, confirmedAt: s.confirmedAt },
     unsubscribedAt: s.unsubscribedAt, createdAt: s.createdAt, updatedAt: s.updatedAt, purchases: bought,
     emails: ledger.map(({ total: _, bounced: __, complained: ___, ...e }) => e),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/libsql/migrator';
+import { loadAppSecret } from '../secret.server.ts';
 import { getDb, tuneConnection } from './client.server.ts';
 
 // Beside this file in the sources (the CLI); in the built server this file is a chunk under
@@ -32,10 +33,11 @@ export async function prepareDatabase(): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await migrate(db, { migrationsFolder });
-      return;
+      break;
     } catch (err) {
       if (attempt >= 6) throw err;
       await new Promise((resolve) => setTimeout(resolve, 40 * attempt + Math.random() * 80));
     }
   }
+  await loadAppSecret(db);
 }
