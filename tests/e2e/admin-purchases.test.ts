@@ -164,7 +164,7 @@ describe('/admin/purchases/', { timeout: 90_000 }, () => {
     const shown = await (await get('/admin/purchases/?done=revoked&mail=failed', author)).text();
     expect(shown).toContain('Access revoked.');
     expect(shown).toContain('The email to the buyer did not go out (the server log says why); the change stands.');
-    expect(server.logs()).toMatch(/access notice \(revoked\) for purchase \d+ not sent: /);
+    expect(server.logs()).toMatch(/access\.notice change=revoked purchases=\d+ not sent: /);
     expect(server.logs()).not.toMatch(/not sent: .*lettrice@/);
     expect(mailsTo(LETTRICE)).toHaveLength(1);
 

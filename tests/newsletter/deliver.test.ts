@@ -9,6 +9,7 @@ import { duePlans, runDueSends, sendStatuses } from '../../src/lib/newsletter/se
 import { readUnsubscribeToken } from '../../src/lib/newsletter/links.server.ts';
 import { FakeResend, resendHandlers } from '../mocks/fake-resend.ts';
 import { useTempDatabase } from '../helpers/db.ts';
+import { errorsLoggedDuring } from '../helpers/log.ts';
 
 let fake = new FakeResend();
 // A test whose pacer runs on its own clock stamps arrivals with it too.
@@ -209,15 +210,10 @@ describe('idempotency keys', () => {
     await getDb().$client.execute(`UPDATE sends SET state = 'sending', sent = 50, finished_at = NULL`);
     process.env.EMAIL_FROM = 'Giulia Ferri <notes@example.com>';
     resetEnvCache();
-    const logged: string[] = [];
-    const original = console.error;
-    console.error = (...args: unknown[]) => void logged.push(args.join(' '));
     let result;
-    try {
+    const logged = await errorsLoggedDuring(async () => {
       result = await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 });
-    } finally {
-      console.error = original;
-    }
+    });
     expect(fake.requests.at(-1)).toMatchObject({ status: 409 });
     expect(result).toMatchObject({ state: 'paused', reason: expect.stringMatching(/idempotency key was already used/) });
     const states = (await getDb().$client.execute(`SELECT state, COUNT(*) AS n FROM send_recipients GROUP BY state ORDER BY state`)).rows.map((r) => [r.state, Number(r.n)]);
@@ -228,14 +224,10 @@ describe('idempotency keys', () => {
     expect(logged.join('\n')).toMatch(/batch 0/);
     expect(logged.join('\n')).not.toContain('@');
     // The next scheduler tick asks again (one request), still fails nobody, and does not log it again.
-    logged.length = 0;
-    console.error = (...args: unknown[]) => void logged.push(args.join(' '));
-    try {
+    const again = await errorsLoggedDuring(async () => {
       expect(await deliver(plan, { sleep: noSleep, requestsPerSecond: 1000 })).toMatchObject({ state: 'paused' });
-    } finally {
-      console.error = original;
-    }
-    expect(logged).toEqual([]);
+    });
+    expect(again).toEqual([]);
     expect((await sendStatuses())[0]).toMatchObject({ failed: 0, lastError: expect.stringMatching(/stay pending/) });
   });
 });

@@ -11,6 +11,7 @@ import { handleStripeWebhook } from '../../src/lib/payments/webhook.server.ts';
 import { FakeResend, resendHandlers } from '../mocks/fake-resend.ts';
 import { FakeStripe, stripeHandlers, type StripeEvent } from '../mocks/fake-stripe.ts';
 import { useTempDatabase } from '../helpers/db.ts';
+import { errorsLoggedDuring } from '../helpers/log.ts';
 
 // Items 1, 2, 4 and 5 of issue 9: keys unique per installation, transactional emails that a crash
 // neither doubles nor loses, paid orders from addresses we cannot email, oddly shaped events.
@@ -54,18 +55,7 @@ const sql = (text: string, args: (string | number | null)[] = []) => getDb().$cl
 const receipts = (to: string) => resend.emails.filter((e) => e.to[0] === to && /receipt/i.test(e.subject));
 const notices = () => resend.emails.filter((e) => e.to[0] === 'giulia@example.com');
 
-/** Captures console.error while `fn` runs. */
-async function errorsDuring(fn: () => Promise<unknown>): Promise<string> {
-  const lines: string[] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void lines.push(args.join(' '));
-  try {
-    await fn();
-  } finally {
-    console.error = original;
-  }
-  return lines.join('\n');
-}
+const errorsDuring = async (fn: () => Promise<unknown>) => (await errorsLoggedDuring(fn)).join('\n');
 
 describe('keys unique per installation', () => {
   it('a second installation on the same Stripe and Resend accounts checks out and mails its buyers (purchase ids start at 1 in both)', async () => {

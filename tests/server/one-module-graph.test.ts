@@ -31,6 +31,6 @@ describe('one module graph per process', () => {
     await server.setClock('2026-11-30T06:01:00Z');
     await expect.poll(() => mailTo('graph@example.com').map((m) => m.subject), { timeout: 20_000, interval: 250 }).toContain('Note №206: Planning the year in one afternoon');
     // The email reaches the outbox a moment before the sender logs that the send is done.
-    await expect.poll(() => server.logs(), { timeout: 20_000, interval: 250 }).toMatch(/newsletter: send \d+ done: \d+ sent/);
+    await expect.poll(() => server.logs(), { timeout: 20_000, interval: 250 }).toMatch(/newsletter\.send send=\d+ outcome=done sent=\d+/);
   });
 });

@@ -145,7 +145,7 @@ describe('npm start stopped by SIGTERM', () => {
     expect(await answers(`${url}/healthz`)).toBe(true);
 
     first.child.kill('SIGTERM');
-    await until('the stop to begin', () => /Stopping \(SIGTERM\): finishing 1 requests in flight and the jobs/.test(first.output()), first);
+    await until('the stop to begin', () => /server\.stop reason=SIGTERM inFlight=1 finishing the requests in flight and the jobs/.test(first.output()), first);
     // No new connections once stopping.
     expect(await answers(`${url}/healthz`)).toBe(false);
 
@@ -167,7 +167,7 @@ describe('npm start stopped by SIGTERM', () => {
     // Restarted (its clock back to today): the send resumes on the first tick, not after the lease.
     const second = npmStart(port, dataDir);
     procs.push(second);
-    await until('the send to finish', () => mailed().length >= RECIPIENTS && /send \d+ done/.test(second.output()), second, 60_000);
+    await until('the send to finish', () => mailed().length >= RECIPIENTS && /newsletter\.send send=\d+ outcome=done/.test(second.output()), second, 60_000);
     expect(mailed()).toHaveLength(RECIPIENTS);
     expect(new Set(mailed()).size).toBe(RECIPIENTS);
     second.child.kill('SIGINT');
@@ -192,10 +192,10 @@ describe('drumbeat worker stopped by a signal', () => {
     procs.push(first);
     await until('a batch in flight', () => held.length > 0, first);
     first.child.kill('SIGTERM');
-    await until('the stop to begin', () => /stopping \(SIGTERM\)/.test(first.output()), first);
+    await until('the stop to begin', () => /worker\.stop reason=SIGTERM/.test(first.output()), first);
     release();
     expect(await first.exit).toBe(0);
-    expect(first.output()).toMatch(/send \d+ stopped for the shutdown/);
+    expect(first.output()).toMatch(/newsletter\.send send=\d+ outcome=interrupted/);
     expect((await sendRow()).leaseOwner).toBeNull();
     expect(await markedSent()).toBe(mailed().length);
     expect(mailed().length).toBeGreaterThan(300);
@@ -203,7 +203,7 @@ describe('drumbeat worker stopped by a signal', () => {
 
     const second = worker(dataDir);
     procs.push(second);
-    await until('the send to finish', () => mailed().length >= RECIPIENTS && /send \d+ done/.test(second.output()), second, 60_000);
+    await until('the send to finish', () => mailed().length >= RECIPIENTS && /newsletter\.send send=\d+ outcome=done/.test(second.output()), second, 60_000);
     expect(new Set(mailed()).size).toBe(RECIPIENTS);
     expect(mailed()).toHaveLength(RECIPIENTS);
     second.child.kill('SIGINT');
@@ -225,7 +225,7 @@ describe('drumbeat worker stopped by a signal', () => {
     await npx.exit;
     release();
     await pipeClosed;
-    expect(npx.output()).toMatch(/stopping \(its parent process ended\)/);
+    expect(npx.output()).toMatch(/worker\.stop reason="its parent process ended"/);
     expect((await sendRow()).leaseOwner).toBeNull();
     expect(await markedSent()).toBe(mailed().length);
     expect(mailed().length).toBeLessThan(RECIPIENTS);
