@@ -516,6 +516,26 @@ const en = {
   'admin.erased.purchases': ({ n }: { n: number }) => `${n === 1 ? 'One purchase' : `${n} purchases`}, kept by Stripe id with the address replaced by “erased”: invoices must be kept for ten years by law. Access to them has ended.`,
   'admin.erased.noPurchases': 'No purchases were made with this address.',
   'admin.erased.outbox': 'Not touched: emails already written to the outbox folder, and what Stripe and Resend keep on their side (erase it in their dashboards).',
+  // The shop and topics (issue 13, docs/decisions/025).
+  'nav.shop': 'Workshops',
+  'nav.account': 'Sign in or open your library',
+  'footer.links': 'More from this site',
+  'shop.title': 'Workshops and certification',
+  'shop.intro': 'Workshop recordings and coaching cohorts. Every deadline is shown in the product’s own time zone.',
+  'shop.onSale': 'On sale now',
+  'shop.coming': 'Coming soon',
+  'shop.ended': 'No longer on sale',
+  'shop.opens': ({ date }: { date: string }) => `Sales open at ${date}.`,
+  'shop.details': 'Details and booking',
+  'shop.detailsClosed': 'See what it was',
+  'shop.cohortLine': ({ title, date }: { title: string; date: string }) => `${title}: starts at ${date}`,
+  'shop.empty': 'Nothing is on sale right now.',
+  'topics.title': 'Topics',
+  'topics.intro': 'Every topic the Notes are tagged with.',
+  'topics.topic': ({ name }: { name: string }) => `Topic: ${name}`,
+  'topics.count': ({ n }: { n: number }) => (n === 1 ? 'One Note on this topic, newest first.' : `${n} Notes on this topic, newest first.`),
+  'topics.notes': ({ n }: { n: number }) => (n === 1 ? '1 Note' : `${n} Notes`),
+  'topics.all': 'All topics',
 } satisfies Record<string, string | ((values: never) => string)>;
 
 type Table = { [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
@@ -1027,6 +1047,26 @@ const it: Table = {
   'admin.erased.purchases': ({ n }: { n: number }) => `${n === 1 ? 'Un acquisto' : `${n} acquisti`}, conservati con l’id Stripe e l’indirizzo sostituito da “erased”: le fatture vanno tenute dieci anni per legge. L’accesso è terminato.`,
   'admin.erased.noPurchases': 'Con questo indirizzo non è stato fatto alcun acquisto.',
   'admin.erased.outbox': 'Non toccati: le email già scritte nella cartella outbox, e ciò che Stripe e Resend conservano da loro (da cancellare nei loro pannelli).',
+  // Il negozio e gli argomenti (issue 13, docs/decisions/025).
+  'nav.shop': 'Workshop',
+  'nav.account': 'Accedi o apri la tua libreria',
+  'footer.links': 'Altro da questo sito',
+  'shop.title': 'Workshop e certificazione',
+  'shop.intro': 'Registrazioni dei workshop e gruppi di coaching. Ogni scadenza è indicata nel fuso orario del prodotto.',
+  'shop.onSale': 'In vendita ora',
+  'shop.coming': 'In arrivo',
+  'shop.ended': 'Non più in vendita',
+  'shop.opens': ({ date }: { date: string }) => `Le vendite aprono ${date}.`,
+  'shop.details': 'Dettagli e iscrizione',
+  'shop.detailsClosed': 'Vedi di cosa si trattava',
+  'shop.cohortLine': ({ title, date }: { title: string; date: string }) => `${title}: inizia ${date}`,
+  'shop.empty': 'Al momento non c’è nulla in vendita.',
+  'topics.title': 'Argomenti',
+  'topics.intro': 'Tutti gli argomenti delle Note.',
+  'topics.topic': ({ name }: { name: string }) => `Argomento: ${name}`,
+  'topics.count': ({ n }: { n: number }) => (n === 1 ? 'Una Nota su questo argomento, dalla più recente.' : `${n} Note su questo argomento, dalla più recente.`),
+  'topics.notes': ({ n }: { n: number }) => (n === 1 ? '1 Nota' : `${n} Note`),
+  'topics.all': 'Tutti gli argomenti',
 };
 
 const TABLES: Record<Lang, Table> = { en, it };
