@@ -36,3 +36,17 @@ describe('reader text', () => {
     expect(t('it', 'time.clock', { hour: 9, minute: 5 })).toBe('09:05');
   });
 });
+
+describe('typography', () => {
+  it('writes apostrophes curly in every reader text, pages and emails alike', () => {
+    const straight: string[] = [];
+    for (const lang of LANGUAGES) {
+      for (const key of textKeys(lang)) {
+        // Value-taking entries get "X" for every value: their own words are what is checked.
+        const raw = (t as (l: string, k: string, v?: unknown) => string)(lang, key, new Proxy({}, { get: () => 'X' }));
+        if (/\p{L}'\p{L}/u.test(raw)) straight.push(`${lang}:${key}`);
+      }
+    }
+    expect(straight).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { salesSection } from '../catalog/product.ts';
 import { getProducts } from '../catalog/products.server.ts';
 import { nowMs } from '../core/clock.ts';
-import { deadlineLabel } from '../../i18n/format.ts';
+import { deadlineLabel, zoneName } from '../../i18n/format.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { salesView, type SalesView } from './sales.server.ts';
 
@@ -15,6 +15,8 @@ export interface ShopItem {
   state: ShopState;
   /** when sales open, for a product that is coming */
   opensLabel?: string;
+  /** the clock the deadline is on, "Italy Time" */
+  zone?: string;
   /** what orders the list within a state: the soonest deadline (or opening) first */
   sortAt: number;
 }
@@ -40,6 +42,7 @@ export async function shopView(lang: Lang): Promise<{ items: ShopItem[]; payment
     items.push({
       view,
       state,
+      zone: view.deadline ? zoneName(lang, view.deadline.at, product.timeZone) : undefined,
       opensLabel: state === 'coming' && opens !== undefined ? deadlineLabel(lang, opens, product.timeZone, now) : undefined,
       sortAt: state === 'coming' ? (opens ?? Infinity) : (view.deadline?.at ?? cohortStart ?? Infinity),
     });
