@@ -50,3 +50,13 @@ describe('typography', () => {
     expect(straight).toEqual([]);
   });
 });
+
+describe('Italian copy for everyone', () => {
+  it('speaks to a subscriber without a masculine-only form, and names unsubscribing as such', () => {
+    const keys = textKeys('it').filter((k) => /^(confirm|unsub|subscribe)\./.test(k));
+    const masculine = keys.filter((k) => /\b(iscritto|Benvenuto|benvenuto!|Cancellati|Cancellami)\b/.test((t as (l: string, k: string, v?: unknown) => string)('it', k, new Proxy({}, { get: () => 'X' }))));
+    expect(masculine).toEqual([]);
+    expect(t('it', 'unsub.title')).toBe('Annulla l’iscrizione');
+    expect(t('it', 'confirm.doneTitle')).toBe('Iscrizione confermata');
+  });
+});
