@@ -59,7 +59,7 @@ describe('the shop', { timeout: 90_000 }, () => {
     expect(await page.locator('h1').textContent()).toBe('Workshops and certification');
     expect(await page.locator('header.site a[aria-current="page"]').textContent()).toBe('Workshops');
 
-    const onSale = page.locator('section[data-state="on-sale"]');
+    const onSale = page.locator('section[data-group="on-sale"]');
     expect(await onSale.locator('h2').textContent()).toBe('On sale now');
     const workshop = item(page, WORKSHOP);
     expect(await workshop.locator('.shop-price').textContent()).toBe('€97.00');
@@ -68,7 +68,7 @@ describe('the shop', { timeout: 90_000 }, () => {
     const coach = item(page, 'okr-coach');
     expect(await coach.locator('[data-cohort="spring-2027"]').textContent()).toBe('Spring 2027 cohort: starts at 9 a.m. on Monday, March 1, 2027 (Italy Time) · 12 of 12 seats left');
     expect(await coach.locator('h3 a').getAttribute('href')).toBe('/certification/okr-coach/');
-    expect(await page.locator('section[data-state="closed"]').count()).toBe(0);
+    expect(await page.locator('section[data-group="closed"]').count()).toBe(0);
     // The footer links the shop too.
     expect(await page.locator('footer.site a[href="/workshops/"]').count()).toBe(1);
 
@@ -91,7 +91,7 @@ describe('the shop', { timeout: 90_000 }, () => {
     await page.waitForURL(`${server.url}/it/workshops/`);
     expect(await page.locator('html').getAttribute('lang')).toBe('it');
     expect(await page.locator('h1').textContent()).toBe('Workshop e certificazione');
-    expect(await page.locator('section[data-state="on-sale"] h2').textContent()).toBe('In vendita ora');
+    expect(await page.locator('section[data-group="on-sale"] h2').textContent()).toBe('In vendita ora');
     const workshop = item(page, WORKSHOP);
     expect(await workshop.locator('.deadline').textContent()).toMatch(/^Hai tempo fino alle 18:00 di venerdì 26 marzo 2027 .*Orari: ora/);
     expect(await workshop.locator('.shop-price').textContent()).toMatch(/^97,00\s€$/);
@@ -107,13 +107,13 @@ describe('the shop', { timeout: 90_000 }, () => {
     const page = await openPage({ javaScriptEnabled: false });
     await server.setClock('2026-10-30T12:00:00Z');
     await page.goto(`${server.url}/workshops/`);
-    expect(await page.locator('section[data-state="coming"] h2').textContent()).toBe('Coming soon');
-    expect(await page.locator(`section[data-state="coming"] li[data-product="${WORKSHOP}"] .deadline`).textContent()).toBe('Sales open at 9 a.m. on Sunday, November 1 (Italy Time).');
+    expect(await page.locator('section[data-group="coming"] h2').textContent()).toBe('Coming soon');
+    expect(await page.locator(`section[data-group="coming"] li[data-product="${WORKSHOP}"] .deadline`).textContent()).toBe('Sales open at 9 a.m. on Sunday, November 1 (Italy Time).');
 
     await server.setClock('2027-03-27T12:00:00Z');
     await page.goto(`${server.url}/workshops/`);
-    const closed = page.locator(`section[data-state="closed"] li[data-product="${WORKSHOP}"]`);
-    expect(await page.locator('section[data-state="closed"] h2').textContent()).toBe('No longer on sale');
+    const closed = page.locator(`section[data-group="closed"] li[data-product="${WORKSHOP}"]`);
+    expect(await page.locator('section[data-group="closed"] h2').textContent()).toBe('No longer on sale');
     expect(await closed.locator('.closed').getAttribute('data-reason')).toBe('deadline_passed');
     expect(await closed.locator('.deadline').count()).toBe(0);
 
