@@ -44,14 +44,22 @@ export function topicsOf(notes: readonly NoteMeta[], lang: string): Topic[] {
   return [...bySlug.values()].sort((a, b) => b.notes.length - a.notes.length || collator.compare(a.name, b.name));
 }
 
+// "Continue reading" asks every visible Note's topics on each Note page's first render: at 5,000
+// Notes that is millions of slugs, so each Note's are worked out once.
+const topicsMemo = new WeakMap<object, { slug: string; name: string }[]>();
+
 /** The topics of one Note, as links: slug and its own spelling. */
 export function noteTopics(note: Pick<NoteMeta, 'tags'>): { slug: string; name: string }[] {
+  const known = topicsMemo.get(note);
+  if (known) return known;
   const out = new Map<string, string>();
   for (const tag of note.tags) {
     const slug = topicSlug(tag);
     if (slug && !out.has(slug)) out.set(slug, tag.trim());
   }
-  return [...out].map(([slug, name]) => ({ slug, name }));
+  const topics = [...out].map(([slug, name]) => ({ slug, name }));
+  topicsMemo.set(note, topics);
+  return topics;
 }
 
 /**
@@ -66,7 +74,8 @@ export function continueReading(note: NoteMeta, candidates: readonly NoteMeta[],
     .filter((n) => n.number !== note.number)
     .map((n) => {
       const linked = cites.has(n.number) || (n.cites ?? []).includes(note.number);
-      const shared = noteTopics(n).filter((t) => own.has(t.slug)).length;
+      let shared = 0;
+      for (const t of noteTopics(n)) if (own.has(t.slug)) shared++;
       return { n, linked: linked ? 1 : 0, shared };
     });
   scored.sort((a, b) => b.linked - a.linked || b.shared - a.shared || b.n.publishAt - a.n.publishAt || b.n.number - a.n.number);
