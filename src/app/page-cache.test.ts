@@ -22,6 +22,18 @@ describe('the page cache key', () => {
   });
 });
 
+describe('the page cache key and the nav', () => {
+  it('keeps one copy for visitors with a session cookie and one for the others, whatever else they send', () => {
+    const url = new URL('http://a.example/notes/205-three-steps/');
+    const out = pageCacheKey(url);
+    expect(pageCacheKey(url, 'theme=dark; drumbeat_session=')).toBe(out);
+    expect(pageCacheKey(url, 'other_drumbeat_session=x')).toBe(out);
+    const signedIn = pageCacheKey(url, 'drumbeat_session=abc');
+    expect(signedIn).not.toBe(out);
+    expect(pageCacheKey(url, 'a=1; drumbeat_session=zzz; b=2')).toBe(signedIn);
+  });
+});
+
 describe('PageStore', () => {
   it('stays within its byte budget, dropping the least recently used pages', () => {
     const store = new PageStore({ maxBytes: 100_000, maxEntryBytes: 50_000 });

@@ -1,4 +1,5 @@
 import type { CacheProvider } from 'astro';
+import { hasSessionCookie } from '../lib/auth/session-cookie.ts';
 
 // The in-memory route cache of rendered pages (docs/decisions/001), bounded by what the pages
 // weigh, not by how many there are, and keyed only by what changes a page. Astro's memoryCache()
@@ -24,20 +25,26 @@ interface Entry {
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
+/** What a page's key ends with for a visitor whose browser has a session cookie. */
+const SIGNED_IN_SUFFIX = '\u0000signed-in';
+
 /**
- * The key: the decoded path with one trailing slash removed, nothing else. Pages that call
- * Astro.cache.set() are built from the catalog alone, never from the query string, the Host
- * header or the visitor (001), so "?utm_source=…", "?x=<random>" or another Host give the same
- * page and share its entry. undefined: a path that does not decode is not cached.
+ * The key: the decoded path with one trailing slash removed, and one bit of the visitor. Pages
+ * that call Astro.cache.set() are built from the catalog alone, never from the query string or
+ * the Host header (001), so "?utm_source=…", "?x=<random>" or another Host give the same page
+ * and share its entry. The one thing of the visitor's they show is the nav's "Sign in" or "Your
+ * library", decided by whether a session cookie is sent (hasSessionCookie, 025): so that bit is
+ * in the key. undefined: a path that does not decode is not cached.
  */
-export function pageCacheKey(url: URL): string | undefined {
+export function pageCacheKey(url: URL, cookieHeader?: string | null): string | undefined {
   let path: string;
   try {
     path = decodeURIComponent(url.pathname);
   } catch {
     return undefined;
   }
-  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  const key = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return hasSessionCookie(cookieHeader) ? key + SIGNED_IN_SUFFIX : key;
 }
 
 function maxAgeOf(header: string | null): number {
@@ -111,7 +118,7 @@ export default function pageCache(options: PageCacheOptions | undefined): CacheP
     name: 'drumbeat-pages',
     async onRequest({ request, url }, next) {
       if (request.method !== 'GET') return next();
-      const key = pageCacheKey(url);
+      const key = pageCacheKey(url, request.headers.get('cookie'));
       if (key === undefined) return next();
       const hit = store.get(key, Date.now());
       if (hit) {
@@ -137,7 +144,7 @@ export default function pageCache(options: PageCacheOptions | undefined): CacheP
     async invalidate({ path, tags }) {
       const wanted = new Set(typeof tags === 'string' ? [tags] : (tags ?? []));
       const pathKey = path === undefined ? undefined : pageCacheKey(new URL(path, 'http://x'));
-      store.deleteWhere((key, entry) => key === pathKey || entry.tags.some((t) => wanted.has(t)));
+      store.deleteWhere((key, entry) => key === pathKey || key === `${pathKey}${SIGNED_IN_SUFFIX}` || entry.tags.some((t) => wanted.has(t)));
     },
   };
 }

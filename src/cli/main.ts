@@ -54,6 +54,8 @@ const commands: Record<string, Command> = {
         title: values.title as string | undefined,
       });
       console.log(`Created ${path.relative(process.cwd(), created.file)}: translation skeleton of Note №${created.number}, draft.`);
+      // The slug is the URL: it comes from a translated title only when one is given.
+      if (created.keptSlug) console.log(`Its file name and URL keep the original's slug "${created.keptSlug}": give --title "<translated title>" to name them in ${values.lang as string}, or rename the file before it is published.`);
     },
   },
   ...newsletterCommands,

@@ -33,6 +33,20 @@ export function privacyPath(lang: Lang): string {
   return localizedPath(lang, '/privacy/');
 }
 
+/** The shop: every workshop and certification, /workshops/ (the sales pages sit under it). */
+export function shopPath(lang: Lang): string {
+  return localizedPath(lang, '/workshops/');
+}
+
+export function topicsPath(lang: Lang): string {
+  return localizedPath(lang, '/topics/');
+}
+
+/** /topics/<slug>/: the slug from topicSlug() (src/lib/notes/topics.ts), never the raw tag. */
+export function topicPath(lang: Lang, slug: string): string {
+  return localizedPath(lang, `/topics/${slug}/`);
+}
+
 export function loginPath(lang: Lang): string {
   return localizedPath(lang, '/login/');
 }

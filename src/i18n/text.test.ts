@@ -36,3 +36,27 @@ describe('reader text', () => {
     expect(t('it', 'time.clock', { hour: 9, minute: 5 })).toBe('09:05');
   });
 });
+
+describe('typography', () => {
+  it('writes apostrophes curly in every reader text, pages and emails alike', () => {
+    const straight: string[] = [];
+    for (const lang of LANGUAGES) {
+      for (const key of textKeys(lang)) {
+        // Value-taking entries get "X" for every value: their own words are what is checked.
+        const raw = (t as (l: string, k: string, v?: unknown) => string)(lang, key, new Proxy({}, { get: () => 'X' }));
+        if (/\p{L}'\p{L}/u.test(raw)) straight.push(`${lang}:${key}`);
+      }
+    }
+    expect(straight).toEqual([]);
+  });
+});
+
+describe('Italian copy for everyone', () => {
+  it('speaks to a subscriber without a masculine-only form, and names unsubscribing as such', () => {
+    const keys = textKeys('it').filter((k) => /^(confirm|unsub|subscribe)\./.test(k));
+    const masculine = keys.filter((k) => /\b(iscritto|Benvenuto|benvenuto!|Cancellati|Cancellami)\b/.test((t as (l: string, k: string, v?: unknown) => string)('it', k, new Proxy({}, { get: () => 'X' }))));
+    expect(masculine).toEqual([]);
+    expect(t('it', 'unsub.title')).toBe('Annulla l’iscrizione');
+    expect(t('it', 'confirm.doneTitle')).toBe('Iscrizione confermata');
+  });
+});

@@ -44,11 +44,21 @@ describe('drumbeat note new / note translate', { timeout: 120_000 }, () => {
     expect(text).toContain('date: "2026-11-23"');
     expect(text).toContain('Body with <NoteRef n={205} />.');
     expect(scanNotes(dir, ['en', 'it'], 'en').problems).toEqual([]);
+    // Without --title the English slug stays, and the author is told how to get an Italian one.
+    expect(r.out).toMatch(/keep the original's slug "three-steps": give --title/);
     // A second time: refused, nothing overwritten.
     const again = drumbeat(dir, 'note', 'translate', '205', '--lang', 'it');
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/^drumbeat: Note 205 already has a it version/);
     expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('names the translation from --title when one is given', () => {
+    const dir = tempContent({ 'en/205-three-steps.mdx': noteSource(fm(205)) });
+    const r = drumbeat(dir, 'note', 'translate', '205', '--lang', 'it', '--title', 'Tre passi per un obiettivo');
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'notes/it/205-tre-passi-per-un-obiettivo.mdx'), 'utf8')).toContain('title: "Tre passi per un obiettivo"');
+    expect(r.out).not.toMatch(/original's slug/);
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { availability } from '../catalog/availability.ts';
 import { libraryPath, salesPath } from '../catalog/paths.ts';
 import { pick, type Product } from '../catalog/product.ts';
 import { getProduct } from '../catalog/products.server.ts';
@@ -7,8 +8,8 @@ import { getSite } from '../core/site.server.ts';
 import { deadlineLabel } from '../../i18n/format.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { t } from '../../i18n/text.ts';
-import { hasPurchases, purchasesOf, type PurchaseRow } from '../payments/purchases.server.ts';
-import { decideAccess, sessionAccess, type AccessRow } from './access.server.ts';
+import { hasPurchases, purchasesOf, seatsTaken, type PurchaseRow } from '../payments/purchases.server.ts';
+import { accessTo, decideAccess, sessionAccess, type AccessRow } from './access.server.ts';
 
 // What the library pages show: each purchase with its deadline, or why access is gone.
 
@@ -51,7 +52,14 @@ export type LibraryPage =
   | { kind: 'signed-out' }
   | { kind: 'unknown' }
   | { kind: 'access'; product: Product; purchase: AccessRow; title: string; state: string }
-  | { kind: 'ended'; email: string; product: Product; title: string; state?: string; next?: { title: string; path: string }; salesPath: string };
+  | { kind: 'ended'; email: string; product: Product; title: string; state?: string; offer?: LibraryOffer; salesPath: string };
+
+/** What a page without access offers: this very product while it is on sale, else its `next`. */
+export interface LibraryOffer {
+  which: 'this' | 'next';
+  title: string;
+  path: string;
+}
 
 /** /library/<id>/: the gated content, or what happened to access. */
 export async function libraryPage(sessionToken: string | undefined, productId: string | undefined, lang: Lang): Promise<LibraryPage> {
@@ -63,14 +71,22 @@ export async function libraryPage(sessionToken: string | undefined, productId: s
   const title = pick(product.title, lang, d);
   const now = nowMs();
   if (access.access) return { kind: 'access', product, purchase: access.purchase, title, state: accessLabel(access.purchase, product, lang, now) };
-  const nextProduct = product.next ? getProduct(product.next) : undefined;
+  // The buyer asked for this product: while it can be bought, that is the offer. Its `next` is for
+  // when it cannot, and not if the buyer already has that one.
+  let offer: LibraryOffer | undefined;
+  if (availability(product, now, await seatsTaken(product.id, now)).ok) {
+    offer = { which: 'this', title, path: salesPath(product, lang) };
+  } else {
+    const nextProduct = product.next ? getProduct(product.next) : undefined;
+    if (nextProduct && !(await accessTo(access.email, nextProduct.id)).access) offer = { which: 'next', title: pick(nextProduct.title, lang, d), path: salesPath(nextProduct, lang) };
+  }
   return {
     kind: 'ended',
     email: access.email,
     product,
     title,
     state: access.purchase ? accessLabel(access.purchase, product, lang, now) : undefined,
-    next: nextProduct ? { title: pick(nextProduct.title, lang, d), path: salesPath(nextProduct, lang) } : undefined,
+    offer,
     salesPath: salesPath(product, lang),
   };
 }

@@ -9,7 +9,7 @@ import { hashToken, isWellFormedToken, newSecretToken, SESSION_TTL_MS } from './
 // Browser sessions: the cookie holds a random id, the database its hash and the address. Nothing
 // about access lives in the cookie; every request asks the purchases table.
 
-const SESSION_COOKIE = 'drumbeat_session';
+import { SESSION_COOKIE } from './session-cookie.ts';
 
 export interface Buyer {
   email: string;

@@ -48,9 +48,9 @@ describe('confirmation email', () => {
       const email = await renderConfirmEmail({ lang, ...common, confirmUrl });
       expect(email.subject).toBe(lang === 'en' ? 'Confirm your subscription to Drumbeat' : 'Conferma la tua iscrizione a Drumbeat');
       expect(count(email.html, `href="${confirmUrl.replace('&', '&amp;')}"`)).toBe(2); // the button and the link as text
-      expect(email.html).toContain(lang === 'en' ? 'Confirm subscription' : 'Conferma l&#x27;iscrizione');
+      expect(email.html).toContain(lang === 'en' ? 'Confirm subscription' : 'Conferma l’iscrizione');
       expect(email.text).toContain(confirmUrl);
-      expect(email.text).toContain(lang === 'en' ? "If you didn't ask to subscribe, ignore this email" : "Se non hai chiesto tu l'iscrizione, ignora questa email");
+      expect(email.text).toContain(lang === 'en' ? 'If you didn’t ask to subscribe, ignore this email' : 'Se non hai chiesto tu l’iscrizione, ignora questa email');
       expect(email.text).toContain('Giulia Ferri');
       expect(email.html).toContain(`lang="${lang}"`);
       expect(email.html).not.toContain(`lang="${lang === 'en' ? 'it' : 'en'}"`);
@@ -85,7 +85,7 @@ describe('welcome email', () => {
       expect(email.html).toMatch(/<strong>(Every Monday at 7:00|Ogni lunedì alle 7:00)<\/strong>/);
       expect(email.html).toContain(`href="${unsubscribeUrl.replace('&', '&amp;')}"`);
       expect(email.html).toContain(`href="${leadMagnet.url}"`);
-      expect(email.text).toContain(lang === 'en' ? 'Unsubscribe' : "Annulla l'iscrizione");
+      expect(email.text).toContain(lang === 'en' ? 'Unsubscribe' : 'Annulla l’iscrizione');
       expectEmailSafe(email);
     });
   }
@@ -215,14 +215,14 @@ describe('receipt email', () => {
       expect(email.text).toContain(signInUrl);
       expect(email.text).toContain(libraryUrl);
       expect(email.html).toContain(deadlineLabels[lang]);
-      expect(email.text).toContain(lang === 'en' ? `Access ends: ${deadlineLabels.en}` : `Scadenza dell'accesso: ${deadlineLabels.it}`);
+      expect(email.text).toContain(lang === 'en' ? `Access ends: ${deadlineLabels.en}` : `Scadenza dell’accesso: ${deadlineLabels.it}`);
       expect(email.text).toContain(lang === 'en' ? 'Amount paid: €97.00' : 'Importo pagato: €97.00');
       expect(email.text).toContain(lang === 'en' ? 'Date: March 12, 2027' : 'Data: 12 marzo 2027');
       expect(email.text).toContain(lang === 'en' ? 'It works once, within 30 minutes' : 'Funziona una volta sola, entro 30 minuti');
       expect(email.text).toContain(lang === 'en' ? 'If the link has expired' : 'Se il link è scaduto');
       expect(email.text).toContain('Stripe');
       expect(email.text).toContain(lang === 'en' ? 'You receive this because of your purchase at Drumbeat.' : 'Ricevi questa email per il tuo acquisto su Drumbeat.');
-      expect(email.text).not.toContain(lang === 'en' ? 'Unsubscribe' : "Annulla l'iscrizione"); // transactional
+      expect(email.text).not.toContain(lang === 'en' ? 'Unsubscribe' : 'Annulla l’iscrizione'); // transactional
       expect(email.html).toContain(`lang="${lang}"`);
       expect(email.html).not.toContain(`lang="${lang === 'en' ? 'it' : 'en'}"`);
       expectEmailSafe(email);
@@ -256,7 +256,7 @@ describe('sign-in email', () => {
       expect(count(email.html, `href="${signInUrl.replace('&', '&amp;')}"`)).toBe(2); // the button and the link as text
       expect(email.text).toContain(signInUrl);
       expect(email.text).toContain(lang === 'en' ? 'It works once, within 15 minutes' : 'Funziona una volta sola, entro 15 minuti');
-      expect(email.text).toContain(lang === 'en' ? "If you didn't ask to sign in, ignore this email" : 'Se non hai chiesto tu di accedere, ignora questa email');
+      expect(email.text).toContain(lang === 'en' ? 'If you didn’t ask to sign in, ignore this email' : 'Se non hai chiesto tu di accedere, ignora questa email');
       expect(email.text).toContain(lang === 'en' ? 'someone asked to sign in to Drumbeat' : 'qualcuno ha chiesto di accedere a Drumbeat');
       expect(email.html).toContain(`lang="${lang}"`);
       expectEmailSafe(email);

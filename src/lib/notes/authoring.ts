@@ -49,6 +49,8 @@ export interface CreatedNote {
   file: string;
   number: number;
   date: string;
+  /** a translation without --title keeps the original's slug in its file name (and so its URL) */
+  keptSlug?: string;
 }
 
 export function createNote(contentDir: string, site: SiteConfig, opts: { lang: string; title: string; now: number }): CreatedNote {
@@ -110,5 +112,5 @@ export function createTranslation(
 
 ${split.body.trimStart()}`;
   writeFileSync(file, skeleton, { flag: 'wx' });
-  return { file, number: opts.number, date };
+  return { file, number: opts.number, date, keptSlug: opts.title?.trim() ? undefined : slug };
 }

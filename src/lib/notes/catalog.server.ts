@@ -4,6 +4,7 @@ import { isLang } from '../../i18n/lang.ts';
 import { NoteCatalog, type NoteMeta } from './catalog.ts';
 import { publishInstant } from './publish.ts';
 import { readingSeconds } from './reading-time.ts';
+import { citedNumbers } from './validate.ts';
 
 let catalog: Promise<NoteCatalog> | undefined;
 
@@ -23,6 +24,7 @@ async function load(): Promise<NoteCatalog> {
       title: entry.data.title,
       summary: entry.data.summary,
       tags: entry.data.tags,
+      cites: citedNumbers(entry.body ?? ''),
       draft: entry.data.draft,
       date: entry.data.date,
       publishAt: publishInstant(entry.data.date, site.timeZone),

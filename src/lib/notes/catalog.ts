@@ -9,6 +9,8 @@ export interface NoteMeta {
   title: string;
   summary: string;
   tags: string[];
+  /** the Note numbers its body cites with <NoteRef> (none when unknown) */
+  cites?: number[];
   draft: boolean;
   /** publication moment as the author wrote it, in the site's time zone */
   date: string;

@@ -1,11 +1,14 @@
 import rss from '@astrojs/rss';
+import { salesPath } from '../catalog/paths.ts';
+import { getProducts } from '../catalog/products.server.ts';
 import { getEnv } from '../core/env.server.ts';
 import { getSite } from '../core/site.server.ts';
 import { localeOf, type Lang } from '../../i18n/lang.ts';
-import { absoluteUrl, archivePath, homePath, localizedPath, notePath, privacyPath, rssPath } from '../../i18n/paths.ts';
+import { absoluteUrl, archivePath, homePath, localizedPath, notePath, privacyPath, rssPath, shopPath, topicPath, topicsPath } from '../../i18n/paths.ts';
 import { t } from '../../i18n/text.ts';
 import type { NoteCatalog } from './catalog.ts';
 import { archiveAlternates } from './pages.server.ts';
+import { topicsOf } from './topics.ts';
 
 const FEED_ITEMS = 50;
 
@@ -51,15 +54,22 @@ export function sitemapResponse(catalog: NoteCatalog, at: number): Response {
   const site = getSite();
   const entries: { path: string; alternates: { lang: Lang; path: string }[]; lastmod?: number }[] = [];
   const perLang = (f: (lang: Lang) => string) => site.languages.map((l) => ({ lang: l, path: f(l) }));
-  for (const f of [homePath, (l: Lang) => archivePath(l), privacyPath]) {
+  // The shop and every sales page (open or not: the page exists and says so) in each language.
+  const products = [...getProducts().values()];
+  for (const f of [homePath, (l: Lang) => archivePath(l), topicsPath, shopPath, ...products.map((p) => (l: Lang) => salesPath(p, l)), privacyPath]) {
     const alts = perLang(f);
-    for (const a of alts) entries.push({ path: a.path, alternates: alts });
+    for (const a of alts) entries.push({ path: a.path, alternates: alts.length > 1 ? alts : [] });
   }
   for (const lang of site.languages) {
     const visible = catalog.visible(lang, at);
     for (let p = 2; p <= catalog.archivePages(lang, at); p++) {
       const others = archiveAlternates(catalog, site.languages, lang, p, at);
       entries.push({ path: archivePath(lang, p), alternates: others.length > 0 ? [{ lang, path: archivePath(lang, p) }, ...others] : [] });
+    }
+    // A topic is a tag of one language's Notes; another language's tags are other words, so a
+    // topic page has no translation to point to.
+    for (const topic of topicsOf(visible, lang)) {
+      entries.push({ path: topicPath(lang, topic.slug), alternates: [], lastmod: Math.max(...topic.notes.map((n) => n.publishAt)) });
     }
     for (const n of visible) {
       const alts = [n, ...catalog.translations(n, at)].map((x) => ({ lang: x.lang, path: notePath(x) }));
