@@ -516,6 +516,13 @@ const en = {
   'admin.erased.purchases': ({ n }: { n: number }) => `${n === 1 ? 'One purchase' : `${n} purchases`}, kept by Stripe id with the address replaced by “erased”: invoices must be kept for ten years by law. Access to them has ended.`,
   'admin.erased.noPurchases': 'No purchases were made with this address.',
   'admin.erased.outbox': 'Not touched: emails already written to the outbox folder, and what Stripe and Resend keep on their side (erase it in their dashboards).',
+  // Issue 13: <Offer> and <Testimonial> inside a Note, on the page and in the newsletter (src/lib/catalog/offer.ts).
+  'offer.label': 'On offer',
+  'offer.ctaWorkshop': 'Get the recording',
+  'offer.ctaCertification': 'Book your seat',
+  'offer.opens': ({ date }: { date: string }) => `Sales open at ${date}.`,
+  'offer.over': ({ product }: { product: string }) => `“${product}” is no longer on sale. What comes next:`,
+  'offer.cohortFrom': ({ cohort, day }: { cohort: string; day: string }) => `${cohort}, from ${day}`,
 } satisfies Record<string, string | ((values: never) => string)>;
 
 type Table = { [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
@@ -1027,6 +1034,13 @@ const it: Table = {
   'admin.erased.purchases': ({ n }: { n: number }) => `${n === 1 ? 'Un acquisto' : `${n} acquisti`}, conservati con l’id Stripe e l’indirizzo sostituito da “erased”: le fatture vanno tenute dieci anni per legge. L’accesso è terminato.`,
   'admin.erased.noPurchases': 'Con questo indirizzo non è stato fatto alcun acquisto.',
   'admin.erased.outbox': 'Non toccati: le email già scritte nella cartella outbox, e ciò che Stripe e Resend conservano da loro (da cancellare nei loro pannelli).',
+  // Issue 13: <Offer> e <Testimonial> dentro una Nota, nella pagina e nella newsletter.
+  'offer.label': 'In offerta',
+  'offer.ctaWorkshop': 'Voglio la registrazione',
+  'offer.ctaCertification': 'Prenota il tuo posto',
+  'offer.opens': ({ date }: { date: string }) => `Le vendite aprono ${date}.`,
+  'offer.over': ({ product }: { product: string }) => `«${product}» non è più in vendita. Ecco cosa viene dopo:`,
+  'offer.cohortFrom': ({ cohort, day }: { cohort: string; day: string }) => `${cohort}, da ${day}`,
 };
 
 const TABLES: Record<Lang, Table> = { en, it };
