@@ -34,7 +34,7 @@ export function OfferBlock({ offer, variant, children }: { offer: OfferEmailCard
         {offer.line && <span style={{ fontWeight: 400, color: colors.muted }}> · {offer.line}</span>}
       </p>
     ) : (
-      <p style={{ ...prose.p, fontFamily: fonts.sans }}>{offer.title}: {offer.notice}</p>
+      <p style={{ ...prose.p, fontFamily: fonts.sans }}>{offer.title} · {offer.notice}</p>
     );
   }
   return (
@@ -72,8 +72,7 @@ export function TestimonialBlock({ testimonial }: { testimonial: TestimonialEmai
     <>
       <blockquote style={{ ...prose.blockquote, color: colors.ink, margin: '24px 0 6px' }}>“{testimonial.quote}”</blockquote>
       <p style={{ ...small, margin: '0 0 24px', paddingLeft: '19px' }}>
-        {testimonial.author}
-        {testimonial.role && `, ${testimonial.role}`}
+        {testimonial.role ? `${testimonial.author}, ${testimonial.role}` : testimonial.author}
       </p>
     </>
   );
