@@ -30,8 +30,15 @@ export function OfferBlock({ offer, variant, children }: { offer: OfferEmailCard
   if (variant === 'line') {
     return offer.url ? (
       <p style={{ ...prose.p, fontFamily: fonts.sans, fontWeight: 600 }}>
-        👉 <TextLink href={offer.url}>{own ?? offer.title}</TextLink>
-        {offer.line && <span style={{ fontWeight: 400, color: colors.muted }}> · {offer.line}</span>}
+        <TextLink href={offer.url}>
+          {own ?? offer.title} →
+        </TextLink>
+        {offer.line && (
+          <>
+            <br />
+            <span style={{ fontWeight: 400, fontSize: '15px', color: colors.muted }}>{offer.line}</span>
+          </>
+        )}
       </p>
     ) : (
       <p style={{ ...prose.p, fontFamily: fonts.sans }}>{offer.title} · {offer.notice}</p>

@@ -47,6 +47,8 @@ export function noteCacheOptions(body: string, catalogCache: { maxAge: number; t
   if (ids.length === 0) return catalogCache;
   const { until, seats } = offerLifetime(getProducts(), ids, now);
   if (seats) return false;
-  const maxAge = until === undefined ? catalogCache.maxAge : Math.max(1, Math.min(catalogCache.maxAge, Math.ceil((until - now) / 1000)));
-  return { maxAge, tags: [...catalogCache.tags, ...ids.map((id) => `offer:${id}`)] };
+  // Whole seconds, rounded down: the copy expires before the change, never after it; in the last
+  // second before it, every request renders.
+  const maxAge = until === undefined ? catalogCache.maxAge : Math.min(catalogCache.maxAge, Math.floor((until - now) / 1000));
+  return maxAge > 0 ? { maxAge, tags: [...catalogCache.tags, ...ids.map((id) => `offer:${id}`)] } : false;
 }
