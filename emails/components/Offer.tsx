@@ -28,7 +28,7 @@ const sans = (extra: CSSProperties): CSSProperties => ({ ...small, color: colors
 export function OfferBlock({ offer, variant, children }: { offer: OfferEmailCard; variant?: string; children?: ReactNode }) {
   const own = offer.state === 'open' ? children : undefined;
   if (variant === 'line') {
-    return offer.url ? (
+    return offer.url && offer.state !== 'closed' ? (
       <p style={{ ...prose.p, fontFamily: fonts.sans, fontWeight: 600 }}>
         <TextLink href={offer.url}>
           {own ?? offer.title} →
@@ -41,7 +41,9 @@ export function OfferBlock({ offer, variant, children }: { offer: OfferEmailCard
         )}
       </p>
     ) : (
-      <p style={{ ...prose.p, fontFamily: fonts.sans }}>{offer.title} · {offer.notice}</p>
+      <p style={{ ...prose.p, fontFamily: fonts.sans }}>
+        {offer.url ? <TextLink href={offer.url}>{offer.title}</TextLink> : offer.title} · {offer.notice}
+      </p>
     );
   }
   return (
@@ -49,18 +51,21 @@ export function OfferBlock({ offer, variant, children }: { offer: OfferEmailCard
       <tbody>
         <tr>
           <td style={{ padding: '18px 22px 6px' }}>
-            {offer.notice && <p style={sans({ color: colors.accent, fontWeight: 600, margin: '0 0 10px' })}>{offer.notice}</p>}
+            {offer.state === 'next' && <p style={sans({ color: colors.muted, fontSize: '15px', fontWeight: 600, margin: '0 0 12px', paddingBottom: '10px', borderBottom: `1px solid ${colors.line}` })}>{offer.notice}</p>}
             <p style={sans({ color: colors.accent, fontSize: '13px', fontWeight: 600, letterSpacing: '0.06em', textTransform: 'uppercase', margin: '0 0 4px' })}>{offer.kicker}</p>
-            <p style={{ ...prose.h3, margin: '0 0 6px' }}>{offer.url ? <a href={offer.url} style={{ color: colors.ink, textDecoration: 'none' }}>{offer.title}</a> : offer.title}</p>
-            {offer.state !== 'closed' || offer.url ? (
+            {/* Plain while there is a button: it is the one link, and the text version shows its URL once. */}
+            <p style={{ ...prose.h3, margin: '0 0 6px' }}>{offer.state === 'closed' && offer.url ? <TextLink href={offer.url} style={{ color: colors.ink }}>{offer.title}</TextLink> : offer.title}</p>
+            {offer.state === 'closed' ? (
+              <p style={sans({ color: colors.accent, fontWeight: 600, margin: '0 0 14px' })}>{offer.notice}</p>
+            ) : (
               <>
                 <p style={sans({ color: colors.muted, margin: '0 0 8px' })}>{offer.summary}</p>
                 {offer.cohort && <p style={sans({ fontWeight: 600, margin: '0 0 8px' })}>{offer.cohort}</p>}
                 {offer.deadline && <p style={sans({ fontWeight: 600, margin: '0 0 8px' })}>{offer.deadline}</p>}
                 {offer.priceLabel && <p style={{ ...prose.h2, fontSize: '24px', margin: '12px 0 4px' }}>{offer.priceLabel}</p>}
-                {offer.url && offer.state !== 'closed' && <ActionButton href={offer.url}>{own ?? offer.cta}</ActionButton>}
+                {offer.url && <ActionButton href={offer.url}>{own ?? offer.cta}</ActionButton>}
               </>
-            ) : null}
+            )}
           </td>
         </tr>
       </tbody>

@@ -208,6 +208,14 @@ describe('an <Offer> in a Note', { timeout: 120_000 }, () => {
       }
       expect(await seriousViolations(page)).toEqual([]);
     }
+    // After the deadline: the next product under a line saying the workshop ended.
+    await sample.setClock(DEADLINE);
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${sample.url}/notes/205-three-steps/`);
+      await page.screenshot({ path: path.join(SHOTS, `offer-en-${width}-next.png`), fullPage: true, clip: await clipFrom(page) });
+    }
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
 
