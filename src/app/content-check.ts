@@ -1,6 +1,6 @@
 import { loadProducts } from '../lib/catalog/products.server.ts';
 import { loadSiteConfig, type SiteConfig } from '../lib/core/site.ts';
-import { formatProblems, scanNotes } from '../lib/notes/validate.ts';
+import { formatProblems, productRefProblems, scanNotes } from '../lib/notes/validate.ts';
 
 /**
  * Every problem of the content folder an author can fix, one line each ("file: problem"): the
@@ -15,13 +15,16 @@ export function contentProblems(contentDir: string): string[] {
     return [(err as Error).message.split('\n')[0]!];
   }
   const lines: string[] = [];
-  const { problems } = scanNotes(contentDir, site.languages, site.defaultLanguage);
-  if (problems.length > 0) lines.push(...formatProblems(problems).split('\n'));
+  const { notes, problems } = scanNotes(contentDir, site.languages, site.defaultLanguage);
   try {
-    loadProducts(contentDir, site);
+    // An <Offer> is checked against the products only when they load: a broken product file has its own line.
+    problems.push(...productRefProblems(notes, loadProducts(contentDir, site)));
   } catch (err) {
+    if (problems.length > 0) lines.push(...formatProblems(problems).split('\n'));
     lines.push((err as Error).message);
+    return lines;
   }
+  if (problems.length > 0) lines.push(...formatProblems(problems).split('\n'));
   return lines;
 }
 

@@ -538,6 +538,13 @@ const en = {
   'topics.count': ({ n }: { n: number }) => (n === 1 ? 'One Note on this topic, newest first.' : `${n} Notes on this topic, newest first.`),
   'topics.notes': ({ n }: { n: number }) => (n === 1 ? '1 Note' : `${n} Notes`),
   'topics.all': 'All topics',
+  // Issue 13: <Offer> and <Testimonial> inside a Note, on the page and in the newsletter (src/lib/catalog/offer.ts).
+  'offer.label': 'On offer',
+  'offer.ctaWorkshop': 'Get the recording',
+  'offer.ctaCertification': 'Book your seat',
+  'offer.opens': ({ date }: { date: string }) => `Sales open at ${date}.`,
+  'offer.over': ({ product }: { product: string }) => `“${product}” is no longer on sale. What comes next:`,
+  'offer.cohortFrom': ({ cohort, day }: { cohort: string; day: string }) => `${cohort}, from ${day}`,
 } satisfies Record<string, string | ((values: never) => string)>;
 
 type Table = { [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
@@ -1071,6 +1078,13 @@ const it: Table = {
   'topics.count': ({ n }: { n: number }) => (n === 1 ? 'Una Nota su questo argomento, dalla più recente.' : `${n} Note su questo argomento, dalla più recente.`),
   'topics.notes': ({ n }: { n: number }) => (n === 1 ? '1 Nota' : `${n} Note`),
   'topics.all': 'Tutti gli argomenti',
+  // Issue 13: <Offer> e <Testimonial> dentro una Nota, nella pagina e nella newsletter.
+  'offer.label': 'In offerta',
+  'offer.ctaWorkshop': 'Voglio la registrazione',
+  'offer.ctaCertification': 'Prenota il tuo posto',
+  'offer.opens': ({ date }: { date: string }) => `Le vendite aprono ${date}.`,
+  'offer.over': ({ product }: { product: string }) => `«${product}» non è più in vendita. Ecco cosa viene dopo:`,
+  'offer.cohortFrom': ({ cohort, day }: { cohort: string; day: string }) => `${cohort}, da ${day}`,
 };
 
 const TABLES: Record<Lang, Table> = { en, it };

@@ -35,6 +35,21 @@ const all: Record<string, (lang: Lang) => Promise<RenderedEmail>> = {
       note: { number: 205, title: 'Goals & "promises" <kept>', summary: 'Setting a goal takes an afternoon.', lang, dateLabel: 'November 23, 2026', body: 'Hello **there**. [Archive](/notes/)' },
       citations: {},
     }),
+  // A Note ending with an <Offer> card, a <Testimonial> and a line <Offer> (issue 13).
+  newsletterWithOffer: (lang) =>
+    renderNewsletterEmail({
+      lang, ...common, authorBio: 'Coach', siteUrl: SITE, readOnlineUrl: `${SITE}/notes/205-x/`, unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER, fallbackNotice: false,
+      note: {
+        number: 205, title: 'Three steps', summary: 'Setting a goal.', lang, dateLabel: 'November 23, 2026',
+        body: 'Words.\n\n<Offer product="w">Yes, I want it</Offer>\n\nPS.\n\n<Testimonial product="w" />\n\n<Offer product="c" variant="line">Become a coach</Offer>\n',
+      },
+      citations: {},
+      offers: {
+        w: { state: 'open', kicker: 'Workshop recording', title: 'OKRs that survive March', summary: 'Three hours.', priceLabel: '€97.00', deadline: 'You have until 6 p.m. on Friday, March 26, 2027 to access the recording.', cta: 'Get the recording', url: '/workshops/w/' },
+        c: { state: 'open', kicker: 'Certification', title: 'OKR Coach Certification', summary: 'Twelve weeks.', cta: 'Book your seat', url: '/certification/c/', line: 'Spring 2027 cohort, from Monday, March 1, 2027 · €1,200.00' },
+      },
+      testimonials: { 'w\0': { quote: 'We rewrote our objectives.', author: 'Marta Colombo', role: 'Head of Operations' } },
+    }),
   receipt: (lang) =>
     renderReceiptEmail({
       lang, ...common, productTitle: "Goals that stick: Giulia's course", amountLabel: '€97.00', purchasedAtLabel: 'March 12, 2027', accessUntilLabel: null,

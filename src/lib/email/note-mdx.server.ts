@@ -1,6 +1,7 @@
 import { evaluate } from '@mdx-js/mdx';
 import { createElement as h, type ComponentType, type ReactElement, type ReactNode } from 'react';
 import * as runtime from 'react/jsx-runtime';
+import { OfferBlock, TestimonialBlock, type OfferEmailCard, type TestimonialEmail } from '../../../emails/components/Offer.tsx';
 import { prose } from '../../../emails/components/theme.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { t } from '../../i18n/text.ts';
@@ -18,7 +19,13 @@ export interface BodyOptions {
   /** Origin that relative links and images resolve against: mail clients have no base URL. */
   siteUrl: string;
   citations?: Citations;
+  /** What each <Offer product="…"> shows, decided by the caller at send time; missing: shows nothing. */
+  offers?: Record<string, OfferEmailCard | undefined>;
+  /** `${product}\0${author ?? ''}` → the words of a <Testimonial>; missing: shows nothing. */
+  testimonials?: Record<string, TestimonialEmail | undefined>;
 }
+
+export const testimonialKey = (product: string, author?: string) => `${product}\0${author ?? ''}`;
 
 type Content = ComponentType<{ components?: Record<string, unknown> }>;
 
@@ -54,7 +61,7 @@ function absolute(url: string | undefined, base: string): string | undefined {
 
 type Props = { children?: ReactNode; [attribute: string]: unknown };
 
-function emailComponents({ lang, siteUrl, citations = {} }: BodyOptions) {
+function emailComponents({ lang, siteUrl, citations = {}, offers = {}, testimonials = {} }: BodyOptions) {
   const styled = (tag: string, style: object) => (props: Props) => h(tag, { ...props, style });
   return {
     p: styled('p', prose.p),
@@ -77,6 +84,14 @@ function emailComponents({ lang, siteUrl, citations = {} }: BodyOptions) {
       const cited = citations[number];
       if (!cited) return t(lang, 'note.forthcoming');
       return h('a', { href: absolute(cited.url, siteUrl), style: prose.a }, `${t(lang, 'note.label')} №${number}, `, h('cite', null, cited.title));
+    },
+    Offer: ({ product, variant, children }: { product: string; variant?: string; children?: ReactNode }) => {
+      const offer = offers[product];
+      return offer ? h(OfferBlock, { offer: { ...offer, url: absolute(offer.url, siteUrl) }, variant, children }) : null;
+    },
+    Testimonial: ({ product, author }: { product: string; author?: string }) => {
+      const testimonial = testimonials[testimonialKey(product, author)];
+      return testimonial ? h(TestimonialBlock, { testimonial }) : null;
     },
   };
 }

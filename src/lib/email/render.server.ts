@@ -11,7 +11,7 @@ import SignIn, { type SignInProps } from '../../../emails/SignIn.tsx';
 import Welcome, { type WelcomeProps } from '../../../emails/Welcome.tsx';
 import type { Lang } from '../../i18n/lang.ts';
 import { t } from '../../i18n/text.ts';
-import { markdownElement, noteBodyElement, type Citations } from './note-mdx.server.ts';
+import { markdownElement, noteBodyElement, type BodyOptions, type Citations } from './note-mdx.server.ts';
 
 export type { Citation, Citations } from './note-mdx.server.ts';
 
@@ -132,16 +132,19 @@ export interface NewsletterInput extends WithLang<Omit<NewsletterProps, 'note' |
   note: WithLang<NewsletterProps['note']> & { body: string };
   /** Titles and URLs of the Notes the body cites with <NoteRef>; a missing entry is not public yet. */
   citations: Citations;
+  /** What the body's <Offer> and <Testimonial> show, decided when the send renders. */
+  offers?: BodyOptions['offers'];
+  testimonials?: BodyOptions['testimonials'];
   siteUrl: string;
   /** The author's test copy (`newsletter send --test`): "[Test]" in the subject, and so in the <title>. */
   test?: boolean;
 }
 
-export async function renderNewsletterEmail({ note: { body, ...note }, citations, test = false, ...input }: NewsletterInput): Promise<RenderedEmail> {
+export async function renderNewsletterEmail({ note: { body, ...note }, citations, offers, testimonials, test = false, ...input }: NewsletterInput): Promise<RenderedEmail> {
   // t() refuses a language it has no words for, before anything is rendered.
   const lang = input.lang;
   const noteLang = note.lang;
-  const children = await noteBodyElement(body, { lang: noteLang, siteUrl: input.siteUrl, citations });
+  const children = await noteBodyElement(body, { lang: noteLang, siteUrl: input.siteUrl, citations, offers, testimonials });
   const subject = `${test ? '[Test] ' : ''}${t(lang, 'note.label')} №${note.number}: ${note.title}`;
   return finish(subject, createElement(Newsletter, { ...input, lang, subject, note: { ...note, lang: noteLang }, children }));
 }

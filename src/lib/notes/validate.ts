@@ -10,6 +10,16 @@ export interface ScannedNote {
   frontmatter: NoteFrontmatter;
   body: string;
   citations: number[];
+  /** <Offer product="…"> and <Testimonial product="…"> in the body, checked against content/products/ */
+  productRefs: ProductRef[];
+}
+
+export interface ProductRef {
+  tag: 'Offer' | 'Testimonial';
+  /** undefined: the tag names no product as a plain string */
+  product?: string;
+  author?: string;
+  variant?: string;
 }
 
 export interface ContentProblem {
@@ -21,6 +31,56 @@ const NOTE_REF_RE = /<NoteRef\b[^>]*?\bn\s*=\s*(?:\{\s*(\d+)\s*\}|"(\d+)"|'(\d+)
 
 export function citedNumbers(body: string): number[] {
   return [...body.matchAll(NOTE_REF_RE)].map((m) => Number(m[1] ?? m[2] ?? m[3]));
+}
+
+const PRODUCT_TAG_RE = /<(Offer|Testimonial)\b([^>]*?)\/?>/g;
+const attribute = (attrs: string, name: string) => {
+  const m = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|\\{\\s*(?:"([^"]*)"|'([^']*)')\\s*\\})`).exec(attrs);
+  return m ? (m[1] ?? m[2] ?? m[3] ?? m[4]) : undefined;
+};
+
+/** Every <Offer> and <Testimonial> of a Note body, with the attributes the build checks. */
+export function productRefs(body: string): ProductRef[] {
+  return [...body.matchAll(PRODUCT_TAG_RE)].map((m) => ({
+    tag: m[1] as ProductRef['tag'],
+    product: attribute(m[2]!, 'product'),
+    author: attribute(m[2]!, 'author'),
+    variant: attribute(m[2]!, 'variant'),
+  }));
+}
+
+/** The product ids a Note body offers, once each, in order. */
+export function offeredProducts(body: string): string[] {
+  return [...new Set(productRefs(body).flatMap((r) => (r.tag === 'Offer' && r.product ? [r.product] : [])))];
+}
+
+export const OFFER_VARIANTS = ['card', 'line'] as const;
+
+/**
+ * The product references of the Notes against the products (content/products/): an unknown id,
+ * author or variant is the author's to fix, named with its file, like a NoteRef to a missing Note.
+ */
+export function productRefProblems(notes: readonly ScannedNote[], products: ReadonlyMap<string, { testimonials: readonly { author: string }[] }>): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  for (const n of notes) {
+    for (const ref of n.productRefs) {
+      if (!ref.product) {
+        problems.push({ file: n.file, message: `<${ref.tag}> needs product="<product id>" (a file of content/products/)` });
+        continue;
+      }
+      const product = products.get(ref.product);
+      if (!product) {
+        const known = [...products.keys()].join(', ') || 'none';
+        problems.push({ file: n.file, message: `<${ref.tag} product="${ref.product}" /> names no product: there is no content/products/${ref.product}.yaml (products: ${known})` });
+      } else if (ref.tag === 'Offer' && ref.variant !== undefined && !(OFFER_VARIANTS as readonly string[]).includes(ref.variant)) {
+        problems.push({ file: n.file, message: `<Offer variant="${ref.variant}" />: variant is ${OFFER_VARIANTS.map((v) => `"${v}"`).join(' or ')}` });
+      } else if (ref.tag === 'Testimonial' && (ref.author !== undefined ? !product.testimonials.some((x) => x.author === ref.author) : product.testimonials.length === 0)) {
+        const authors = product.testimonials.map((x) => x.author).join(', ') || 'none';
+        problems.push({ file: n.file, message: `<Testimonial product="${ref.product}"${ref.author !== undefined ? ` author="${ref.author}"` : ''} />: no such testimonial in content/products/${ref.product}.yaml (authors: ${authors})` });
+      }
+    }
+  }
+  return problems;
 }
 
 // YAML 1.2 as Astro's reader (js-yaml) has it: unquoted timestamps become Dates, so the CLI and
@@ -104,6 +164,7 @@ export function scanNotes(contentDir: string, languages: readonly string[], defa
         frontmatter,
         body: split.body,
         citations: citedNumbers(split.body),
+        productRefs: productRefs(split.body),
       });
     }
   }

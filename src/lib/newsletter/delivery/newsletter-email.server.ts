@@ -8,6 +8,7 @@ import { absoluteUrl, notePath } from '../../../i18n/paths.ts';
 import { loadNotesFromDisk } from '../../notes/disk.server.ts';
 import { unsubscribeHeaders, unsubscribePreviewUrl, unsubscribeUrl } from '../links.server.ts';
 import { previewPlansForNote, type PreviewPlan, type SendPlan } from '../plan.ts';
+import { emailOffers } from './offers.server.ts';
 import type { Lang } from '../../../i18n/lang.ts';
 
 // The newsletter email of a send: rendered once per Note and language (rendering React per
@@ -43,6 +44,7 @@ export async function renderPlan(plan: SendPlan, opts: { test?: boolean; unpubli
       body: body(note),
     },
     citations,
+    ...emailOffers(body(note), note.lang, siteUrl, now),
     siteUrl,
     readOnlineUrl: absoluteUrl(siteUrl, notePath(note)),
     unsubscribeUrl: 'UNSUBSCRIBE_URL_PLACEHOLDER',
