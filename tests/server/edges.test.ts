@@ -124,7 +124,9 @@ describe('RFC 8058 one-click unsubscribe', () => {
     expect((await post('/subscribe', `email=${encodeURIComponent(email)}&lang=en`)).status).toBe(303);
     const db = createClient({ url: `file:${path.join(server.dataDir, 'drumbeat.db')}` });
     try {
-      const { rows } = await db.execute({ sql: 'SELECT id FROM subscribers WHERE email = ?', args: [email] });
+      // The subscriber is written after the answer (answer-first, docs/decisions/014): wait for it.
+      let rows: Awaited<ReturnType<typeof db.execute>>['rows'] = [];
+      await expect.poll(async () => (rows = (await db.execute({ sql: 'SELECT id FROM subscribers WHERE email = ?', args: [email] })).rows).length, { timeout: 30_000 }).toBe(1);
       const token = signToken(APP_SECRET, 'unsubscribe', { s: Number(rows[0]!.id), e: email });
       const foreign = { origin: 'https://mail.example.net' };
       // Not the one-click body: a cross-site form post like any other.
