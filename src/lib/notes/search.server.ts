@@ -1,0 +1,47 @@
+import { getCollection } from 'astro:content';
+import { nowMs } from '../core/clock.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { getCatalog } from './catalog.server.ts';
+import type { NoteCatalog } from './catalog.ts';
+import { NoteSearchIndex, type SearchResults } from './search.ts';
+import { parseQuery, MAX_QUERY_CHARS } from './search-text.ts';
+
+let index: Promise<NoteSearchIndex> | undefined;
+
+async function build(): Promise<NoteSearchIndex> {
+  const [catalog, entries] = await Promise.all([getCatalog(), getCollection('notes')]);
+  const bodies = new Map(entries.map((e) => [e.id, e.body ?? '']));
+  return new NoteSearchIndex(catalog.all().map((meta) => ({ meta, body: bodies.get(meta.id) ?? '' })));
+}
+
+/** The build's Notes, indexed once per process, on the first search (the catalog's rule: 001). */
+export function getSearchIndex(): Promise<NoteSearchIndex> {
+  if (import.meta.env.DEV) return build();
+  return (index ??= build());
+}
+
+/** Shared caches may keep a result page until the next Note's moment (at most 5 minutes); browsers ask again. */
+const MAX_SHARED_SECONDS = 300;
+
+export function searchCacheControl(catalog: NoteCatalog, at: number): string {
+  const next = catalog.nextChangeAfter(at);
+  const shared = next === undefined ? MAX_SHARED_SECONDS : Math.max(0, Math.min(MAX_SHARED_SECONDS, Math.floor((next - at) / 1000)));
+  return `public, max-age=0, s-maxage=${shared}`;
+}
+
+export type SearchPage =
+  | { kind: 'form'; query: string; status: 200 }
+  | { kind: 'too-long'; query: string; status: 400; max: number }
+  | ({ kind: 'results'; query: string; status: 200 } & SearchResults);
+
+/** /search/?q=…: the form alone, the results, or a refusal of a query too long to be a search. */
+export async function loadSearchPage(lang: Lang, url: URL): Promise<{ page: SearchPage; cacheControl: string }> {
+  const query = url.searchParams.get('q') ?? '';
+  const [catalog, searchIndex] = await Promise.all([getCatalog(), getSearchIndex()]);
+  const at = nowMs();
+  const cacheControl = searchCacheControl(catalog, at);
+  const parsed = parseQuery(query);
+  if (parsed.kind === 'too-long') return { page: { kind: 'too-long', query: query.slice(0, MAX_QUERY_CHARS), status: 400, max: MAX_QUERY_CHARS }, cacheControl };
+  if (parsed.kind === 'empty') return { page: { kind: 'form', query: query.trim(), status: 200 }, cacheControl };
+  return { page: { kind: 'results', query: query.trim(), status: 200, ...searchIndex.search(parsed.terms, lang, at) }, cacheControl };
+}

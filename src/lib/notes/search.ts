@@ -1,0 +1,189 @@
+import { NoteCatalog, type NoteMeta } from './catalog.ts';
+import { plainTextOfMdx } from './reading-time.ts';
+import { markText, snippet, tokenize, type QueryTerm, type Segment } from './search-text.ts';
+
+// Search over the Notes, in memory (docs/decisions/026-search.md). The index holds only Notes a
+// reader may see at the moment asked about: drafts never enter it, a scheduled Note enters on the
+// first search after its moment. So nothing unpublished can show up in a result, a snippet or a
+// count, and a search for a word only a scheduled Note contains does exactly the work of a search
+// for a word no Note contains.
+
+export interface SearchDoc {
+  meta: NoteMeta;
+  /** the MDX source of the Note's body */
+  body: string;
+}
+
+export interface SearchHit {
+  note: NoteMeta;
+  title: Segment[];
+  summary: Segment[];
+  snippet: Segment[];
+}
+
+export interface SearchResults {
+  /** Notes in the reader's language, best first */
+  hits: SearchHit[];
+  total: number;
+  /** Notes only the other languages have a match for (not a translation already listed) */
+  others: SearchHit[];
+  othersTotal: number;
+}
+
+// A posting packs one (word, Note) pair in one small integer: the Note's place in the index, and
+// how often the word occurs in its title, summary and body (capped: past a few, more says little).
+const BODY_BITS = 128;
+const FIELD_BITS = 8;
+const DOC_UNIT = BODY_BITS * FIELD_BITS * FIELD_BITS;
+
+// Title beats summary beats body; an exact word beats a longer word it starts. Scores are coarse
+// on purpose, so that equally good matches tie and the recent Note wins.
+const TITLE_SCORE = 100;
+const SUMMARY_SCORE = 10;
+const PREFIX_FACTOR = 0.8;
+const bodyScore = (count: number) => Math.min(4, Math.ceil(Math.log2(1 + count)));
+
+function counts(text: string): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const { term } of tokenize(text)) found.set(term, (found.get(term) ?? 0) + 1);
+  return found;
+}
+
+export class NoteSearchIndex {
+  /** every Note that is not a draft, in the order it becomes public */
+  readonly #docs: SearchDoc[];
+  /** how many of #docs (from the first) are in the index */
+  #indexed = 0;
+  #postings = new Map<string, number[]>();
+  /** the words of #postings, sorted, for prefix look-ups; undefined after new words arrived */
+  #sortedTerms: string[] | undefined = [];
+
+  constructor(docs: readonly SearchDoc[]) {
+    this.#docs = docs.filter((d) => !d.meta.draft).sort((a, b) => a.meta.publishAt - b.meta.publishAt || a.meta.id.localeCompare(b.meta.id));
+  }
+
+  /** Brings the index to the moment `now`: adds what became public, starts over if the clock went back (tests). */
+  #catchUp(now: number): void {
+    let visible = this.#indexed;
+    while (visible < this.#docs.length && this.#docs[visible]!.meta.publishAt <= now) visible++;
+    while (visible > 0 && this.#docs[visible - 1]!.meta.publishAt > now) visible--;
+    if (visible < this.#indexed) {
+      this.#postings = new Map();
+      this.#sortedTerms = [];
+      this.#indexed = 0;
+    }
+    for (; this.#indexed < visible; this.#indexed++) this.#add(this.#indexed);
+  }
+
+  #add(docId: number): void {
+    const { meta, body } = this.#docs[docId]!;
+    const title = counts(meta.title);
+    title.set(String(meta.number), (title.get(String(meta.number)) ?? 0) + 1);
+    const summary = counts(meta.summary);
+    const text = counts(plainTextOfMdx(body));
+    for (const term of new Set([...title.keys(), ...summary.keys(), ...text.keys()])) {
+      const packed = docId * DOC_UNIT
+        + Math.min(FIELD_BITS - 1, title.get(term) ?? 0) * BODY_BITS * FIELD_BITS
+        + Math.min(FIELD_BITS - 1, summary.get(term) ?? 0) * BODY_BITS
+        + Math.min(BODY_BITS - 1, text.get(term) ?? 0);
+      const list = this.#postings.get(term);
+      if (list) list.push(packed);
+      else {
+        this.#postings.set(term, [packed]);
+        this.#sortedTerms = undefined;
+      }
+    }
+  }
+
+  /** The indexed words a query term stands for. */
+  #expand(q: QueryTerm): string[] {
+    if (!q.prefix) return this.#postings.has(q.term) ? [q.term] : [];
+    const sorted = (this.#sortedTerms ??= [...this.#postings.keys()].sort());
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < q.term) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: string[] = [];
+    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(q.term); i++) found.push(sorted[i]!);
+    return found;
+  }
+
+  /**
+   * The visible Notes that contain every term (a term may be the start of a word), ranked: title
+   * matches above summary above body, then the more recent. Snippets only for the Notes shown.
+   */
+  search(terms: readonly QueryTerm[], lang: string, now: number, limits = { hits: 20, others: 10 }): SearchResults {
+    this.#catchUp(now);
+    const n = this.#indexed;
+    const score = new Float64Array(n);
+    const matched = new Uint8Array(n);
+    const termScore = new Float64Array(n);
+    const touched: number[] = [];
+    for (const [i, q] of terms.entries()) {
+      touched.length = 0;
+      for (const word of this.#expand(q)) {
+        const factor = word === q.term ? 1 : PREFIX_FACTOR;
+        for (const packed of this.#postings.get(word)!) {
+          const doc = Math.floor(packed / DOC_UNIT);
+          if (matched[doc] !== i) continue;
+          const rest = packed % DOC_UNIT;
+          const title = Math.floor(rest / (BODY_BITS * FIELD_BITS));
+          const summary = Math.floor(rest / BODY_BITS) % FIELD_BITS;
+          const body = rest % BODY_BITS;
+          const s = factor * ((title > 0 ? TITLE_SCORE : 0) + (summary > 0 ? SUMMARY_SCORE : 0) + bodyScore(body));
+          if (termScore[doc] === 0) touched.push(doc);
+          if (s > termScore[doc]!) termScore[doc] = s;
+        }
+      }
+      for (const doc of touched) {
+        matched[doc] = i + 1;
+        score[doc] = score[doc]! + termScore[doc]!;
+        termScore[doc] = 0;
+      }
+    }
+    const mine: number[] = [];
+    const theirs: number[] = [];
+    for (let doc = 0; doc < n; doc++) {
+      if (matched[doc] !== terms.length) continue;
+      const meta = this.#docs[doc]!.meta;
+      // The index only ever holds visible Notes; asking again costs nothing and keeps the rule in one place.
+      if (!NoteCatalog.isVisible(meta, now)) continue;
+      (meta.lang === lang ? mine : theirs).push(doc);
+    }
+    const rank = (a: number, b: number) =>
+      score[b]! - score[a]! || this.#docs[b]!.meta.publishAt - this.#docs[a]!.meta.publishAt || this.#docs[b]!.meta.number - this.#docs[a]!.meta.number;
+    mine.sort(rank);
+    const listed = new Set(mine.map((doc) => this.#docs[doc]!.meta.number));
+    // One Note per number among the others: its best-matching language.
+    const others = theirs.sort(rank).filter((doc) => {
+      const number = this.#docs[doc]!.meta.number;
+      if (listed.has(number)) return false;
+      listed.add(number);
+      return true;
+    });
+    return {
+      hits: mine.slice(0, limits.hits).map((doc) => this.#hit(doc, terms)),
+      total: mine.length,
+      others: others.slice(0, limits.others).map((doc) => this.#hit(doc, terms)),
+      othersTotal: others.length,
+    };
+  }
+
+  #hit(doc: number, terms: readonly QueryTerm[]): SearchHit {
+    const { meta, body } = this.#docs[doc]!;
+    return {
+      note: meta,
+      title: markText(meta.title, terms),
+      summary: markText(meta.summary, terms),
+      snippet: snippet(plainTextOfMdx(body), terms),
+    };
+  }
+
+  /** How many Notes the index holds now (for tests and the benchmark). */
+  get size(): number {
+    return this.#indexed;
+  }
+}
