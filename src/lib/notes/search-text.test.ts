@@ -87,3 +87,23 @@ describe('marking and snippets', () => {
     expect(snippet('', terms('zebra'))).toEqual([]);
   });
 });
+
+describe('snippets, at their edges', () => {
+  const text = (n: number, at: number[] = []) => Array.from({ length: n }, (_, i) => (at.includes(i) ? 'hit' : `w${i}`)).join(' ');
+  const words = (s: string) => s.split(' ').filter((w) => w !== '…');
+  it.each([
+    [40, [0], '[hit] w1', false, true],
+    [40, [8], 'w0 w1', false, true],
+    [40, [9], '… w1 w2', true, true],
+    [40, [39], '… w8 w9', true, false],
+    [32, [], 'w0 w1', false, false],
+    [33, [], 'w0 w1', false, true],
+    [10, [5], 'w0 w1', false, false],
+  ])('%i words, a match at %j: starts "%s"', (n, at, start, cutBefore, cutAfter) => {
+    const s = joined(snippet(text(n, at), terms('hit')));
+    expect(s.startsWith(start)).toBe(true);
+    expect(s.startsWith('…')).toBe(cutBefore);
+    expect(s.endsWith('…')).toBe(cutAfter);
+    expect(words(s)).toHaveLength(Math.min(n, 32));
+  });
+});

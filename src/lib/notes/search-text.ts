@@ -28,13 +28,15 @@ export interface Token {
   end: number;
 }
 
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
+export function* words(text: string): Generator<Token> {
   for (const m of text.matchAll(WORD)) {
     const term = normalizeWord(m[0]);
-    if (term) tokens.push({ term, start: m.index, end: m.index + m[0].length });
+    if (term) yield { term, start: m.index, end: m.index + m[0].length };
   }
-  return tokens;
+}
+
+export function tokenize(text: string): Token[] {
+  return [...words(text)];
 }
 
 export interface QueryTerm {
@@ -93,16 +95,49 @@ const SNIPPET_LEAD_WORDS = 8;
  * with "…" where it was cut, and the matching words marked.
  */
 export function snippet(text: string, terms: readonly QueryTerm[]): Segment[] {
-  const tokens = tokenize(text);
-  if (tokens.length === 0) return [];
-  const first = Math.max(0, tokens.findIndex((t) => terms.some((q) => termMatches(t.term, q))));
-  const from = first <= SNIPPET_LEAD_WORDS ? 0 : first - SNIPPET_LEAD_WORDS;
-  const to = Math.min(tokens.length, from + SNIPPET_WORDS);
-  const start = from === 0 ? 0 : tokens[from]!.start;
-  const end = to === tokens.length ? text.length : tokens[to - 1]!.end;
-  const piece = text.slice(start, end).replace(/\s+/g, ' ').trim();
-  const segments = markText(piece, terms);
-  if (from > 0) segments.unshift({ text: '… ', mark: false });
-  if (to < tokens.length) segments.push({ text: ' …', mark: false });
+  // Read only as far as the window after the first match: a page shows 30 snippets of Notes of
+  // 1,000 words.
+  const opening: Token[] = [];
+  let before: Token[] = [];
+  let shown: Token[] = [];
+  let i = 0;
+  let firstShown = 0;
+  let matched = false;
+  let more = false;
+  for (const token of words(text)) {
+    if (matched) {
+      if (shown.length === SNIPPET_WORDS) {
+        more = true;
+        break;
+      }
+      shown.push(token);
+    } else if (terms.some((q) => termMatches(token.term, q))) {
+      matched = true;
+      const lead = Math.min(SNIPPET_LEAD_WORDS, before.length);
+      firstShown = i - lead;
+      shown = [...before.slice(before.length - lead), token];
+      before = before.slice(0, before.length - lead);
+    } else {
+      if (opening.length < SNIPPET_WORDS) opening.push(token);
+      before.push(token);
+      if (before.length > SNIPPET_WORDS) before.shift();
+    }
+    i++;
+  }
+  if (!matched) {
+    shown = opening;
+    more = i > opening.length;
+  } else if (!more && shown.length < SNIPPET_WORDS) {
+    // A match near the end: fill the window with the words before it.
+    const extra = before.slice(Math.max(0, before.length - (SNIPPET_WORDS - shown.length)));
+    shown = [...extra, ...shown];
+    firstShown -= extra.length;
+  }
+  if (shown.length === 0) return [];
+  const start = firstShown === 0 ? 0 : shown[0]!.start;
+  const end = more ? shown.at(-1)!.end : text.length;
+  const segments = markText(text.slice(start, end).replace(/\s+/g, ' ').trim(), terms);
+  if (firstShown > 0) segments.unshift({ text: '… ', mark: false });
+  if (more) segments.push({ text: ' …', mark: false });
   return segments;
 }
