@@ -84,8 +84,15 @@ describe('the search index', () => {
     expect(hit!.title.filter((s) => s.mark).map((s) => s.text)).toEqual(['weekly']);
     expect(hit!.summary.filter((s) => s.mark).map((s) => s.text)).toEqual(['Weekly']);
     const snippet = hit!.snippet.map((s) => s.text).join('');
-    expect(snippet).toBe('Intro. A weekly habit, see.');
+    expect(snippet).toBe('Intro. … A weekly habit, see.');
     expect(hit!.snippet.filter((s) => s.mark).map((s) => s.text)).toEqual(['weekly']);
+  });
+
+  it('does not show whom a Note cites, which may be a Note not public yet', () => {
+    const index = new NoteSearchIndex([doc(1, 'en', 'Citing', 'As I argued in <NoteRef n={207} />, habits stick.')]);
+    const [hit] = index.search(terms('habits'), 'en', LATER).hits;
+    expect(hit!.snippet.map((s) => s.text).join('')).toBe('As I argued in …, habits stick.');
+    expect(index.search(terms('207'), 'en', LATER).total).toBe(0);
   });
 
   it('caps what it lists but counts every match', () => {

@@ -43,6 +43,14 @@ const SUMMARY_SCORE = 10;
 const PREFIX_FACTOR = 0.8;
 const bodyScore = (count: number) => Math.min(4, Math.ceil(Math.log2(1 + count)));
 
+/**
+ * The words a reader reads, about: a citation stands as "…", never as the cited Note's number or
+ * title, which may not be public yet (the page itself says "a forthcoming Note" then).
+ */
+export function searchableText(body: string): string {
+  return plainTextOfMdx(body.replace(/<NoteRef\b[^>]*\/>/g, '…')).replace(/[ \t]+([,.;:!?])/g, '$1');
+}
+
 function counts(text: string): Map<string, number> {
   const found = new Map<string, number>();
   for (const { term } of tokenize(text)) found.set(term, (found.get(term) ?? 0) + 1);
@@ -80,7 +88,7 @@ export class NoteSearchIndex {
     const title = counts(meta.title);
     title.set(String(meta.number), (title.get(String(meta.number)) ?? 0) + 1);
     const summary = counts(meta.summary);
-    const text = counts(plainTextOfMdx(body));
+    const text = counts(searchableText(body));
     for (const term of new Set([...title.keys(), ...summary.keys(), ...text.keys()])) {
       const packed = docId * DOC_UNIT
         + Math.min(FIELD_BITS - 1, title.get(term) ?? 0) * BODY_BITS * FIELD_BITS
@@ -178,7 +186,7 @@ export class NoteSearchIndex {
       note: meta,
       title: markText(meta.title, terms),
       summary: markText(meta.summary, terms),
-      snippet: snippet(plainTextOfMdx(body), terms),
+      snippet: snippet(searchableText(body), terms),
     };
   }
 
