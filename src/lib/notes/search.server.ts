@@ -41,6 +41,7 @@ export async function loadSearchPage(lang: Lang, url: URL): Promise<{ page: Sear
   const at = nowMs();
   const cacheControl = searchCacheControl(catalog, at);
   const parsed = parseQuery(query);
+  await searchIndex.prepare(at);
   if (parsed.kind === 'too-long') return { page: { kind: 'too-long', query: query.slice(0, MAX_QUERY_CHARS), status: 400, max: MAX_QUERY_CHARS }, cacheControl };
   if (parsed.kind === 'empty') return { page: { kind: 'form', query: query.trim(), status: 200 }, cacheControl };
   return { page: { kind: 'results', query: query.trim(), status: 200, ...searchIndex.search(parsed.terms, lang, at) }, cacheControl };

@@ -95,6 +95,15 @@ describe('the search index', () => {
     expect(index.search(terms('207'), 'en', LATER).total).toBe(0);
   });
 
+  it('can be brought up to a moment in slices, between which other work runs', async () => {
+    const index = new NoteSearchIndex(Array.from({ length: 25 }, (_, i) => doc(i + 1, 'en', `Focus ${i}`, 'x')));
+    let ranBetween = false;
+    setTimeout(() => (ranBetween = true), 0);
+    await index.prepare(T0 + 20 * DAY, 4);
+    expect([index.size, ranBetween]).toEqual([20, true]);
+    expect(index.search(terms('focus'), 'en', T0 + 20 * DAY).total).toBe(20);
+  });
+
   it('caps what it lists but counts every match', () => {
     const index = new NoteSearchIndex(Array.from({ length: 30 }, (_, i) => doc(i + 1, 'en', `Focus ${i}`, 'x')));
     const r = index.search(terms('focus'), 'en', LATER, { hits: 5, others: 5 });

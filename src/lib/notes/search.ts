@@ -70,17 +70,33 @@ export class NoteSearchIndex {
     this.#docs = docs.filter((d) => !d.meta.draft).sort((a, b) => a.meta.publishAt - b.meta.publishAt || a.meta.id.localeCompare(b.meta.id));
   }
 
-  /** Brings the index to the moment `now`: adds what became public, starts over if the clock went back (tests). */
-  #catchUp(now: number): void {
+  /** How many Notes are public at `now`: a prefix of #docs. */
+  #visibleCount(now: number): number {
     let visible = this.#indexed;
     while (visible < this.#docs.length && this.#docs[visible]!.meta.publishAt <= now) visible++;
     while (visible > 0 && this.#docs[visible - 1]!.meta.publishAt > now) visible--;
+    return visible;
+  }
+
+  /** Brings the index to the moment `now`: adds what became public, starts over if the clock went back (tests). */
+  #catchUp(now: number, upTo = Number.POSITIVE_INFINITY): boolean {
+    const visible = this.#visibleCount(now);
     if (visible < this.#indexed) {
       this.#postings = new Map();
       this.#sortedTerms = [];
       this.#indexed = 0;
     }
-    for (; this.#indexed < visible; this.#indexed++) this.#add(this.#indexed);
+    const stop = Math.min(visible, this.#indexed + upTo);
+    for (; this.#indexed < stop; this.#indexed++) this.#add(this.#indexed);
+    return this.#indexed === visible;
+  }
+
+  /**
+   * Indexes what is public at `now` in slices, letting other requests run in between: the first
+   * search of a process with thousands of Notes would otherwise hold the server for seconds.
+   */
+  async prepare(now: number, slice = 200): Promise<void> {
+    while (!this.#catchUp(now, slice)) await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   #add(docId: number): void {
