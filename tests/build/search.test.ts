@@ -115,6 +115,25 @@ describe('search on the built site', { timeout: 60_000 }, () => {
     expect((await search('!!!')).html).toContain('Type a word to search for.');
   });
 
+  it('pages through the reader’s language, ten at a time, and settles odd page numbers', async () => {
+    await server.setClock('2026-11-25T12:00:00Z');
+    const first = await search('the');
+    expect(first.notes).toHaveLength(10);
+    expect(first.html).toContain('Page 1 of 2.');
+    expect(first.html).toContain('href="/search/?q=the&amp;page=2" rel="next"');
+    const second = await fetch(`${server.url}/search/?q=the&page=2`).then((r) => r.text());
+    const rest = [...second.matchAll(/<li lang="(\w+)" data-note="(\d+)"/g)].map((m) => `${m[1]}${m[2]}`);
+    // 12 English Notes (194 to 205) are public on the 25th; 206 and 207 are scheduled.
+    expect(rest).toHaveLength(2);
+    expect(new Set([...first.notes, ...rest]).size).toBe(12);
+    expect(second).toContain('href="/search/?q=the" rel="prev"');
+    for (const page of ['abc', '0', '-1', '99999', '1e3', '']) {
+      const res = await fetch(`${server.url}/search/?q=the&page=${page}`);
+      expect(res.status, page).toBe(200);
+      expect(await res.text(), page).toMatch(page === '99999' ? /Page 2 of 2\./ : /Page 1 of 2\./);
+    }
+  });
+
   it('puts a GET search form in every page’s header, in its language', async () => {
     const home = await (await fetch(`${server.url}/`)).text();
     expect(home).toMatch(/<form class="search-box"[^>]*role="search"[^>]*method="get"[^>]*action="\/search\/"/);

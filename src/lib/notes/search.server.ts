@@ -29,10 +29,19 @@ export function searchCacheControl(catalog: NoteCatalog, at: number): string {
   return `public, max-age=0, s-maxage=${shared}`;
 }
 
+/** Results per page in the reader's language; the other languages' best few come on page 1. */
+export const SEARCH_PAGE_SIZE = 10;
+const OTHERS_SHOWN = 5;
+
 export type SearchPage =
   | { kind: 'form'; query: string; status: 200 }
   | { kind: 'too-long'; query: string; status: 400; max: number }
-  | ({ kind: 'results'; query: string; status: 200 } & SearchResults);
+  | ({ kind: 'results'; query: string; status: 200; page: number; pages: number } & SearchResults);
+
+/** ?page=N: a number from 1; anything else is page 1, past the end the last page. */
+function pageParam(raw: string | null): number {
+  return raw !== null && /^\d{1,5}$/.test(raw) ? Math.max(1, Number(raw)) : 1;
+}
 
 /** /search/?q=…: the form alone, the results, or a refusal of a query too long to be a search. */
 export async function loadSearchPage(lang: Lang, url: URL): Promise<{ page: SearchPage; cacheControl: string }> {
@@ -44,5 +53,10 @@ export async function loadSearchPage(lang: Lang, url: URL): Promise<{ page: Sear
   await searchIndex.prepare(at);
   if (parsed.kind === 'too-long') return { page: { kind: 'too-long', query: query.slice(0, MAX_QUERY_CHARS), status: 400, max: MAX_QUERY_CHARS }, cacheControl };
   if (parsed.kind === 'empty') return { page: { kind: 'form', query: query.trim(), status: 200 }, cacheControl };
-  return { page: { kind: 'results', query: query.trim(), status: 200, ...searchIndex.search(parsed.terms, lang, at) }, cacheControl };
+  const wanted = pageParam(url.searchParams.get('page'));
+  const first = searchIndex.search(parsed.terms, lang, at, { offset: (wanted - 1) * SEARCH_PAGE_SIZE, hits: SEARCH_PAGE_SIZE, others: wanted === 1 ? OTHERS_SHOWN : 0 });
+  const pages = Math.max(1, Math.ceil(first.total / SEARCH_PAGE_SIZE));
+  const page = Math.min(wanted, pages);
+  const results = page === wanted ? first : searchIndex.search(parsed.terms, lang, at, { offset: (page - 1) * SEARCH_PAGE_SIZE, hits: SEARCH_PAGE_SIZE, others: page === 1 ? OTHERS_SHOWN : 0 });
+  return { page: { kind: 'results', query: query.trim(), status: 200, page, pages, ...results }, cacheControl };
 }

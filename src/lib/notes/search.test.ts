@@ -106,9 +106,10 @@ describe('the search index', () => {
 
   it('caps what it lists but counts every match', () => {
     const index = new NoteSearchIndex(Array.from({ length: 30 }, (_, i) => doc(i + 1, 'en', `Focus ${i}`, 'x')));
-    const r = index.search(terms('focus'), 'en', LATER, { hits: 5, others: 5 });
+    const r = index.search(terms('focus'), 'en', LATER, { hits: 5 });
     expect(r.hits.map((h) => h.note.number)).toEqual([30, 29, 28, 27, 26]);
     expect(r.total).toBe(30);
+    expect(index.search(terms('focus'), 'en', LATER, { offset: 25, hits: 10 }).hits.map((h) => h.note.number)).toEqual([5, 4, 3, 2, 1]);
   });
 });
 

@@ -21,6 +21,13 @@ export interface SearchHit {
   snippet: Segment[];
 }
 
+export interface SearchLimits {
+  /** how many of the reader's language to skip (pages) */
+  offset?: number;
+  hits?: number;
+  others?: number;
+}
+
 export interface SearchResults {
   /** Notes in the reader's language, best first */
   hits: SearchHit[];
@@ -32,16 +39,28 @@ export interface SearchResults {
 
 // A posting packs one (word, Note) pair in one small integer: the Note's place in the index, and
 // how often the word occurs in its title, summary and body (capped: past a few, more says little).
-const BODY_BITS = 128;
-const FIELD_BITS = 8;
-const DOC_UNIT = BODY_BITS * FIELD_BITS * FIELD_BITS;
+const BODY_BITS = 7;
+const FIELD_BITS = 3;
+const WEIGHT_BITS = BODY_BITS + 2 * FIELD_BITS;
+const FIELD_MAX = (1 << FIELD_BITS) - 1;
+const BODY_MAX = (1 << BODY_BITS) - 1;
+/** Postings stay small integers (bit operations, no boxing) up to this many Notes. */
+const MAX_DOCS = 2 ** (31 - WEIGHT_BITS);
 
-// Title beats summary beats body; an exact word beats a longer word it starts. Scores are coarse
-// on purpose, so that equally good matches tie and the recent Note wins.
-const TITLE_SCORE = 100;
-const SUMMARY_SCORE = 10;
-const PREFIX_FACTOR = 0.8;
-const bodyScore = (count: number) => Math.min(4, Math.ceil(Math.log2(1 + count)));
+// Title beats summary beats body; an exact word beats a longer word it starts (×0.8). Integer
+// scores, coarse on purpose, so that equally good matches tie and the recent Note wins.
+const TITLE_SCORE = 1000;
+const SUMMARY_SCORE = 100;
+const bodyScore = (count: number) => 10 * Math.min(4, Math.ceil(Math.log2(1 + count)));
+/** score of each packed weight, exact and prefix-only */
+const EXACT = new Int32Array(1 << WEIGHT_BITS);
+const PREFIX = new Int32Array(1 << WEIGHT_BITS);
+for (let w = 0; w < EXACT.length; w++) {
+  const title = w >>> (BODY_BITS + FIELD_BITS);
+  const summary = (w >>> BODY_BITS) & FIELD_MAX;
+  EXACT[w] = (title > 0 ? TITLE_SCORE : 0) + (summary > 0 ? SUMMARY_SCORE : 0) + bodyScore(w & BODY_MAX);
+  PREFIX[w] = Math.round(EXACT[w]! * 0.8);
+}
 
 /**
  * The words a reader reads, about: a citation stands as "…", never as the cited Note's number or
@@ -63,11 +82,28 @@ export class NoteSearchIndex {
   /** how many of #docs (from the first) are in the index */
   #indexed = 0;
   #postings = new Map<string, number[]>();
+  /** per place in #docs: the language's index in #langs, the Note's number */
+  readonly #langOf: Uint8Array;
+  readonly #langs: string[] = [];
+  readonly #numberOf: Int32Array;
+  /** per Note number, the last query that listed it (no Set per query) */
+  readonly #listedBy: Int32Array;
+  #queries = 0;
   /** the words of #postings, sorted, for prefix look-ups; undefined after new words arrived */
   #sortedTerms: string[] | undefined = [];
 
   constructor(docs: readonly SearchDoc[]) {
-    this.#docs = docs.filter((d) => !d.meta.draft).sort((a, b) => a.meta.publishAt - b.meta.publishAt || a.meta.id.localeCompare(b.meta.id));
+    // A later place is a more recent Note (then a higher number): ties in score rank by place.
+    this.#docs = docs.filter((d) => !d.meta.draft).sort((a, b) => a.meta.publishAt - b.meta.publishAt || a.meta.number - b.meta.number || a.meta.id.localeCompare(b.meta.id));
+    if (this.#docs.length >= MAX_DOCS) throw new Error(`search holds at most ${MAX_DOCS - 1} Notes`);
+    this.#langOf = new Uint8Array(this.#docs.length);
+    this.#numberOf = new Int32Array(this.#docs.length);
+    for (const [i, { meta }] of this.#docs.entries()) {
+      if (!this.#langs.includes(meta.lang)) this.#langs.push(meta.lang);
+      this.#langOf[i] = this.#langs.indexOf(meta.lang);
+      this.#numberOf[i] = meta.number;
+    }
+    this.#listedBy = new Int32Array(Math.max(0, ...this.#numberOf) + 1);
   }
 
   /** How many Notes are public at `now`: a prefix of #docs. */
@@ -106,10 +142,10 @@ export class NoteSearchIndex {
     const summary = counts(meta.summary);
     const text = counts(searchableText(body));
     for (const term of new Set([...title.keys(), ...summary.keys(), ...text.keys()])) {
-      const packed = docId * DOC_UNIT
-        + Math.min(FIELD_BITS - 1, title.get(term) ?? 0) * BODY_BITS * FIELD_BITS
-        + Math.min(FIELD_BITS - 1, summary.get(term) ?? 0) * BODY_BITS
-        + Math.min(BODY_BITS - 1, text.get(term) ?? 0);
+      const packed = (docId << WEIGHT_BITS)
+        | (Math.min(FIELD_MAX, title.get(term) ?? 0) << (BODY_BITS + FIELD_BITS))
+        | (Math.min(FIELD_MAX, summary.get(term) ?? 0) << BODY_BITS)
+        | Math.min(BODY_MAX, text.get(term) ?? 0);
       const list = this.#postings.get(term);
       if (list) list.push(packed);
       else {
@@ -139,25 +175,22 @@ export class NoteSearchIndex {
    * The visible Notes that contain every term (a term may be the start of a word), ranked: title
    * matches above summary above body, then the more recent. Snippets only for the Notes shown.
    */
-  search(terms: readonly QueryTerm[], lang: string, now: number, limits = { hits: 20, others: 10 }): SearchResults {
+  search(terms: readonly QueryTerm[], lang: string, now: number, limits: SearchLimits = {}): SearchResults {
+    const { offset = 0, hits = 10, others: othersShown = 5 } = limits;
     this.#catchUp(now);
     const n = this.#indexed;
-    const score = new Float64Array(n);
+    const score = new Int32Array(n);
     const matched = new Uint8Array(n);
-    const termScore = new Float64Array(n);
+    const termScore = new Int32Array(n);
     const touched: number[] = [];
     for (const [i, q] of terms.entries()) {
       touched.length = 0;
       for (const word of this.#expand(q)) {
-        const factor = word === q.term ? 1 : PREFIX_FACTOR;
+        const table = word === q.term ? EXACT : PREFIX;
         for (const packed of this.#postings.get(word)!) {
-          const doc = Math.floor(packed / DOC_UNIT);
+          const doc = packed >>> WEIGHT_BITS;
           if (matched[doc] !== i) continue;
-          const rest = packed % DOC_UNIT;
-          const title = Math.floor(rest / (BODY_BITS * FIELD_BITS));
-          const summary = Math.floor(rest / BODY_BITS) % FIELD_BITS;
-          const body = rest % BODY_BITS;
-          const s = factor * ((title > 0 ? TITLE_SCORE : 0) + (summary > 0 ? SUMMARY_SCORE : 0) + bodyScore(body));
+          const s = table[packed & ((1 << WEIGHT_BITS) - 1)]!;
           if (termScore[doc] === 0) touched.push(doc);
           if (s > termScore[doc]!) termScore[doc] = s;
         }
@@ -168,31 +201,36 @@ export class NoteSearchIndex {
         termScore[doc] = 0;
       }
     }
+    // Rank by one number: score first, then place (more recent). Sorting plain numbers is what
+    // keeps a word found in every Note fast.
+    const own = this.#langs.indexOf(lang);
     const mine: number[] = [];
     const theirs: number[] = [];
     for (let doc = 0; doc < n; doc++) {
       if (matched[doc] !== terms.length) continue;
-      const meta = this.#docs[doc]!.meta;
-      // The index only ever holds visible Notes; asking again costs nothing and keeps the rule in one place.
-      if (!NoteCatalog.isVisible(meta, now)) continue;
-      (meta.lang === lang ? mine : theirs).push(doc);
+      // The index only ever holds visible Notes; asking again costs little and keeps the rule in one place.
+      if (this.#docs[doc]!.meta.publishAt > now) continue;
+      (this.#langOf[doc] === own ? mine : theirs).push(score[doc]! * MAX_DOCS + doc);
     }
-    const rank = (a: number, b: number) =>
-      score[b]! - score[a]! || this.#docs[b]!.meta.publishAt - this.#docs[a]!.meta.publishAt || this.#docs[b]!.meta.number - this.#docs[a]!.meta.number;
-    mine.sort(rank);
-    const listed = new Set(mine.map((doc) => this.#docs[doc]!.meta.number));
-    // One Note per number among the others: its best-matching language.
-    const others = theirs.sort(rank).filter((doc) => {
-      const number = this.#docs[doc]!.meta.number;
-      if (listed.has(number)) return false;
-      listed.add(number);
-      return true;
-    });
+    const ranked = (keys: number[]) => Float64Array.from(keys).sort().reverse();
+    const mineRanked = ranked(mine);
+    const stamp = ++this.#queries;
+    for (const key of mineRanked) this.#listedBy[this.#numberOf[key % MAX_DOCS]!] = stamp;
+    // One Note per number among the others: its best-matching language, if the reader's has none.
+    const others: number[] = [];
+    let othersTotal = 0;
+    for (const key of ranked(theirs)) {
+      const doc = key % MAX_DOCS;
+      if (this.#listedBy[this.#numberOf[doc]!] === stamp) continue;
+      this.#listedBy[this.#numberOf[doc]!] = stamp;
+      othersTotal++;
+      if (others.length < othersShown) others.push(doc);
+    }
     return {
-      hits: mine.slice(0, limits.hits).map((doc) => this.#hit(doc, terms)),
-      total: mine.length,
-      others: others.slice(0, limits.others).map((doc) => this.#hit(doc, terms)),
-      othersTotal: others.length,
+      hits: [...mineRanked.subarray(offset, offset + hits)].map((key) => this.#hit(key % MAX_DOCS, terms)),
+      total: mineRanked.length,
+      others: others.map((doc) => this.#hit(doc, terms)),
+      othersTotal,
     };
   }
 
