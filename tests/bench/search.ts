@@ -1,8 +1,11 @@
 // Search at 5,000 Notes in each of two languages (10,000 files, generated like the real ones):
-// server time per query (p50/p99) for a few kinds of query, the time to index at the first
+// server time per query (p50/p99 of CPU time, which a shared machine's load skews less, and of
+// wall time) for a few kinds of query, the time to index at the first
 // search, and the first search after a scheduled Note's moment. In-process, without HTTP: the
 // results page only prints what this returns (docs/decisions/026-search.md).
 import path from 'node:path';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { loadSiteConfig } from '../../src/lib/core/site.ts';
 import type { NoteMeta } from '../../src/lib/notes/catalog.ts';
 import { publishInstant } from '../../src/lib/notes/publish.ts';
@@ -29,6 +32,16 @@ const QUERIES: { lang: 'en' | 'it'; q: string; what: string }[] = [
   { lang: 'it', q: 'perche priorita lunedi', what: 'three words without their accents' },
 ];
 
+// The heap an index holds needs a full collection before and after.
+v8.setFlagsFromString('--expose_gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** CPU time of this process in ms: on a machine shared with other work, wall time also counts the waits for a core. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 function percentile(sorted: number[], p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 100) / 100;
 }
@@ -52,6 +65,7 @@ export async function searchBench(): Promise<BenchResult> {
     const now = byNumber(PUBLIC_UP_TO);
     const nextMoment = byNumber(PUBLIC_UP_TO + 1);
 
+    gc();
     const heapBefore = process.memoryUsage().heapUsed;
     const index = new NoteSearchIndex(docs);
     const goal = parseQuery('goal');
@@ -59,7 +73,7 @@ export async function searchBench(): Promise<BenchResult> {
     let started = performance.now();
     index.search(goal.terms, 'en', now);
     const indexMs = performance.now() - started;
-    globalThis.gc?.();
+    gc();
     const heapMb = Math.round((process.memoryUsage().heapUsed - heapBefore) / 1e6);
     const expectedPublic = docs.filter((d) => !d.meta.draft && d.meta.publishAt <= now).length;
     if (index.size !== expectedPublic) throw new Error(`index holds ${index.size} Notes, ${expectedPublic} are public`);
@@ -77,19 +91,25 @@ export async function searchBench(): Promise<BenchResult> {
       let result = index.search(parsed.terms, lang, now);
       for (let i = 0; i < 10; i++) index.search(parsed.terms, lang, now);
       const times: number[] = [];
+      const cpu: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         started = performance.now();
+        const cpuStarted = cpuMs();
         result = index.search(parsed.terms, lang, now);
+        cpu.push(cpuMs() - cpuStarted);
         times.push(performance.now() - started);
       }
       times.sort((a, b) => a - b);
-      const p50 = percentile(times, 50);
-      const p99 = percentile(times, 99);
+      cpu.sort((a, b) => a - b);
+      const p50 = percentile(cpu, 50);
+      const p99 = percentile(cpu, 99);
+      const wall = { p50: percentile(times, 50), p99: percentile(times, 99) };
       worstP99 = Math.max(worstP99, p99);
       const leaked = [...result.hits, ...result.others].filter((h) => h.note.draft || h.note.publishAt > now);
       if (leaked.length > 0) throw new Error(`"${q}" showed an unpublished Note ${leaked[0]!.note.id}`);
-      figures.push({ label: `${lang} "${q}" (${what}): p50 / p99`, value: `${p50} / ${p99}`, unit: 'ms', goal: `p99 < ${GOAL_P99_MS}`, pass: p99 < GOAL_P99_MS });
-      perQuery.push({ lang, q, what, p50, p99, matches: result.total, otherLanguages: result.othersTotal });
+      figures.push({ label: `${lang} "${q}" (${what}): CPU p50 / p99`, value: `${p50} / ${p99}`, unit: 'ms', goal: `p99 < ${GOAL_P99_MS}`, pass: p99 < GOAL_P99_MS });
+      figures.push({ label: `  same, wall clock p50 / p99`, value: `${wall.p50} / ${wall.p99}`, unit: 'ms' });
+      perQuery.push({ lang, q, what, cpu: { p50, p99 }, wall, matches: result.total, otherLanguages: result.othersTotal });
     }
     // The first search after a scheduled Note's moment adds it (and re-sorts the word list).
     started = performance.now();
