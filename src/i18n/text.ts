@@ -54,7 +54,8 @@ const en = {
   'search.noWords': 'Type a word to search for.',
   'search.tooLong': ({ max }: { max: number }) => `That search is too long: ${max} characters at most.`,
   'search.others': 'In other languages',
-  'search.otherCount': ({ count }: { count: number }) => (count === 1 ? 'One more Note matches in another language.' : `${count} more Notes match in other languages.`),
+  'search.otherCount': ({ count, more }: { count: number; more: boolean }) =>
+    count === 1 ? `One ${more ? 'more ' : ''}Note matches in another language.` : `${count} ${more ? 'more ' : ''}Notes match in other languages.`,
   'subscribe.title': 'Get the Note every Monday',
   'subscribe.text': 'One essay a week, free, in your inbox at 7:00. Unsubscribe with one click.',
   'subscribe.email': 'Email address',
@@ -582,7 +583,8 @@ const it: Table = {
   'search.noWords': 'Scrivi una parola da cercare.',
   'search.tooLong': ({ max }: { max: number }) => `Ricerca troppo lunga: al massimo ${max} caratteri.`,
   'search.others': 'In altre lingue',
-  'search.otherCount': ({ count }: { count: number }) => (count === 1 ? 'Un’altra Nota corrisponde in un’altra lingua.' : `Altre ${count} Note corrispondono in altre lingue.`),
+  'search.otherCount': ({ count, more }: { count: number; more: boolean }) =>
+    count === 1 ? `${more ? 'Un’altra' : 'Una'} Nota corrisponde in un’altra lingua.` : `${more ? 'Altre ' : ''}${count} Note corrispondono in altre lingue.`,
   'subscribe.title': 'Ricevi la Nota ogni lunedì',
   'subscribe.text': 'Un saggio a settimana, gratis, nella tua casella alle 7:00. Ti cancelli con un clic.',
   'subscribe.email': 'Indirizzo email',

@@ -60,6 +60,9 @@ describe('search on the built site', { timeout: 60_000 }, () => {
     const other = await search('wombat', 'it');
     expect(other.notes).toEqual(['en207']);
     expect(other.html).toMatch(/data-search-group="others"[\s\S]*English[\s\S]*Note №207/);
+    expect(other.html).toContain('Una Nota corrisponde in un’altra lingua.');
+    // Italian Notes match "okr" and so do English-only ones (194 to 199): "more" in other languages.
+    expect((await search('okr', 'it')).html).toMatch(/Altre \d+ Note corrispondono in altre lingue\./);
   });
 
   it('never shows a draft, whatever its date', async () => {
@@ -91,6 +94,8 @@ describe('search on the built site', { timeout: 60_000 }, () => {
     expect(far.res.headers.get('cache-control')).toBe('public, max-age=0, s-maxage=300');
     expect(far.res.headers.get('x-robots-tag')).toBe('noindex');
     expect(far.html).toContain('<meta name="robots" content="noindex"');
+    // The language switch keeps the words.
+    expect(far.html).toMatch(/<a class="lang-switch" href="\/it\/search\/\?q=goal"/);
     await server.setClock('2026-12-07T05:58:00Z');
     // The test clock runs on from where it was set: a second may have passed.
     expect((await search('goal')).res.headers.get('cache-control')).toMatch(/^public, max-age=0, s-maxage=1(19|20)$/);
