@@ -2,7 +2,6 @@ import { getCollection } from 'astro:content';
 import { nowMs } from '../core/clock.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { getCatalog } from './catalog.server.ts';
-import type { NoteCatalog } from './catalog.ts';
 import { NoteSearchIndex, type SearchResults } from './search.ts';
 import { parseQuery, MAX_QUERY_CHARS } from './search-text.ts';
 
@@ -17,17 +16,18 @@ async function build(): Promise<NoteSearchIndex> {
 /** The build's Notes, indexed once per process, on the first search (the catalog's rule: 001). */
 export function getSearchIndex(): Promise<NoteSearchIndex> {
   if (import.meta.env.DEV) return build();
-  return (index ??= build());
+  // A failed first build is not kept: the next search tries again.
+  return (index ??= build().catch((err: unknown) => {
+    index = undefined;
+    throw err;
+  }));
 }
 
-/** Shared caches may keep a result page until the next Note's moment (at most 5 minutes); browsers ask again. */
-const MAX_SHARED_SECONDS = 300;
-
-export function searchCacheControl(catalog: NoteCatalog, at: number): string {
-  const next = catalog.nextChangeAfter(at);
-  const shared = next === undefined ? MAX_SHARED_SECONDS : Math.max(0, Math.min(MAX_SHARED_SECONDS, Math.floor((next - at) / 1000)));
-  return `public, max-age=0, s-maxage=${shared}`;
-}
+/**
+ * Not kept by shared caches, asked again by browsers. "Until the next Note's moment" would be
+ * correct too, but the header would count down to a scheduled Note no page may reveal yet.
+ */
+export const SEARCH_CACHE_CONTROL = 'private, no-cache';
 
 /** Results per page in the reader's language; the other languages' best few come on page 1. */
 export const SEARCH_PAGE_SIZE = 10;
@@ -45,10 +45,10 @@ function pageParam(raw: string | null): number {
 
 /** /search/?q=…: the form alone, the results, or a refusal of a query too long to be a search. */
 export async function loadSearchPage(lang: Lang, url: URL): Promise<{ page: SearchPage; cacheControl: string }> {
+  const cacheControl = SEARCH_CACHE_CONTROL;
   const query = url.searchParams.get('q') ?? '';
-  const [catalog, searchIndex] = await Promise.all([getCatalog(), getSearchIndex()]);
+  const searchIndex = await getSearchIndex();
   const at = nowMs();
-  const cacheControl = searchCacheControl(catalog, at);
   const parsed = parseQuery(query);
   await searchIndex.prepare(at);
   if (parsed.kind === 'too-long') return { page: { kind: 'too-long', query: query.slice(0, MAX_QUERY_CHARS), status: 400, max: MAX_QUERY_CHARS }, cacheControl };
