@@ -209,12 +209,12 @@ export class NoteSearchIndex {
     for (let doc = 0; doc < n; doc++) {
       if (matched[doc] !== terms.length) continue;
       // The index only ever holds visible Notes; asking again costs little and keeps the rule in one place.
-      if (this.#docs[doc]!.meta.publishAt > now) continue;
+      if (!NoteCatalog.isVisible(this.#docs[doc]!.meta, now)) continue;
       (this.#langOf[doc] === own ? mine : theirs).push(score[doc]! * MAX_DOCS + doc);
     }
     const ranked = (keys: number[]) => Float64Array.from(keys).sort().reverse();
     const mineRanked = ranked(mine);
-    const stamp = ++this.#queries;
+    const stamp = (this.#queries = (this.#queries % 2 ** 30) + 1);
     for (const key of mineRanked) this.#listedBy[this.#numberOf[key % MAX_DOCS]!] = stamp;
     // One Note per number among the others: its best-matching language, if the reader's has none.
     const others: number[] = [];
