@@ -9,6 +9,7 @@ import { notesPageWeight } from './notes-page-weight.ts';
 import { notesServing } from './notes-serving.ts';
 import { newsletterSend, newsletterSubscribe } from './newsletter.ts';
 import { paymentsGated, paymentsWebhooks } from './payments.ts';
+import { searchBench } from './search.ts';
 
 const BENCHES: Record<string, Bench> = {
   'notes-build': notesBuild,
@@ -20,6 +21,7 @@ const BENCHES: Record<string, Bench> = {
   'payments-webhooks': paymentsWebhooks,
   'admin-dashboard': adminDashboardBench,
   'admin-subscriber-search': adminSubscriberSearchBench,
+  search: searchBench,
 };
 
 const args = process.argv.slice(2);
