@@ -54,7 +54,7 @@ it('runs the unit’s ExecStart as systemd would, and stops cleanly on its KillS
         return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status;
       }, { timeout: 90_000, interval: 200 })
       .toBe(200);
-    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toMatchObject({ ok: true, database: 'ok', newsletter: 'ok' });
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ ok: true });
   } finally {
     child.kill('SIGTERM');
   }

@@ -28,7 +28,7 @@ const health = async () => {
 
 describe('/healthz', () => {
   it('says ok while sends progress, and names a stuck one with a 200', async () => {
-    expect(await health()).toEqual({ status: 200, body: { ok: true, database: 'ok', newsletter: 'ok' } });
+    expect(await health()).toEqual({ status: 200, body: { ok: true } });
     const now = Date.now();
     // A send another process holds right now, and one whose holder died three minutes ago.
     await getDb().insert(sends).values([
@@ -38,7 +38,7 @@ describe('/healthz', () => {
     ]);
     const { status, body } = await health();
     expect(status).toBe(200);
-    expect(body).toMatchObject({ ok: true, database: 'ok', newsletter: 'stuck' });
+    expect(body).toMatchObject({ ok: true, newsletter: 'stuck' });
     expect(body.stuckSends).toEqual([{ id: expect.any(Number), note: 205, lang: 'it', sent: 100, recipients: 200, since: new Date(now - 180_000).toISOString() }]);
   });
 });
