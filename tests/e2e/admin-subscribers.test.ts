@@ -98,7 +98,7 @@ describe('the Subscribers pages', { timeout: 90_000 }, () => {
     await expect(page.locator('tr[data-subscriber]').count()).resolves.toBe(50);
     // The form is a plain GET: filled and submitted without any script on the page.
     await expect(page.locator('script').count()).resolves.toBe(0);
-    await page.fill('input[name=q]', 'ROSSI@studio');
+    await page.fill('form.search input[name=q]', 'ROSSI@studio');
     await page.click('form.search button[type=submit]');
     await page.waitForURL(/q=rossi%40studio/i);
     await expect(page.locator('tr[data-subscriber] .who').allInnerTexts()).resolves.toEqual(['mara.rossi@studio.example']);

@@ -57,7 +57,7 @@ async function signIn(page: Page, email: string): Promise<void> {
   await page.goto(signInLink(receipt!.html));
   // Opening the link signs nobody in: a mail scanner can fetch it freely.
   expect((await page.context().cookies()).some((c) => c.name === 'drumbeat_session')).toBe(false);
-  await Promise.all([page.waitForURL(/\/library\/$/), page.click('form button[type=submit]')]);
+  await Promise.all([page.waitForURL(/\/library\/$/), page.click('main form button[type=submit]')]);
 }
 
 describe('buying the workshop recording (English)', () => {
@@ -216,13 +216,13 @@ describe('when the deadline passes', () => {
     await page.goto(`${server.url}/library/okr-workshop-2027-03/`);
     expect(page.url()).toMatch(/\/login\/$/);
     await page.fill('input[name=email]', 'cy@example.com');
-    await page.click('button[type=submit]');
+    await page.click('main button[type=submit]');
     await page.waitForSelector('text=Check your inbox');
     const find = () => mailTo('cy@example.com').find((m) => /sign-in link/i.test(m.subject));
     await expect.poll(find, { timeout: 20_000, interval: 50 }).toBeDefined();
     const mail = find();
     await page.goto(signInLink(mail!.html));
-    await Promise.all([page.waitForURL(/\/library\/$/), page.click('form button[type=submit]')]);
+    await Promise.all([page.waitForURL(/\/library\/$/), page.click('main form button[type=submit]')]);
     await expect(page.locator('.library').textContent()).resolves.toContain('Access ended at 6 p.m. on Friday, March 26 (Italy Time)');
     const res = await page.goto(`${server.url}/library/okr-workshop-2027-03/`);
     expect(res!.status()).toBe(403);
