@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
@@ -77,6 +77,22 @@ const post = (p: string, session: string, fields: Record<string, string>, origin
 const sendRow = async () => (await getDb().select().from(sends).where(eq(sends.lang, 'en')))[0];
 const batchesAnswered = () => fake.requests.filter((r) => r.path === '/emails/batch' && r.status === 200).length;
 
+
+/**
+ * Opens the Sends page afresh. Its own script reloads it when a send changes state, and a reload
+ * of ours landing at that moment is aborted by theirs: try again.
+ */
+async function reopen(page: Page): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(`${server.url}/admin/sends/`);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
 describe('/admin/sends/', { timeout: 180_000 }, () => {
   it('previews a Note that is not public yet, in every language, and sends a test copy that unsubscribes nobody', async () => {
     const author = await signIn(AUTHOR);
@@ -143,7 +159,7 @@ describe('/admin/sends/', { timeout: 180_000 }, () => {
     await expect.poll(async () => (await sendRow())!.sent, { timeout: 60_000, interval: 100 }).toBe(600);
     expect(fake.heldBatches).toBe(0);
     await server.setClock(new Date(SLOT + 90_000).toISOString()); // a scheduler tick: it leaves a paused send alone
-    await page.reload();
+    await reopen(page);
     await expect.poll(() => row.getAttribute('data-state')).toBe('paused');
     expect(await row.locator('[data-field="sent"]').textContent()).toBe('600');
     expect(batchesAnswered()).toBe(6);
@@ -160,7 +176,7 @@ describe('/admin/sends/', { timeout: 180_000 }, () => {
     // The scheduler's next tick picks it up (moving the clock asks for that tick now).
     await server.setClock(new Date(SLOT + 150_000).toISOString());
     await expect.poll(async () => (await sendRow())!.state, { timeout: 60_000, interval: 100 }).toBe('done');
-    await page.reload();
+    await reopen(page);
     expect(await row.locator('[data-field="sent"]').textContent()).toBe('1,000');
 
     const ledger = await getDb().select().from(sendRecipients).where(eq(sendRecipients.sendId, (await sendRow())!.id));
