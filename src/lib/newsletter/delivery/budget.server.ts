@@ -10,7 +10,8 @@ import type { Timeline } from './pacer.ts';
 
 const NEXT_REQUEST_AT = 'resend.next_request_at';
 
-const later = (moment: number) => sql`CAST(MAX(CAST(${appSettings.value} AS INTEGER), ${moment}) AS TEXT)`;
+/** The stored moment, or `moment` if that is later, plus `after` ms: one expression for both writes. */
+const laterOf = (moment: number, after = 0) => sql`CAST(MAX(CAST(${appSettings.value} AS INTEGER), ${moment}) + ${after} AS TEXT)`;
 
 export const accountTimeline: Timeline = {
   async reserve(now, intervalMs) {
@@ -19,7 +20,7 @@ export const accountTimeline: Timeline = {
       getDb()
         .insert(appSettings)
         .values({ key: NEXT_REQUEST_AT, value: String(now + interval) })
-        .onConflictDoUpdate({ target: appSettings.key, set: { value: sql`CAST(MAX(CAST(${appSettings.value} AS INTEGER), ${now}) + ${interval} AS TEXT)` } })
+        .onConflictDoUpdate({ target: appSettings.key, set: { value: laterOf(now, interval) } })
         .returning({ value: appSettings.value }),
     );
     return Number(row!.value) - interval;
@@ -30,7 +31,7 @@ export const accountTimeline: Timeline = {
       getDb()
         .insert(appSettings)
         .values({ key: NEXT_REQUEST_AT, value: String(moment) })
-        .onConflictDoUpdate({ target: appSettings.key, set: { value: later(moment) } }),
+        .onConflictDoUpdate({ target: appSettings.key, set: { value: laterOf(moment) } }),
     );
   },
 };
