@@ -5,12 +5,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { consentTexts, erasedAddresses, purchases, sendRecipients, sends, subscribers } from '../../src/lib/core/db/schema.ts';
-import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { DRUMBEAT_COLUMNS } from '../../src/lib/newsletter/csv-formats.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/content.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
 import { sessionsFor } from '../helpers/sign-in.ts';
+import { useSiteDatabase } from '../helpers/db.ts';
 
 // The Subscribers pages against the built site: search by part of an address, one person's
 // consent record and purchases, the filtered CSV, and who gets in (a buyer: 403; signed out: sign-in).
@@ -49,10 +49,7 @@ async function seed() {
 beforeAll(async () => {
   [server, browser] = await Promise.all([startSite(inject('sampleOutDir'), { ADMIN_EMAILS: AUTHOR }), launchChromium()]);
   await server.setClock(new Date(NOW).toISOString());
-  process.env.DATA_DIR = server.dataDir;
-  delete process.env.DATABASE_URL;
-  resetEnvCache();
-  closeDb();
+  useSiteDatabase(server);
   await seed();
 });
 afterAll(async () => {
