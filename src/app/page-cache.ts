@@ -15,11 +15,12 @@ export interface PageCacheOptions {
   maxEntryBytes?: number;
 }
 
-/** What a gated path's entry holds instead of a page: whose access picks the stored variant. */
-export interface Gate {
-  productId: string;
-  lang: string;
-}
+/**
+ * What a path's entry holds instead of a page when the page varies with the database: what the
+ * front asks (per request) to pick the stored variant. library: the session's access to a
+ * product (/library/<id>/); seats: the seat counts of products a Note's Offers show.
+ */
+export type Gate = { kind: 'library'; productId: string; lang: string } | { kind: 'seats'; products: string[] };
 
 export interface Entry {
   /** the page, once per encoding (undefined for a gate) */
@@ -125,13 +126,25 @@ export class PageStore {
 }
 
 /**
- * The response header a gated page sets to be kept (docs/decisions/029): "<product> <lang>
- * <variant>", where variant names everything the page shows of the buyer's access (see
- * libraryVariant). Never sent to the browser.
+ * The response header a page that varies with the database sets to be kept (docs/decisions/029):
+ * variantHeader(). Never sent to the browser.
  */
 export const VARIANT_HEADER = 'X-Drumbeat-Variant';
-/** A gated page is kept this long at most; access itself is decided on every request. */
-const VARIANT_MAX_AGE_MS = 3600_000;
+
+/** variant: names everything the page shows of what the gate reads (libraryVariant, seatsVariant). */
+export function variantHeader(gate: Gate, variant: string, maxAgeSeconds: number, tags: string[]): string {
+  const g = gate.kind === 'library' ? `library:${gate.productId}:${gate.lang}` : `seats:${gate.products.join(',')}`;
+  return `${g} ${variant} ${Math.floor(maxAgeSeconds)} ${tags.join(',')}`;
+}
+
+export function parseVariantHeader(value: string): { gate: Gate; variant: string; maxAgeMs: number; tags: string[] } | undefined {
+  const [g = '', variant, maxAge, tags = ''] = value.split(' ');
+  const [kind, a, b] = g.split(':');
+  const gate: Gate | undefined = kind === 'library' && a && b ? { kind, productId: a, lang: b } : kind === 'seats' && a ? { kind, products: a.split(',') } : undefined;
+  const maxAgeMs = Number(maxAge) * 1000;
+  if (!gate || !variant || !(maxAgeMs > 0)) return undefined;
+  return { gate, variant, maxAgeMs, tags: tags.split(',').filter(Boolean) };
+}
 /** Headers that are the cache's own business, or per request, and so are not kept. */
 const NOT_KEPT = new Set(['set-cookie', 'cdn-cache-control', 'cache-tag', 'x-request-id', 'x-astro-cache', VARIANT_HEADER.toLowerCase()]);
 
@@ -199,14 +212,14 @@ export default function pageCache(options: PageCacheOptions | undefined): CacheP
       // A gate's variant is picked by the front, which asks the database; here the page renders.
       if (hit?.rep) return responseFor(request, hit.rep, requestIdFrom(request.headers.get('x-request-id')));
       const response = await next();
-      const variant = response.headers.get(VARIANT_HEADER);
-      if (variant !== null) {
+      const header = response.headers.get(VARIANT_HEADER);
+      if (header !== null) {
         response.headers.delete(VARIANT_HEADER);
-        const [productId, lang, id] = variant.split(' ');
-        // Kept however the page says it must not be cached downstream (private, no-store): this
-        // copy is served only after the same access decision picked it again.
-        if (response.status === 200 && !response.headers.has('Set-Cookie') && productId && lang && id) {
-          void keep(store, variantKey(key, id), response.clone(), VARIANT_MAX_AGE_MS, [`product:${productId}`], { pathKey: key, gate: { productId, lang } });
+        const v = parseVariantHeader(header);
+        // Kept whatever the page tells browsers (a library page is private, no-store): this copy
+        // is served only after the same per-request decision picked it again.
+        if (v && response.status === 200 && !response.headers.has('Set-Cookie')) {
+          void keep(store, variantKey(key, v.variant), response.clone(), v.maxAgeMs, v.tags, { pathKey: key, gate: v.gate });
         }
         return response;
       }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { libraryVariant } from '../lib/access/library.server.ts';
+import { seatsVariant } from '../lib/access/offers.server.ts';
+import { nowMs } from '../lib/core/clock.ts';
 import { sessionCookieValue } from '../lib/auth/session-cookie.ts';
 import type { Lang } from '../i18n/lang.ts';
 import type { FrontContext } from '../server/front.ts';
@@ -33,10 +35,12 @@ export function servePage(req: IncomingMessage, res: ServerResponse, context: Fr
     sendRepresentation(req, res, entry.rep, context.requestId);
     return true;
   }
-  if (!entry.gate) return false;
-  const { productId, lang } = entry.gate;
-  // The access decision, on every request: the same one query the page asks.
-  return libraryVariant(sessionCookieValue(cookie), productId, lang as Lang).then((variant) => {
+  const gate = entry.gate;
+  if (!gate) return false;
+  // Decided on every request, with the query the page itself asks: the session's access (one
+  // query), or the seat counts its Offers show.
+  const variant = gate.kind === 'library' ? libraryVariant(sessionCookieValue(cookie), gate.productId, gate.lang as Lang) : seatsVariant(gate.products, nowMs());
+  return variant.then((variant) => {
     if (variant === undefined) return false;
     const page = store.get(variantKey(key, variant), Date.now());
     if (!page?.rep) return false;

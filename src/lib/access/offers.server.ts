@@ -4,6 +4,7 @@ import { getProduct, getProducts } from '../catalog/products.server.ts';
 import { getSite } from '../core/site.server.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { offeredProducts } from '../notes/validate.ts';
+import { createHash } from 'node:crypto';
 import { seatsTaken } from '../payments/purchases.server.ts';
 
 // The <Offer> of a Note page, live: decided at each render from the clock and the seat counts in
@@ -15,15 +16,21 @@ export interface OfferView {
   line?: string;
 }
 
-async function seatCounts(productId: string, now: number) {
+export type SeatCounts = ReadonlyMap<string, ReadonlyMap<string, number>>;
+
+async function seatCounts(productId: string, now: number, known?: SeatCounts) {
   const counts = new Map<string, ReadonlyMap<string, number>>();
-  for (const p of offerProducts(getProducts(), productId)) if (p.cohorts.length > 0) counts.set(p.id, await seatsTaken(p.id, now));
+  for (const p of offerProducts(getProducts(), productId)) if (p.cohorts.length > 0) counts.set(p.id, known?.get(p.id) ?? (await seatsTaken(p.id, now)));
   return (id: string) => counts.get(id);
 }
 
-export async function offerView(productId: string, lang: Lang, now: number): Promise<OfferView> {
+/**
+ * known: the counts the page read once for all its Offers (pageSeats), so what it shows is what
+ * its cache variant names; without them each Offer asks the database.
+ */
+export async function offerView(productId: string, lang: Lang, now: number, known?: SeatCounts): Promise<OfferView> {
   const site = getSite();
-  const state = offerState(getProducts(), productId, now, await seatCounts(productId, now));
+  const state = offerState(getProducts(), productId, now, await seatCounts(productId, now, known));
   // The build refused an unknown id (content-check); a product file removed since shows nothing.
   if (!state) return {};
   return { card: offerCard(state, lang, site.defaultLanguage, now), line: offerLine(state, lang, site.defaultLanguage, now) };
@@ -51,4 +58,67 @@ export function noteCacheOptions(body: string, catalogCache: { maxAge: number; t
   // second before it, every request renders.
   const maxAge = until === undefined ? catalogCache.maxAge : Math.min(catalogCache.maxAge, Math.floor((until - now) / 1000));
   return maxAge > 0 ? { maxAge, tags: [...catalogCache.tags, ...ids.map((id) => `offer:${id}`)] } : false;
+}
+
+/** The products with cohorts whose seat counts the Offers of this body show. */
+function seatProducts(productIds: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const id of productIds) for (const p of offerProducts(getProducts(), id)) if (p.cohorts.length > 0) out.add(p.id);
+  return [...out].sort();
+}
+
+async function countSeats(products: readonly string[], now: number): Promise<Map<string, ReadonlyMap<string, number>>> {
+  const counts = new Map<string, ReadonlyMap<string, number>>();
+  for (const id of products) counts.set(id, await seatsTaken(id, now));
+  return counts;
+}
+
+function seatVariantOf(counts: SeatCounts): string {
+  const parts: string[] = [];
+  for (const [id, cohorts] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    parts.push(`${id}:${[...cohorts].sort(([a], [b]) => a.localeCompare(b)).map(([c, n]) => `${c}=${n}`).join(',')}`);
+  }
+  return createHash('sha1').update(parts.join(';')).digest('base64url');
+}
+
+export interface PageSeats {
+  /** read once, for every Offer of the page */
+  counts: SeatCounts;
+  /** names these counts: the page is kept per variant and served again while they hold */
+  variant: string;
+  products: string[];
+  maxAge: number;
+  tags: string[];
+}
+
+/**
+ * For a Note page whose Offers show live seat counts (noteCacheOptions said "not cached"): the
+ * counts, read once, and the variant they name, so the page can be kept per seat state and the
+ * front serve it again after the same counts are read (docs/decisions/029). undefined: nothing
+ * here depends on seats, or the page changes within the second.
+ */
+export async function pageSeats(body: string, catalogCache: { maxAge: number; tags: string[] }, now: number): Promise<PageSeats | undefined> {
+  const ids = offeredProducts(body);
+  if (ids.length === 0) return undefined;
+  const { until, seats } = offerLifetime(getProducts(), ids, now);
+  if (!seats) return undefined;
+  const maxAge = until === undefined ? catalogCache.maxAge : Math.min(catalogCache.maxAge, Math.floor((until - now) / 1000));
+  if (maxAge <= 0) return undefined;
+  const products = seatProducts(ids);
+  const counts = await countSeats(products, now);
+  return { counts, variant: seatVariantOf(counts), products, maxAge, tags: [...catalogCache.tags, ...ids.map((id) => `offer:${id}`)] };
+}
+
+/** The variant of a seat-dependent page for the counts now: the front asks this per request. */
+export async function seatsVariant(products: readonly string[], now: number): Promise<string> {
+  return seatVariantOf(await countSeats(products, now));
+}
+
+// The counts a page read for its Offers, by request (the Offer components render inside it).
+const pageCounts = new WeakMap<Request, SeatCounts>();
+export function rememberSeats(request: Request, counts: SeatCounts): void {
+  pageCounts.set(request, counts);
+}
+export function rememberedSeats(request: Request): SeatCounts | undefined {
+  return pageCounts.get(request);
 }
