@@ -113,6 +113,11 @@ export class PageStore {
     return true;
   }
 
+  /** The page under key, if any, without touching its place in the LRU or its expiry. */
+  peek(key: string): Representations | undefined {
+    return this.#entries.get(key)?.rep;
+  }
+
   delete(key: string): void {
     const entry = this.#entries.get(key);
     if (!entry) return;
@@ -164,25 +169,33 @@ export function sharedPageStore(): PageStore | undefined {
 }
 
 // Keys being compressed, so a burst of misses on a new page compresses it once.
-const storing = new Set<string>();
+const compressing = new Set<string>();
 
+/**
+ * Keeps a rendered page: at once as it is (the next request is a hit), then, when zlib's thread
+ * pool has compressed it, with its brotli and gzip bytes, unless it was replaced or dropped
+ * meanwhile. Never compressed per request.
+ */
 async function keep(store: PageStore, key: string, response: Response, maxAgeMs: number, tags: string[], gate?: { pathKey: string; gate: Gate }): Promise<void> {
-  if (storing.has(key)) return;
-  storing.add(key);
-  try {
-    const body = Buffer.from(await response.arrayBuffer());
-    const headers: [string, string][] = [];
-    response.headers.forEach((value, name) => {
-      if (!NOT_KEPT.has(name)) headers.push([name, value]);
-    });
-    headers.push(['X-Astro-Cache', 'HIT']);
-    const encoded = isCompressible(response.headers.get('content-type') ?? undefined) ? await compress(body) : undefined;
-    const storedAt = Date.now();
-    store.set(key, { rep: representations(response.status, headers, body, encoded), storedAt, maxAgeMs, tags });
-    if (gate) store.set(gate.pathKey, { gate: gate.gate, storedAt, maxAgeMs, tags });
-  } finally {
-    storing.delete(key);
-  }
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers: [string, string][] = [];
+  response.headers.forEach((value, name) => {
+    if (!NOT_KEPT.has(name)) headers.push([name, value]);
+  });
+  headers.push(['X-Astro-Cache', 'HIT']);
+  const compressible = isCompressible(response.headers.get('content-type') ?? undefined);
+  const storedAt = Date.now();
+  const entry = { rep: representations(response.status, headers, body, compressible ? {} : undefined), storedAt, maxAgeMs, tags };
+  store.set(key, entry);
+  if (gate) store.set(gate.pathKey, { gate: gate.gate, storedAt, maxAgeMs, tags });
+  if (!compressible || compressing.has(key)) return;
+  compressing.add(key);
+  void compress(body)
+    .then((encoded) => {
+      if (store.peek(key) === entry.rep) store.set(key, { ...entry, rep: representations(response.status, headers, body, encoded) });
+    })
+    .catch(() => undefined)
+    .finally(() => compressing.delete(key));
 }
 
 /** A stored page as Astro answers it (a server started from dist/server/entry.mjs directly). */
@@ -219,7 +232,7 @@ export default function pageCache(options: PageCacheOptions | undefined): CacheP
         // Kept whatever the page tells browsers (a library page is private, no-store): this copy
         // is served only after the same per-request decision picked it again.
         if (v && response.status === 200 && !response.headers.has('Set-Cookie')) {
-          void keep(store, variantKey(key, v.variant), response.clone(), v.maxAgeMs, v.tags, { pathKey: key, gate: v.gate });
+          await keep(store, variantKey(key, v.variant), response.clone(), v.maxAgeMs, v.tags, { pathKey: key, gate: v.gate });
         }
         return response;
       }
@@ -228,8 +241,7 @@ export default function pageCache(options: PageCacheOptions | undefined): CacheP
       // the visitor's to choose. Nothing personal (a cookie set) or varying per request is kept.
       if (maxAge <= 0 || response.status !== 200 || response.headers.has('Set-Cookie') || response.headers.has('Vary')) return response;
       const tags = (response.headers.get('Cache-Tag') ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-      // Compressed off the main thread and stored when done; this answer goes out meanwhile.
-      void keep(store, key, response.clone(), maxAge * 1000, tags);
+      await keep(store, key, response.clone(), maxAge * 1000, tags);
       response.headers.set('X-Astro-Cache', 'MISS');
       return response;
     },
