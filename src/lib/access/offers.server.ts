@@ -46,8 +46,9 @@ export function testimonialView(productId: string, author: string | undefined, l
 
 /**
  * Route-cache options for a Note page whose body may hold Offers: the catalog's own lifetime,
- * shortened to the next moment an Offer changes by the clock; not cached at all while a seat count
- * can change what it shows (a cohort still selling), so "full" shows on the next request.
+ * shortened to the next moment an Offer changes by the clock; not cached by its path while a seat
+ * count can change what it shows (a cohort still selling), so "full" shows on the next request:
+ * such a page is kept per seat count instead (pageSeats, docs/decisions/029).
  */
 export function noteCacheOptions(body: string, catalogCache: { maxAge: number; tags: string[] }, now: number): { maxAge: number; tags: string[] } | false {
   const ids = offeredProducts(body);
