@@ -5,6 +5,7 @@ import { getSite } from '../core/site.server.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { offeredProducts } from '../notes/validate.ts';
 import { createHash } from 'node:crypto';
+import { databaseChangeMark } from '../core/db/client.server.ts';
 import { seatsTaken } from '../payments/purchases.server.ts';
 
 // The <Offer> of a Note page, live: decided at each render from the clock and the seat counts in
@@ -110,9 +111,27 @@ export async function pageSeats(body: string, catalogCache: { maxAge: number; ta
   return { counts, variant: seatVariantOf(counts), products, maxAge, tags: [...catalogCache.tags, ...ids.map((id) => `offer:${id}`)] };
 }
 
-/** The variant of a seat-dependent page for the counts now: the front asks this per request. */
+// The last counts read per set of products, with the database's change mark at that moment.
+const recent = new Map<string, { mark: string; now: number; wall: number; variant: string }>();
+/** A hold expires by the clock, with no write: counts are read again at least this often. */
+const RECOUNT_MS = 1000;
+
+/**
+ * The variant of a seat-dependent page for the counts now: the front asks this per request. The
+ * counts are read again whenever the database may have changed (any commit, from any process:
+ * databaseChangeMark), the clock moved, or a second has passed; otherwise the last reading holds.
+ * The counting query grows with the purchases; the mark does not.
+ */
 export async function seatsVariant(products: readonly string[], now: number): Promise<string> {
-  return seatVariantOf(await countSeats(products, now));
+  const key = products.join(',');
+  const mark = databaseChangeMark();
+  const wall = Date.now();
+  const last = recent.get(key);
+  if (mark !== undefined && last && last.mark === mark && Math.abs(now - last.now) < RECOUNT_MS && wall - last.wall < RECOUNT_MS) return last.variant;
+  const variant = seatVariantOf(await countSeats(products, now));
+  // The mark taken before the query: a write during it makes the next request count again.
+  if (mark !== undefined) recent.set(key, { mark, now, wall, variant });
+  return variant;
 }
 
 // The counts a page read for its Offers, by request (the Offer components render inside it).
