@@ -40,11 +40,11 @@ export function servePage(req: IncomingMessage, res: ServerResponse, context: Fr
   // Decided on every request, with the query the page itself asks: the session's access (one
   // query), or the seat counts its Offers show.
   const variant = gate.kind === 'library' ? libraryVariant(sessionCookieValue(cookie), gate.productId, gate.lang as Lang) : seatsVariant(gate.products, nowMs());
-  return variant.then((variant) => {
-    if (variant === undefined) return false;
-    const page = store.get(variantKey(key, variant), Date.now());
+  const serve = (v: string | undefined) => {
+    const page = v === undefined ? undefined : store.get(variantKey(key, v), Date.now());
     if (!page?.rep) return false;
     sendRepresentation(req, res, page.rep, context.requestId);
     return true;
-  });
+  };
+  return typeof variant === 'string' ? serve(variant) : variant.then(serve);
 }

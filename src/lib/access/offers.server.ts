@@ -122,16 +122,19 @@ const RECOUNT_MS = 1000;
  * databaseChangeMark), the clock moved, or a second has passed; otherwise the last reading holds.
  * The counting query grows with the purchases; the mark does not.
  */
-export async function seatsVariant(products: readonly string[], now: number): Promise<string> {
+export function seatsVariant(products: readonly string[], now: number): string | Promise<string> {
   const key = products.join(',');
   const mark = databaseChangeMark();
   const wall = Date.now();
   const last = recent.get(key);
+  // Answered at once when nothing changed (no promise: this is every request to such a Note).
   if (mark !== undefined && last && last.mark === mark && Math.abs(now - last.now) < RECOUNT_MS && wall - last.wall < RECOUNT_MS) return last.variant;
-  const variant = seatVariantOf(await countSeats(products, now));
-  // The mark taken before the query: a write during it makes the next request count again.
-  if (mark !== undefined) recent.set(key, { mark, now, wall, variant });
-  return variant;
+  return countSeats(products, now).then((counts) => {
+    const variant = seatVariantOf(counts);
+    // The mark taken before the query: a write during it makes the next request count again.
+    if (mark !== undefined) recent.set(key, { mark, now, wall, variant });
+    return variant;
+  });
 }
 
 // The counts a page read for its Offers, by request (the Offer components render inside it).

@@ -89,8 +89,8 @@ let dbFile: string | null | undefined;
 
 /**
  * A cheap "may the database have changed?" mark: the size and modification time of the embedded
- * database file and its write-ahead log, which every commit by any process (this server, the CLI,
- * another instance) touches. Two stat calls, no query. undefined for a libSQL server or Turso,
+ * database's write-ahead log (or file), which every commit by any process (this server, the CLI,
+ * another instance) touches. One stat call, no query. undefined for a libSQL server or Turso,
  * whose changes cannot be seen from here: callers then ask the database every time.
  */
 export function databaseChangeMark(): string | undefined {
@@ -99,7 +99,10 @@ export function databaseChangeMark(): string | undefined {
     dbFile = url.startsWith('file:') ? fileURLToPath(new URL(url, `file://${process.cwd()}/`)) : null;
   }
   if (dbFile === null) return undefined;
+  // In WAL mode every commit writes the log (a checkpoint empties it, and the next commit writes
+  // it again): one stat. Without a log, the file itself.
   const wal = statSync(`${dbFile}-wal`, { throwIfNoEntry: false });
+  if (wal) return `w${wal.size}:${wal.mtimeMs}:${wal.ino}`;
   const main = statSync(dbFile, { throwIfNoEntry: false });
-  return `${wal?.size}:${wal?.mtimeMs}:${main?.size}:${main?.mtimeMs}`;
+  return `m${main?.size}:${main?.mtimeMs}`;
 }
