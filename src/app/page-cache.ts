@@ -248,7 +248,9 @@ export default function pageCache(options: PageCacheOptions | undefined): CacheP
     async invalidate({ path, tags }) {
       const wanted = new Set(typeof tags === 'string' ? [tags] : (tags ?? []));
       const pathKey = path === undefined ? undefined : pageCacheKey(new URL(path, 'http://x'));
-      store.deleteWhere((key, entry) => key === pathKey || key === `${pathKey}${SIGNED_IN_SUFFIX}` || entry.tags.some((t) => wanted.has(t)));
+      // A path's page, signed in or out, and every variant kept under it.
+      const ofPath = (key: string) => pathKey !== undefined && (key === pathKey || key.startsWith(`${pathKey}\u0000`));
+      store.deleteWhere((key, entry) => ofPath(key) || entry.tags.some((t) => wanted.has(t)));
     },
   };
 }
