@@ -1,8 +1,10 @@
-import { cpSync, readdirSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { RUNTIME_FILE, writeBuildStamp } from '../server/build-stamp.ts';
+import { compressSync, isCompressible } from '../server/respond.ts';
+import { contentTypeOf, PRECOMPRESS_MIN_BYTES } from '../server/static-assets.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
 import { contentProblems, stopOnContentProblems } from './content-check.ts';
 
@@ -26,6 +28,24 @@ export function localizedRouteFiles(dir = ROUTES_DIR): { pattern: string; file: 
 }
 
 /**
+ * Writes <file>.br and <file>.gz beside each text file of dist/client, so the server serves
+ * compressed assets without compressing anything at start or per request (docs/decisions/028).
+ */
+export function precompressClient(clientDir: string): number {
+  let written = 0;
+  for (const entry of readdirSync(clientDir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || /\.(br|gz)$/.test(entry.name)) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if (!isCompressible(contentTypeOf(file)) || statSync(file).size < PRECOMPRESS_MIN_BYTES) continue;
+    const { br, gzip } = compressSync(readFileSync(file));
+    writeFileSync(`${file}.br`, br);
+    writeFileSync(`${file}.gz`, gzip);
+    written++;
+  }
+  return written;
+}
+
+/**
  * Checks the content tree before Astro builds it (rules that span files: duplicate numbers,
  * orphan translations, NoteRefs to missing Notes, product files), mounts the localized routes
  * once per language of content/site.yaml, and adds the middleware.
@@ -39,6 +59,7 @@ export function drumbeat({ contentDir }: { contentDir: string }): AstroIntegrati
         const outDir = fileURLToPath(new URL('..', dir));
         // The built server migrates the database itself, wherever it is started from.
         cpSync(MIGRATIONS, path.join(outDir, 'server', 'migrations'), { recursive: true });
+        precompressClient(fileURLToPath(dir));
         writeBuildStamp(process.cwd(), outDir);
       },
       'astro:config:setup': ({ command, injectRoute, addMiddleware, updateConfig }) => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { pageCacheKey, PageStore } from './page-cache.ts';
+import { representations } from '../server/respond.ts';
+import { pageCacheKey, PageStore, parseVariantHeader, variantHeader } from './page-cache.ts';
 
 const page = (bytes: number, tags: string[] = ['notes']) => ({
-  body: new ArrayBuffer(bytes),
-  status: 200,
-  headers: [['content-type', 'text/html']] as [string, string][],
+  rep: representations(200, [['content-type', 'text/html']], Buffer.alloc(bytes)),
   storedAt: 0,
   maxAgeMs: 60_000,
   tags,
@@ -71,5 +70,16 @@ describe('PageStore', () => {
     expect(store.size).toBe(1);
     store.delete('/p');
     expect(store.bytes).toBe(0);
+  });
+});
+
+describe('the variant header', () => {
+  it('round-trips a gate, its variant, lifetime and tags', () => {
+    const library = variantHeader({ kind: 'library', productId: 'okr-workshop-2027-03', lang: 'it' }, 'v1', 3600, ['product:okr-workshop-2027-03']);
+    expect(parseVariantHeader(library)).toEqual({ gate: { kind: 'library', productId: 'okr-workshop-2027-03', lang: 'it' }, variant: 'v1', maxAgeMs: 3_600_000, tags: ['product:okr-workshop-2027-03'] });
+    const seats = variantHeader({ kind: 'seats', products: ['a', 'b'] }, 'v2', 59.9, ['notes', 'offer:a']);
+    expect(parseVariantHeader(seats)).toEqual({ gate: { kind: 'seats', products: ['a', 'b'] }, variant: 'v2', maxAgeMs: 59_000, tags: ['notes', 'offer:a'] });
+    expect(parseVariantHeader('nonsense')).toBeUndefined();
+    expect(parseVariantHeader('seats:a v 0 notes')).toBeUndefined();
   });
 });

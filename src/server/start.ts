@@ -10,7 +10,9 @@ import { EnvError, parseEnv } from '../lib/core/env.server.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
 import { onStopRequest, STOP_GRACE_MS, within } from '../jobs/stop-signal.server.ts';
 import { buildIsCurrent, RUNTIME_FILE } from './build-stamp.ts';
+import { installFront, type FrontHandler } from './front.ts';
 import { guardMethods } from './method-guard.ts';
+import { staticAssets } from './static-assets.ts';
 import { listenProblem, trackRequests } from './drain.ts';
 import { unwritableReason } from './writable.ts';
 
@@ -87,7 +89,15 @@ const httpServer: Server = started.server.server;
 // The adapter rejects this promise with a listen error nobody awaits, and the process then ended
 // with code 0 and no word: the error is reported below instead, in one line.
 started.done.catch(() => undefined);
-// Before the first request arrives (listen() has not yet completed).
+// Before the first request arrives (listen() has not yet completed). What needs no rendering is
+// answered before the adapter (docs/decisions/028): the files of dist/client from memory, then
+// pages the page cache holds. A further handler (req, res) => Promise<boolean> goes in this list.
+const front: FrontHandler[] = [staticAssets(path.join(outDir, 'client')), runtime.servePage];
+installFront(httpServer, front, {
+  requestIdFrom: runtime.requestIdFrom,
+  onError: (err, req) => runtime.log.error('front.error', { method: req.method, path: req.url?.split('?')[0], message: String((err as Error)?.message ?? err) }),
+});
+// Outermost: the method guard sees every request first, as before.
 guardMethods(httpServer, languages);
 const requests = trackRequests(httpServer);
 await new Promise<void>((resolve) => {

@@ -2,6 +2,7 @@
 // 127.0.0.1, timing, and the result format that run.ts prints and saves.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,15 +118,20 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-/** Starts a built Drumbeat server (<outDir>/server/entry.mjs) on 127.0.0.1 with a throwaway DATA_DIR. */
-export async function startServer(outDir: string, log: string, env: Record<string, string> = {}): Promise<RunningServer> {
+/**
+ * Starts a built Drumbeat server on 127.0.0.1 with a throwaway DATA_DIR, the way readers get it:
+ * `npm start` (src/server/start.ts, with the serving front before Astro). entry: 'astro' starts
+ * <outDir>/server/entry.mjs directly instead (Astro's adapter alone), for comparison.
+ */
+export async function startServer(outDir: string, log: string, env: Record<string, string> = {}, entry: 'start' | 'astro' = 'start'): Promise<RunningServer> {
   const port = await freePort();
   const data = tempDir('data');
   mkdirSync(path.dirname(log), { recursive: true });
   const out = createWriteStream(log);
-  const child = track(spawn(process.execPath, [path.join(outDir, 'server', 'entry.mjs')], {
+  const args = entry === 'start' ? ['--import', 'tsx', path.join(ROOT, 'src', 'server', 'start.ts')] : [path.join(outDir, 'server', 'entry.mjs')];
+  const child = track(spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: data.dir, DRUMBEAT_SCHEDULER: 'off', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: data.dir, DRUMBEAT_OUT_DIR: outDir, DRUMBEAT_SCHEDULER: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   }));
   child.stdout!.pipe(out);
@@ -149,8 +155,8 @@ export async function startServer(outDir: string, log: string, env: Record<strin
   return { origin: `http://127.0.0.1:${port}`, dataDir: data.dir, stop };
 }
 
-export async function withServer<T>(outDir: string, log: string, use: (server: RunningServer) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
-  const server = await startServer(outDir, log, env);
+export async function withServer<T>(outDir: string, log: string, use: (server: RunningServer) => Promise<T>, env: Record<string, string> = {}, entry: 'start' | 'astro' = 'start'): Promise<T> {
+  const server = await startServer(outDir, log, env, entry);
   try {
     return await use(server);
   } finally {
@@ -168,4 +174,31 @@ export async function ensureSampleBuild(): Promise<{ rebuilt: boolean }> {
 export async function fetchBytes(url: string): Promise<{ status: number; body: Buffer }> {
   const res = await fetch(url, { redirect: 'manual' });
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+export interface RawResponse {
+  status: number;
+  /** what the wire carried, minus the per-connection headers (as reference.ts wireHeaders) */
+  headers: Record<string, string>;
+  /** the bytes as sent, still compressed if they were */
+  body: Buffer;
+}
+
+/** A GET through node:http, which (unlike fetch) leaves a compressed body as it came. */
+export function rawGet(url: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  const skip = new Set(['content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const out: Record<string, string> = {};
+          for (const [name, value] of Object.entries(res.headers)) if (!skip.has(name) && value !== undefined) out[name] = String(value);
+          resolve({ status: res.statusCode ?? 0, headers: out, body: Buffer.concat(chunks) });
+        });
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
 }

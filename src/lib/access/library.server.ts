@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { availability } from '../catalog/availability.ts';
+import { findMedia } from '../catalog/media.server.ts';
 import { libraryPath, salesPath } from '../catalog/paths.ts';
 import { pick, type Product } from '../catalog/product.ts';
 import { getProduct } from '../catalog/products.server.ts';
@@ -89,6 +91,31 @@ export async function libraryPage(sessionToken: string | undefined, productId: s
     offer,
     salesPath: salesPath(product, lang),
   };
+}
+
+/**
+ * Names what /library/<id>/ shows a buyer with access, beyond the product and the language: the
+ * state line (their own deadline, as the page words it at this moment) and which declared media
+ * files are on disk. Two buyers with the same name see the same page, so it is rendered once
+ * and kept (docs/decisions/029); a new deadline, a new wording of it or a file copied in names
+ * another page.
+ */
+export function accessVariant(product: Product, purchase: AccessRow, lang: Lang, now: number): string {
+  const media = product.media.map((m) => ('url' in m ? 'url' : (findMedia(product.id, m.file)?.type ?? '-'))).join('|');
+  return createHash('sha1').update(`${accessLabel(purchase, product, lang, now)}\u0000${media}`).digest('base64url');
+}
+
+/**
+ * The variant of /library/<id>/ this session may see now, from the same one query the page asks
+ * (sessionAccess); undefined without access, which the page itself then answers. Asked on every
+ * request, so a revoked or expired buyer is refused on the very next one.
+ */
+export async function libraryVariant(sessionToken: string | undefined, productId: string, lang: Lang): Promise<string | undefined> {
+  const product = getProduct(productId);
+  if (!product) return undefined;
+  const access = await sessionAccess(sessionToken, product.id);
+  if (!access.email || !access.access) return undefined;
+  return accessVariant(product, access.purchase, lang, nowMs());
 }
 
 /** Who may be sent a sign-in link: someone who bought (or was given) something, or an admin. */

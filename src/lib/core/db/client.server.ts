@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from '@libsql/client';
@@ -37,6 +37,7 @@ export async function tuneConnection(database: Database): Promise<void> {
 export function closeDb(): void {
   db?.$client.close();
   db = undefined;
+  dbFile = undefined;
 }
 
 type Write = { fn: () => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
@@ -82,4 +83,26 @@ export function serializeWrites<T>(fn: () => Promise<T>): Promise<T> {
     (backgroundWrites.getStore() ? deferred : urgent).push({ fn, resolve: resolve as (v: unknown) => void, reject });
     pump();
   });
+}
+
+let dbFile: string | null | undefined;
+
+/**
+ * A cheap "may the database have changed?" mark: the size and modification time of the embedded
+ * database's write-ahead log (or file), which every commit by any process (this server, the CLI,
+ * another instance) touches. One stat call, no query. undefined for a libSQL server or Turso,
+ * whose changes cannot be seen from here: callers then ask the database every time.
+ */
+export function databaseChangeMark(): string | undefined {
+  if (dbFile === undefined) {
+    const url = getEnv().DATABASE_URL;
+    dbFile = url.startsWith('file:') ? fileURLToPath(new URL(url, `file://${process.cwd()}/`)) : null;
+  }
+  if (dbFile === null) return undefined;
+  // In WAL mode every commit writes the log (a checkpoint empties it, and the next commit writes
+  // it again): one stat. Without a log, the file itself.
+  const wal = statSync(`${dbFile}-wal`, { throwIfNoEntry: false });
+  if (wal) return `w${wal.size}:${wal.mtimeMs}:${wal.ino}`;
+  const main = statSync(dbFile, { throwIfNoEntry: false });
+  return `m${main?.size}:${main?.mtimeMs}`;
 }
