@@ -4,10 +4,9 @@
 // offered rate, where p99 measures the server rather than the queue in front of it.
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { tempDir } from './lib.ts';
+import { freePort, tempDir } from './lib.ts';
 
 export interface Spread {
   min: number;
@@ -87,14 +86,6 @@ export async function load(url: string, options: LoadOptions = {}): Promise<Load
     requests: r.requests.total,
     throughputBytesPerSecond: r.throughput.average,
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export interface BareServer {
