@@ -2,6 +2,7 @@
 declare module 'autocannon' {
   interface Histogram {
     average: number;
+    p50: number;
     p99: number;
     total: number;
   }
@@ -11,7 +12,9 @@ declare module 'autocannon' {
     non2xx: number;
     errors: number;
     timeouts: number;
+    throughput: Histogram;
+    statusCodeStats?: Record<string, { count: number }>;
   }
-  function autocannon(options: { url: string; connections: number; duration: number; method?: string; headers?: Record<string, string>; body?: string; idReplacement?: boolean }): Promise<Result>;
+  function autocannon(options: { url: string; connections: number; duration: number; method?: string; headers?: Record<string, string>; body?: string; idReplacement?: boolean; overallRate?: number }): Promise<Result>;
   export default autocannon;
 }

@@ -6,11 +6,11 @@ import { eq } from 'drizzle-orm';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { purchases, subscribers } from '../../src/lib/core/db/schema.ts';
 import { outboxDir, readOutbox } from '../../src/lib/email/outbox.server.ts';
-import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/content.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
 import { sessionsFor } from '../helpers/sign-in.ts';
+import { useSiteDatabase } from '../helpers/db.ts';
 
 // /admin/purchases/ against the built site: the list and its filters, grant and revoke changing
 // what the buyer's library shows, the CSV, and nothing for a non-admin or a cross-site form.
@@ -45,10 +45,7 @@ async function seed() {
 beforeAll(async () => {
   [server, browser] = await Promise.all([startSite(inject('sampleOutDir'), { ADMIN_EMAILS: AUTHOR }), launchChromium()]);
   await server.setClock(new Date(NOW).toISOString());
-  process.env.DATA_DIR = server.dataDir;
-  delete process.env.DATABASE_URL;
-  resetEnvCache();
-  closeDb();
+  useSiteDatabase(server);
   await seed();
 });
 afterAll(async () => {

@@ -4,12 +4,12 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { appSettings } from '../../src/lib/core/db/schema.ts';
-import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import type { ReconcileResult } from '../../src/lib/payments/reconcile.server.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/content.ts';
 import { emailedSignIn } from '../helpers/sign-in.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
+import { useSiteDatabase } from '../helpers/db.ts';
 
 // The dashboard's one line about the last Stripe reconciliation (docs/decisions/023), in both
 // languages, at desktop and phone widths.
@@ -26,10 +26,7 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   await server.setClock(new Date(NOW).toISOString());
-  process.env.DATA_DIR = server.dataDir;
-  delete process.env.DATABASE_URL;
-  resetEnvCache();
-  closeDb();
+  useSiteDatabase(server);
 });
 afterAll(async () => {
   closeDb();

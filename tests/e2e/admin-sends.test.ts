@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { purchases, sendRecipients, sends, subscribers } from '../../src/lib/core/db/schema.ts';
-import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/content.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
+import { useSiteDatabase } from '../helpers/db.ts';
 import { FakeResend, serveFakeResend } from '../mocks/fake-resend.ts';
 
 // /admin/sends/ against the built site, its scheduler on and Resend faked over HTTP: the weekly
@@ -36,10 +36,7 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   await server.setClock(BEFORE);
-  process.env.DATA_DIR = server.dataDir;
-  delete process.env.DATABASE_URL;
-  resetEnvCache();
-  closeDb();
+  useSiteDatabase(server);
   const rows = Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `en${i}@example.com`, lang: 'en', status: 'active' as const, source: 't', consentVersion: 'v', consentAt: 1, createdAt: 1, updatedAt: 1 }));
   for (let i = 0; i < rows.length; i += 500) await getDb().insert(subscribers).values(rows.slice(i, i + 500));
   // A buyer, who may sign in but is no author.

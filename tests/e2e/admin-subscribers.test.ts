@@ -5,12 +5,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { consentTexts, erasedAddresses, purchases, sendRecipients, sends, subscribers } from '../../src/lib/core/db/schema.ts';
-import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { DRUMBEAT_COLUMNS } from '../../src/lib/newsletter/csv-formats.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/content.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
 import { sessionsFor } from '../helpers/sign-in.ts';
+import { useSiteDatabase } from '../helpers/db.ts';
 
 // The Subscribers pages against the built site: search by part of an address, one person's
 // consent record and purchases, the filtered CSV, and who gets in (a buyer: 403; signed out: sign-in).
@@ -49,10 +49,7 @@ async function seed() {
 beforeAll(async () => {
   [server, browser] = await Promise.all([startSite(inject('sampleOutDir'), { ADMIN_EMAILS: AUTHOR }), launchChromium()]);
   await server.setClock(new Date(NOW).toISOString());
-  process.env.DATA_DIR = server.dataDir;
-  delete process.env.DATABASE_URL;
-  resetEnvCache();
-  closeDb();
+  useSiteDatabase(server);
   await seed();
 });
 afterAll(async () => {
@@ -151,6 +148,8 @@ describe('the Subscribers pages', { timeout: 90_000 }, () => {
     await expect(page.locator('.consent .given').innerText()).resolves.toMatch(/9:15 a\.m\..*November 2/);
     await expect(page.locator('.consent .confirmed').innerText()).resolves.toMatch(/9:20 a\.m\..*November 2/);
     await expect(page.locator('tr[data-product=okr-workshop-2027-03]').innerText()).resolves.toMatch(/paid[\s\S]*€97\.00/);
+    // The purchase is named as the author named the product, not by its file's id.
+    await expect(page.locator('tr[data-product=okr-workshop-2027-03] td.wide').innerText()).resolves.toContain('OKRs that survive March: the workshop recording');
     for (const [width, height] of [[1280, 900], [390, 844]] as const) {
       await page.setViewportSize({ width, height });
       await page.screenshot({ path: path.join(SHOTS, `admin-subscriber-en-${width}.png`), fullPage: true });
@@ -160,6 +159,9 @@ describe('the Subscribers pages', { timeout: 90_000 }, () => {
     expect(old?.status()).toBe(200);
     await page.click('tr[data-subscriber] .who a');
     await expect(page.locator('.consent .empty').innerText()).resolves.toContain('importato');
+    // Where it came from, in words rather than the importer's "import:mailchimp" mark.
+    await expect(page.locator('.consent .source').innerText()).resolves.toBe('importato da Mailchimp');
+    await expect(page.locator('.consent h3').innerText()).resolves.not.toContain('import:');
     await page.screenshot({ path: path.join(SHOTS, 'admin-subscriber-it-390.png'), fullPage: true });
     expect((await get('/admin/subscribers/999999/', session)).status).toBe(404);
     expect((await get('/admin/subscribers/abc/', session)).status).toBe(404);

@@ -4,12 +4,12 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { purchases, sends, subscribers } from '../../src/lib/core/db/schema.ts';
-import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { readOutbox } from '../../src/lib/email/outbox.server.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/content.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
 import { emailedSignIn } from '../helpers/sign-in.ts';
+import { useSiteDatabase } from '../helpers/db.ts';
 
 // The author's dashboard against the built site: who gets in (signed out → sign-in and back,
 // a buyer → 403 with no figures, the author → the figures), its headers, and how it looks at
@@ -63,10 +63,7 @@ async function seed() {
 beforeAll(async () => {
   [server, browser] = await Promise.all([startSite(inject('sampleOutDir'), { ADMIN_EMAILS: `someone@example.com, ${AUTHOR.toUpperCase()}` }), launchChromium()]);
   await server.setClock(new Date(NOW).toISOString());
-  process.env.DATA_DIR = server.dataDir;
-  delete process.env.DATABASE_URL;
-  resetEnvCache();
-  closeDb();
+  useSiteDatabase(server);
   await seed();
 });
 afterAll(async () => {

@@ -5,10 +5,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { purchases } from '../../src/lib/core/db/schema.ts';
-import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { axeContext, launchChromium, seriousViolations } from '../helpers/browser.ts';
 import { noteSource, ROOT, tempContent } from '../helpers/content.ts';
 import { buildSite, startSite, type RunningSite } from '../helpers/site.ts';
+import { useSiteDatabase } from '../helpers/db.ts';
 
 // The <Offer> of a Note is live: the same page, without a rebuild, shows the product, then what
 // comes next when the deadline passes, "closed" when the sales window closes, and the next cohort
@@ -59,10 +59,7 @@ beforeAll(async () => {
   if (built.code !== 0) throw new Error(built.output);
   [sample, windowed, browser] = await Promise.all([startSite(inject('sampleOutDir')), startSite(windowedOut, { DRUMBEAT_CONTENT_DIR: content }), launchChromium()]);
   // The test reads and writes the sample server's database (seats), as the server does.
-  process.env.DATA_DIR = sample.dataDir;
-  delete process.env.DATABASE_URL;
-  resetEnvCache();
-  closeDb();
+  useSiteDatabase(sample);
 }, 300_000);
 afterAll(async () => {
   closeDb();

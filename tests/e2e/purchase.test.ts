@@ -2,10 +2,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { readOutbox } from '../../src/lib/email/outbox.server.ts';
-import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { FakeStripe, serveFakeStripe } from '../mocks/fake-stripe.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
+import { useSiteDatabase } from '../helpers/db.ts';
 
 // A buyer's whole journey in Chromium against the built site and the fake Stripe over HTTP:
 // sales page → Buy → (fake) Checkout → webhook → receipt in the outbox → sign-in link → library →
@@ -26,10 +26,7 @@ beforeAll(async () => {
   fake.webhookUrl = `${server.url}/webhooks/stripe`;
   fake.webhookSecret = SECRET;
   await server.setClock('2026-12-01T10:00:00Z');
-  process.env.DATA_DIR = server.dataDir;
-  delete process.env.DATABASE_URL;
-  resetEnvCache();
-  closeDb();
+  useSiteDatabase(server);
 });
 afterAll(async () => {
   closeDb();

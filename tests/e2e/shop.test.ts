@@ -4,11 +4,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
 import { purchases } from '../../src/lib/core/db/schema.ts';
-import { resetEnvCache } from '../../src/lib/core/env.server.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/content.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
 import { emailedSignIn } from '../helpers/sign-in.ts';
+import { useSiteDatabase } from '../helpers/db.ts';
 
 // The shop (/workshops/, /it/workshops/), topic pages, "Continue reading" and the nav, on the
 // built sample site. On 2026-11-25: the workshop on sale until 26 March 2027, the certification's
@@ -25,10 +25,7 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   [server, browser] = await Promise.all([startSite(inject('sampleOutDir')), launchChromium()]);
   await server.setClock(TODAY);
-  process.env.DATA_DIR = server.dataDir;
-  delete process.env.DATABASE_URL;
-  resetEnvCache();
-  closeDb();
+  useSiteDatabase(server);
   mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(async () => {

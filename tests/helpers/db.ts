@@ -20,3 +20,16 @@ export async function useTempDatabase(extraEnv: Record<string, string> = {}) {
   await prepareDatabase();
   return { db: getDb(), dataDir };
 }
+
+/**
+ * Points this test process at a running site's database (its DATA_DIR, the embedded default), so
+ * a test can seed what the server reads and check what it wrote: one database, two processes,
+ * as the scheduler and the site share one in production. The server has migrated it already.
+ */
+export function useSiteDatabase(site: { dataDir: string }): void {
+  closeDb();
+  process.env.DATA_DIR = site.dataDir;
+  delete process.env.DATABASE_URL;
+  resetEnvCache();
+  resetAppSecretCache();
+}

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, gte, inArray, isNotNull, lt, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { pick } from '../catalog/product.ts';
-import { getProducts } from '../catalog/products.server.ts';
+import { getProducts, productTitle } from '../catalog/products.server.ts';
 import { nowMs } from '../core/clock.ts';
 import { getDb } from '../core/db/client.server.ts';
 import { appSettings, purchases, sends, subscribers, type SubscriberStatus } from '../core/db/schema.ts';
@@ -251,7 +251,7 @@ export async function adminDashboard({ catalog, lang, now = nowMs() }: { catalog
   ]);
   const lastRun = parseLastRun(reconcileRow[0]?.value);
   const reconcile = lastRun ? { at: lastRun.startedAt, ok: lastRun.ok, fixed: fixedCount(lastRun), failed: lastRun.failed } : paymentsEnabled() ? { ok: true, fixed: 0, failed: 0 } : undefined;
-  const title = (productId: string) => pick(products.get(productId)?.title, lang, site.defaultLanguage) || productId;
+  const title = (productId: string) => productTitle(productId, lang);
   const sales: ProductSales[] = salesRows
     .map((r) => ({
       productId: r.productId, title: title(r.productId), currency: r.currency,

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { contentDir, getSite } from '../core/site.server.ts';
 import type { SiteConfig } from '../core/site.ts';
-import { parseProduct, ProductError, type Product } from './product.ts';
+import { parseProduct, pick, ProductError, type Product } from './product.ts';
 
 // Products are read from content/products/ by every process that needs them (pages, webhooks,
 // the CLI, the reminder scheduler), with the one schema in product.ts.
@@ -50,6 +50,14 @@ export function getProducts(): Map<string, Product> {
 
 export function getProduct(id: string): Product | undefined {
   return getProducts().get(id);
+}
+
+/**
+ * A product's title in `lang` for the author's pages; a purchase of a product whose file has
+ * since been removed keeps its id, which is all that is left to name it by.
+ */
+export function productTitle(id: string, lang: string): string {
+  return pick(getProduct(id)?.title, lang, getSite().defaultLanguage) || id;
 }
 
 export function resetProductCache(): void {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { DRUMBEAT_COLUMNS, detectFormat, mapButtondown, mapDrumbeat, mapSubstack, mailchimpList, normalizeEmail, parseIsoTime, parseMailchimpTime, type Cell } from './csv-formats.ts';
+import { DRUMBEAT_COLUMNS, detectFormat, importedFrom, mapButtondown, mapDrumbeat, mapSubstack, mailchimpList, normalizeEmail, parseIsoTime, parseMailchimpTime, type Cell } from './csv-formats.ts';
 
 const fixture = (name: string) => new URL(`../../../tests/fixtures/imports/${name}`, import.meta.url);
 const headerOf = (name: string) => parse(readFileSync(fixture(name), 'utf8'), { bom: true, to_line: 1 })[0]!;
@@ -127,5 +127,15 @@ describe('row mappers', () => {
       consentVersion: '2024-06',
     });
     expect(mapDrumbeat(cells({ ...row, status: 'vip' }))).toMatchObject({ skip: 'unknown status "vip"' });
+  });
+});
+
+describe('importedFrom', () => {
+  it('names the platform of an importer mark, and nothing else', () => {
+    expect(importedFrom('import:mailchimp')).toBe('Mailchimp');
+    expect(importedFrom('import:substack')).toBe('Substack');
+    expect(importedFrom('/it/notes/205-pianificare/')).toBeUndefined();
+    expect(importedFrom('import:toString')).toBeUndefined();
+    expect(importedFrom('v1')).toBeUndefined();
   });
 });

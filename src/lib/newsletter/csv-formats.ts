@@ -7,6 +7,17 @@ import { checkEmail } from '../core/email-address.ts';
 export type ImportFormat = 'substack' | 'ghost' | 'mailchimp' | 'buttondown' | 'drumbeat';
 export type MailchimpList = 'subscribed' | 'unsubscribed' | 'cleaned';
 
+const PLATFORM_NAMES: Record<ImportFormat, string> = { substack: 'Substack', ghost: 'Ghost', mailchimp: 'Mailchimp', buttondown: 'Buttondown', drumbeat: 'Drumbeat' };
+
+/**
+ * The platform an imported address came from, by the name people know it by, when a subscriber's
+ * source or consent version is the importer's "import:<format>" mark; undefined for anything else.
+ */
+export function importedFrom(mark: string): string | undefined {
+  const format = /^import:(.+)$/.exec(mark)?.[1];
+  return format !== undefined && Object.hasOwn(PLATFORM_NAMES, format) ? PLATFORM_NAMES[format as ImportFormat] : undefined;
+}
+
 export interface ImportedSubscriber {
   email: string;
   status: SubscriberStatus;
