@@ -1,16 +1,24 @@
-import { hasAccess } from '../lib/catalog/availability.ts';
-import { grantAccess, GrantError, listAccess, revokeAccessRows } from '../lib/access/grants.server.ts';
-import { grantNotice, revokeNotice, sendAccessNotice, type NoticeOutcome } from '../lib/access/notices.server.ts';
+import type { NoticeOutcome } from '../lib/access/notices.server.ts';
 import { nowMs } from '../lib/core/clock.ts';
-import { getSite } from '../lib/core/site.server.ts';
-import { isoMomentIn } from '../lib/core/time.ts';
-import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
-import { ProductError } from '../lib/catalog/product.ts';
 import { type Command, UsageError } from './shared.ts';
 
+// Each command loads what it uses when it runs (decision 031): the notices (React Email and its
+// templates) only with --notify, so `access list` starts without them.
+const grants = () => import('../lib/access/grants.server.ts');
+const notices = () => import('../lib/access/notices.server.ts');
+const database = () => import('../lib/core/db/migrate.server.ts').then((m) => m.prepareDatabase());
+
 // In the site's zone with its offset: the author reads local time, a script still gets an exact ISO moment.
-function accessUntilText(at: number | null): string {
-  return at === null ? 'never' : isoMomentIn(at, getSite().timeZone);
+// Each moment is worded once: a product's buyers share its deadline, and wording one costs ~0.1 ms.
+async function accessUntilText(): Promise<(at: number | null) => string> {
+  const [{ getSite }, { isoMomentIn }] = await Promise.all([import('../lib/core/site.server.ts'), import('../lib/core/time.ts')]);
+  const worded = new Map<number, string>();
+  return (at) => {
+    if (at === null) return 'never';
+    let text = worded.get(at);
+    if (text === undefined) worded.set(at, (text = isoMomentIn(at, getSite().timeZone)));
+    return text;
+  };
 }
 
 // The change is saved before the email is tried; a failed email is a warning, not a failed command.
@@ -23,6 +31,7 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    const [{ GrantError }, { ProductError }] = await Promise.all([grants(), import('../lib/catalog/product.ts')]);
     if (err instanceof GrantError || err instanceof ProductError) throw new UsageError(err.message);
     throw err;
   }
@@ -35,13 +44,17 @@ export const accessCommands: Record<string, Command> = {
     options: { until: { type: 'string' }, cohort: { type: 'string' }, notify: { type: 'boolean' } },
     async run({ values, positionals }) {
       if (positionals.length !== 2) throw new UsageError('give an email and a product id, e.g. drumbeat access grant ann@example.com okr-workshop-2027-03');
-      await prepareDatabase();
+      await database();
+      const { grantAccess } = await grants();
       const r = await guarded(() =>
         grantAccess({ email: positionals[0]!, productId: positionals[1]!, until: values.until as string | undefined, cohortId: values.cohort as string | undefined }),
       );
-      const until = r.accessUntil === null ? 'with no end date' : `until ${accessUntilText(r.accessUntil)}`;
+      const until = r.accessUntil === null ? 'with no end date' : `until ${(await accessUntilText())(r.accessUntil)}`;
       console.log(`${r.created ? 'Granted' : 'Updated the grant of'} ${r.email} access to ${r.product.id}${r.cohortId ? ` (cohort ${r.cohortId})` : ''} ${until}.`);
-      if (values.notify) reportNotice(await sendAccessNotice(grantNotice(r)));
+      if (values.notify) {
+        const { grantNotice, sendAccessNotice } = await notices();
+        reportNotice(await sendAccessNotice(grantNotice(r)));
+      }
     },
   },
   'access revoke': {
@@ -50,12 +63,16 @@ export const accessCommands: Record<string, Command> = {
     options: { notify: { type: 'boolean' } },
     async run({ values, positionals }) {
       if (positionals.length !== 2) throw new UsageError('give an email and a product id, e.g. drumbeat access revoke ann@example.com okr-workshop-2027-03');
-      await prepareDatabase();
+      await database();
+      const { revokeAccessRows } = await grants();
       const r = await guarded(() => revokeAccessRows({ email: positionals[0]!, productId: positionals[1]! }));
       const count = r.purchaseIds.length;
       console.log(count === 0 ? `${positionals[0]} had no access to ${positionals[1]}; nothing changed.` : `Revoked ${count} purchase${count === 1 ? '' : 's'} or grant${count === 1 ? '' : 's'} of ${positionals[1]} for ${r.email}.`);
-      const notice = revokeNotice(r);
-      if (values.notify && notice) reportNotice(await sendAccessNotice(notice));
+      if (values.notify) {
+        const { revokeNotice, sendAccessNotice } = await notices();
+        const notice = revokeNotice(r);
+        if (notice) reportNotice(await sendAccessNotice(notice));
+      }
     },
   },
   'access list': {
@@ -64,12 +81,13 @@ export const accessCommands: Record<string, Command> = {
     options: {},
     async run({ positionals }) {
       if (positionals.length > 1) throw new UsageError('give at most one email address');
-      await prepareDatabase();
+      await database();
+      const [{ listAccess }, { hasAccess }, untilText] = await Promise.all([grants(), import('../lib/catalog/availability.ts'), accessUntilText()]);
       const rows = await guarded(() => listAccess(positionals[0]));
       const now = nowMs();
       for (const r of rows) {
         const live = hasAccess(r, now) ? '' : r.status === 'paid' || r.status === 'granted' ? '\tended' : '';
-        console.log(`${r.email}\t${r.productId}${r.cohortId ? `/${r.cohortId}` : ''}\t${r.status}\t${accessUntilText(r.accessUntil)}${live}`);
+        console.log(`${r.email}\t${r.productId}${r.cohortId ? `/${r.cohortId}` : ''}\t${r.status}\t${untilText(r.accessUntil)}${live}`);
       }
       if (rows.length === 0 && process.stdout.isTTY) console.error('No purchases or grants.');
     },

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { backupDatabase, checkDatabase, databaseFile, MaintenanceError, restoreDatabase } from '../lib/core/db/maintenance.server.ts';
 import { fileError, type Command, UsageError } from './shared.ts';
 
-// `drumbeat db backup | restore | check`: the logic is in src/lib/core/db/maintenance.server.ts.
+// `drumbeat db backup | restore | check`: the logic is in src/lib/core/db/maintenance.server.ts,
+// loaded when one of them runs (decision 031).
+const maintenance = () => import('../lib/core/db/maintenance.server.ts');
 
 /** Relative to where the command runs when the file is below it, else as it is. */
 const shown = (file: string) => {
@@ -20,6 +21,7 @@ async function inWords<T>(file: string, verb: 'read' | 'write', work: () => Prom
   try {
     return await work();
   } catch (err) {
+    const { MaintenanceError } = await maintenance();
     if (err instanceof MaintenanceError) throw new UsageError(err.message);
     if ((err as NodeJS.ErrnoException)?.code) throw fileError(verb, file, err);
     throw err;
@@ -35,6 +37,7 @@ export const dbCommands: Record<string, Command> = {
     options: { force: { type: 'boolean' } },
     async run({ values, positionals }) {
       const target = oneFile(positionals, 'drumbeat db backup backups/drumbeat-2026-12-02.db');
+      const { backupDatabase, databaseFile } = await maintenance();
       const r = await inWords(target, 'write', () => backupDatabase(target, { force: values.force === true }));
       console.log(`Backed up ${shown(databaseFile()!)} to ${shown(r.file)} (${kb(r.bytes)}).`);
     },
@@ -45,6 +48,7 @@ export const dbCommands: Record<string, Command> = {
     options: {},
     async run({ positionals }) {
       const source = oneFile(positionals, 'drumbeat db restore backups/drumbeat-2026-12-02.db');
+      const { restoreDatabase } = await maintenance();
       const r = await inWords(source, 'read', () => restoreDatabase(source));
       const pending = r.migrations.known - r.migrations.applied;
       console.log(
@@ -58,6 +62,7 @@ export const dbCommands: Record<string, Command> = {
     usage: 'drumbeat db check',
     options: {},
     async run() {
+      const { checkDatabase, databaseFile } = await maintenance();
       const r = await inWords(databaseFile() ?? 'the database', 'read', () => checkDatabase());
       const m = r.migrations;
       console.log(`integrity: ${r.integrity}`);

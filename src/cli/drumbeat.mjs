@@ -1,16 +1,20 @@
-#!/usr/bin/env node
+#!/bin/sh
+":" //; r=$(readlink -f "$0") && n="${r%/*}/../../node_modules/node/bin/node" && [ -x "$n" ] && exec "$n" "$r" "$@"; exec node "$0" "$@"
 // The `drumbeat` bin. `npx drumbeat` runs it from node_modules/.bin (linked from src/cli/package.json,
 // not the root package's "bin": npx installs a root bin into its cache first and warns EBADENGINE
-// on the machine's Node 20, docs/decisions/017) with the project's Node 24 first on PATH; tsx
-// lets it run the TypeScript sources and the React Email templates (.tsx) directly.
+// on the machine's Node 20, docs/decisions/017). The line above is read by sh and is a string and a
+// comment to Node: run as a program, it starts the project's Node 24 straight away rather than the
+// machine's Node 20 first, which would only start Node 24 (one Node start less, decision 031).
+// Node 24 runs our TypeScript itself (type stripping); only the React Email templates (.tsx) need a
+// compiler, loaded by the first command that renders an email (./tsx-hooks.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
-  // Called outside npm (a shell's own Node 20): hand over to the project's Node 24, the one npm
-  // installs for every script, rather than refuse.
+  // Called as `node drumbeat.mjs` with a shell's own Node 20: hand over to the project's Node 24,
+  // the one npm installs for every script, rather than refuse.
   const node24 = fileURLToPath(new URL('../../node_modules/node/bin/node', import.meta.url));
   if (!existsSync(node24) || process.env.DRUMBEAT_REEXEC) {
     console.error(`drumbeat: needs Node 22.12 or newer (this is ${process.version}); run "npm install", then "npx drumbeat" inside the project`);
@@ -22,10 +26,13 @@ if (major < 22 || (major === 22 && minor < 12)) {
   for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
+  // V8's compiled code and the stripped TypeScript of every module, kept between runs: a command
+  // compiles its few hundred modules once, not at every start. Keyed by each file's contents, so an
+  // edited source is compiled afresh; a cache that cannot be written only costs the time it saves.
+  const { enableCompileCache } = await import('node:module');
+  enableCompileCache?.(fileURLToPath(new URL('../../node_modules/.cache/drumbeat-cli', import.meta.url)));
   await import('../server/resolve-hooks.mjs');
-  const { register } = await import('tsx/esm/api');
-  // Our tsconfig (automatic JSX runtime) wherever the command is run from.
-  register({ tsconfig: new URL('../../tsconfig.json', import.meta.url).pathname });
+  await import('./tsx-hooks.mjs');
   const { main } = await import('./main.ts');
   process.exitCode = await main(process.argv.slice(2));
 }

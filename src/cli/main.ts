@@ -1,9 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { nowMs } from '../lib/core/clock.ts';
-import { EnvError } from '../lib/core/env.server.ts';
-import { AuthoringError, createNote, createTranslation } from '../lib/notes/authoring.ts';
-import { loadSiteConfig } from '../lib/core/site.ts';
 import { accessCommands } from './access.ts';
 import { dbCommands } from './db.ts';
 import { newsletterCommands } from './newsletter.ts';
@@ -31,7 +28,8 @@ const commands: Record<string, Command> = {
     summary: 'create the next Note, numbered and scheduled for the next newsletter slot',
     usage: 'drumbeat note new --lang en --title "Three steps to a goal you keep"',
     options: { lang: { type: 'string' }, title: { type: 'string' } },
-    run({ values }) {
+    async run({ values }) {
+      const [{ loadSiteConfig }, { createNote }] = await Promise.all([import('../lib/core/site.ts'), import('../lib/notes/authoring.ts')]);
       const site = loadSiteConfig(contentDir());
       const created = createNote(contentDir(), site, {
         lang: (values.lang as string | undefined) ?? site.defaultLanguage,
@@ -45,8 +43,9 @@ const commands: Record<string, Command> = {
     summary: 'create the skeleton of a translation of Note <n>',
     usage: 'drumbeat note translate 205 --lang it [--title "Tre passi"]',
     options: { lang: { type: 'string' }, title: { type: 'string' } },
-    run({ values, positionals }) {
+    async run({ values, positionals }) {
       if (positionals.length !== 1) throw new UsageError('give exactly one Note number, e.g. drumbeat note translate 205 --lang it');
+      const [{ loadSiteConfig }, { createTranslation }] = await Promise.all([import('../lib/core/site.ts'), import('../lib/notes/authoring.ts')]);
       const site = loadSiteConfig(contentDir());
       const created = createTranslation(contentDir(), site, {
         number: noteNumber(positionals[0]),
@@ -98,12 +97,19 @@ export async function main(argv: string[]): Promise<number> {
     await command.run(parsed as never);
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof AuthoringError || err instanceof EnvError) {
+    if (err instanceof UsageError) {
       console.error(`drumbeat: ${err.message}`);
       return 1;
     }
     if (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
       console.error(`drumbeat: ${err.message.split('\n')[0]} (see: npx drumbeat ${name} --help)`);
+      return 1;
+    }
+    // Loaded here, not at the top: a usage error or --help loads no command's modules (decision 031).
+    // A command that threw one of these has loaded its module already.
+    const [{ EnvError }, { AuthoringError }] = await Promise.all([import('../lib/core/env.server.ts'), import('../lib/notes/authoring.ts')]);
+    if (err instanceof AuthoringError || err instanceof EnvError) {
+      console.error(`drumbeat: ${err.message}`);
       return 1;
     }
     if (err instanceof Error && 'code' in err && err.code === 'EEXIST') {

@@ -1,23 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { nowMs } from '../lib/core/clock.ts';
-import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
-import { outboxDir } from '../lib/email/outbox.server.ts';
-import { deliver } from '../lib/newsletter/delivery/deliver.server.ts';
-import { previewOf, previewPlans, sendTestCopy } from '../lib/newsletter/delivery/newsletter-email.server.ts';
-import { plansForNote, type PreviewPlan, type SendPlan } from '../lib/newsletter/plan.ts';
-import { runWorker } from '../jobs/worker.server.ts';
-import { log } from '../lib/core/log.server.ts';
-import { activeSubscribers, cancelSend, pauseSend, resumeSend, runDueSends, sendOf, sendStatuses, type SendChange } from '../lib/newsletter/sends.server.ts';
-import { parseEmail } from '../lib/newsletter/input.ts';
-import { loadNotesFromDisk } from '../lib/notes/disk.server.ts';
-import { holdScheduled } from '../lib/admin/sends.server.ts';
-import { getSite } from '../lib/core/site.server.ts';
-import { formatWallTime, isoMomentIn } from '../lib/core/time.ts';
-import { zoneName } from '../i18n/format.ts';
+import type { PreviewPlan, SendPlan } from '../lib/newsletter/plan.ts';
+import type { SendChange } from '../lib/newsletter/sends.server.ts';
 import { progressLine, type Command, UsageError } from './shared.ts';
-import { isLang, type Lang } from '../i18n/lang.ts';
+import type { Lang } from '../i18n/lang.ts';
 import { createInterface } from 'node:readline/promises';
+
+// What a command uses is loaded when it runs, not for --help (decision 031). The email templates
+// come with newsletter-email.server.ts and deliver.server.ts, so only the commands that mail load them.
+const database = () => import('../lib/core/db/migrate.server.ts').then((m) => m.prepareDatabase());
+const sends = () => import('../lib/newsletter/sends.server.ts');
+const emails = () => import('../lib/newsletter/delivery/newsletter-email.server.ts');
+const site = () => import('../lib/core/site.server.ts').then((m) => m.getSite());
+const notes = () => import('../lib/notes/disk.server.ts').then((m) => m.loadNotesFromDisk());
 
 /** Asks y/N on the terminal; anything but y/yes is no. */
 async function confirm(question: string): Promise<boolean> {
@@ -35,46 +31,47 @@ function noteNumberOption(value: unknown): number | undefined {
   return Number(value);
 }
 
-function langOption(value: unknown): Lang | undefined {
+async function langOption(value: unknown): Promise<Lang | undefined> {
   if (value === undefined) return undefined;
-  const site = getSite();
-  if (!isLang(value, site.languages)) throw new UsageError(`--lang must be one of: ${site.languages.join(', ')}`);
+  const [config, { isLang }] = await Promise.all([site(), import('../i18n/lang.ts')]);
+  if (!isLang(value, config.languages)) throw new UsageError(`--lang must be one of: ${config.languages.join(', ')}`);
   return value;
 }
 
 /** The Note asked for, else the newest public one. */
-function noteNumberOrLatest(number: number | undefined): number {
-  const site = getSite();
-  const n = number ?? loadNotesFromDisk().catalog.latest(site.defaultLanguage, nowMs())?.number;
+async function noteNumberOrLatest(number: number | undefined): Promise<number> {
+  const config = await site();
+  const n = number ?? (await notes()).catalog.latest(config.defaultLanguage, nowMs())?.number;
   if (n === undefined) throw new UsageError('there is no published Note yet');
   return n;
 }
 
 /** "Note 207 (it) is scheduled for 2026-12-07 07:00 Europe/Rome (not public yet)"; undefined for a public version. */
-function notPublicYet(plan: PreviewPlan, withLang: boolean): string | undefined {
+async function notPublicYet(plan: PreviewPlan, withLang: boolean): Promise<string | undefined> {
   if (plan.visibility === 'public') return undefined;
-  const { timeZone } = getSite();
+  const [{ timeZone }, { formatWallTime }] = await Promise.all([site(), import('../lib/core/time.ts')]);
   const which = `Note ${plan.noteNumber}${withLang ? ` (${plan.noteLang})` : ''}`;
   return plan.visibility === 'draft' ? `${which} is a draft (not public)` : `${which} is scheduled for ${formatWallTime(plan.publishAt, timeZone)} ${timeZone} (not public yet)`;
 }
 
 /** The author's plans of a Note, drafts and scheduled ones included (preview, --test). */
-function previewPlansFor(number: number | undefined, lang: Lang | undefined): PreviewPlan[] {
-  const n = noteNumberOrLatest(number);
-  const plans = previewPlans(n, lang);
+async function previewPlansFor(number: number | undefined, lang: Lang | undefined): Promise<PreviewPlan[]> {
+  const n = await noteNumberOrLatest(number);
+  const plans = (await emails()).previewPlans(n, lang);
   if (plans.length === 0) throw new UsageError(`there is no Note ${n}${lang ? ` in ${lang}` : ''}`);
   return plans;
 }
 
 /** The plans of a real send: only what readers can see now goes to subscribers. */
-function plansFor(number: number | undefined, lang: Lang | undefined): SendPlan[] {
-  const site = getSite();
-  const n = noteNumberOrLatest(number);
-  const plans = plansForNote(loadNotesFromDisk().catalog, n, site.languages, site.defaultLanguage, nowMs()).filter((p) => !lang || p.lang === lang);
+async function plansFor(number: number | undefined, lang: Lang | undefined): Promise<SendPlan[]> {
+  const config = await site();
+  const n = await noteNumberOrLatest(number);
+  const { plansForNote } = await import('../lib/newsletter/plan.ts');
+  const plans = plansForNote((await notes()).catalog, n, config.languages, config.defaultLanguage, nowMs()).filter((p) => !lang || p.lang === lang);
   if (plans.length > 0) return plans;
-  const unpublished = previewPlansFor(n, lang).find((p) => p.visibility !== 'public');
+  const unpublished = (await previewPlansFor(n, lang)).find((p) => p.visibility !== 'public');
   if (!unpublished) throw new UsageError(`Note ${n} is not published${lang ? ` in ${lang}` : ''}`);
-  throw new UsageError(`${notPublicYet(unpublished, lang !== undefined)}: it cannot be sent to subscribers yet; newsletter preview ${n} and newsletter send --note ${n} --test EMAIL work now`);
+  throw new UsageError(`${await notPublicYet(unpublished, lang !== undefined)}: it cannot be sent to subscribers yet; newsletter preview ${n} and newsletter send --note ${n} --test EMAIL work now`);
 }
 
 function sendIdArgument(positionals: string[], verb: string): number {
@@ -105,9 +102,10 @@ function stateCommand(verb: 'pause' | 'resume' | 'cancel', summary: string, chan
         if (byNote && values.note !== undefined) {
           if (positionals.length > 0) throw new UsageError('give a send id or --note, not both');
           const note = noteNumberOption(values.note)!;
-          const lang = langOption(values.lang);
-          await prepareDatabase();
-          const outcomes = await holdScheduled(loadNotesFromDisk().catalog, note, lang, verb as 'pause' | 'cancel');
+          const lang = await langOption(values.lang);
+          await database();
+          const { holdScheduled } = await import('../lib/admin/sends.server.ts');
+          const outcomes = await holdScheduled((await notes()).catalog, note, lang, verb as 'pause' | 'cancel');
           const failed = outcomes.find((o) => !o.ok);
           for (const o of outcomes) if (o.ok) console.log(changeLine(o.change));
           if (failed && !failed.ok) throw new UsageError(failed.reason);
@@ -115,7 +113,7 @@ function stateCommand(verb: 'pause' | 'resume' | 'cancel', summary: string, chan
         }
         if (values.lang !== undefined) throw new UsageError('--lang goes with --note');
         const id = sendIdArgument(positionals, verb);
-        await prepareDatabase();
+        await database();
         const r = await change(id);
         if (!r.ok) throw new UsageError(r.reason);
         console.log(changeLine(r));
@@ -131,16 +129,16 @@ export const newsletterCommands: Record<string, Command> = {
     options: { lang: { type: 'string' } },
     async run({ values, positionals }) {
       if (positionals.length > 1) throw new UsageError('give at most one Note number');
-      const site = getSite();
-      const lang = langOption(values.lang) ?? site.defaultLanguage;
-      const [plan] = previewPlansFor(noteNumberOption(positionals[0]), lang);
-      const email = await previewOf(plan!);
-      const dir = outboxDir();
+      const config = await site();
+      const lang = (await langOption(values.lang)) ?? config.defaultLanguage;
+      const [plan] = await previewPlansFor(noteNumberOption(positionals[0]), lang);
+      const email = await (await emails()).previewOf(plan!);
+      const dir = (await import('../lib/email/outbox.server.ts')).outboxDir();
       mkdirSync(dir, { recursive: true });
       const base = path.join(dir, `preview-${plan!.noteNumber}-${lang}`);
       writeFileSync(`${base}.html`, email.html);
       writeFileSync(`${base}.txt`, email.text);
-      const unpublished = notPublicYet(plan!, plan!.noteLang !== site.defaultLanguage);
+      const unpublished = await notPublicYet(plan!, plan!.noteLang !== config.defaultLanguage);
       if (unpublished) console.log(`${unpublished}: preview only`);
       if (plan!.fallback) console.log(`No ${lang} version: ${lang} subscribers would get the ${plan!.noteLang} one.`);
       console.log(`Subject: ${email.subject}`);
@@ -153,7 +151,8 @@ export const newsletterCommands: Record<string, Command> = {
     usage: 'drumbeat newsletter send [--note 205] [--lang it] [--test you@example.com] [--dry-run] [--yes] | --due\n\nWithout --note, --due or --test it mails the newest Note to every subscriber: on a terminal it shows\nwhat it will do and asks; --yes skips the question (scripts must give it).',
     options: { note: { type: 'string' }, lang: { type: 'string' }, test: { type: 'string' }, 'dry-run': { type: 'boolean' }, due: { type: 'boolean' }, yes: { type: 'boolean' } },
     async run({ values }) {
-      await prepareDatabase();
+      await database();
+      const { activeSubscribers, runDueSends, sendOf } = await sends();
       const onProgress = progressLine('sent');
       if (values.due) {
         if (values.note || values.test || values.lang) throw new UsageError('--due takes no other options');
@@ -163,17 +162,17 @@ export const newsletterCommands: Record<string, Command> = {
         return;
       }
       if (values.test !== undefined) {
-        const to = parseEmail(values.test);
+        const to = (await import('../lib/newsletter/input.ts')).parseEmail(values.test);
         if (!to.ok) throw new UsageError(`--test: ${to.message}`);
-        for (const plan of previewPlansFor(noteNumberOption(values.note), langOption(values.lang))) {
-          const unpublished = notPublicYet(plan, true);
+        for (const plan of await previewPlansFor(noteNumberOption(values.note), await langOption(values.lang))) {
+          const unpublished = await notPublicYet(plan, true);
           if (unpublished) console.log(`${unpublished}: test copy only, no subscriber gets it`);
-          const id = await sendTestCopy(plan, to.value);
+          const id = await (await emails()).sendTestCopy(plan, to.value);
           console.log(`Test copy of Note ${plan.noteNumber} (${plan.lang}${plan.fallback ? `, in ${plan.noteLang}` : ''}) sent to ${to.value} (${id}).`);
         }
         return;
       }
-      const plans = plansFor(noteNumberOption(values.note), langOption(values.lang));
+      const plans = await plansFor(noteNumberOption(values.note), await langOption(values.lang));
       // The bare command mails everyone the newest Note: the one a slip of the fingers should not start.
       if (values.note === undefined && !values['dry-run'] && !values.yes) {
         const lines: string[] = [];
@@ -207,6 +206,7 @@ export const newsletterCommands: Record<string, Command> = {
           console.log(`${label}: would send to ${row ? `${row.recipients - row.sent} remaining` : `${await activeSubscribers(plan.lang)} active subscribers`} (dry run, nothing sent).`);
           continue;
         }
+        const { deliver } = await import('../lib/newsletter/delivery/deliver.server.ts');
         const r = await deliver(plan, { onProgress });
         if (r.state === 'done') console.log(`${label}: done, ${r.sent} sent, ${r.failed} failed of ${r.recipients}.`);
         else if (r.state === 'busy') console.log(`${label}: another process is sending it now.`);
@@ -215,23 +215,23 @@ export const newsletterCommands: Record<string, Command> = {
       }
     },
   },
-  ...stateCommand('pause', 'stop a running send after the batches in flight; nobody is lost or mailed twice', pauseSend),
-  ...stateCommand('resume', 'let a paused send go on with exactly the recipients still pending', resumeSend),
-  ...stateCommand('cancel', 'stop a running or paused send for good; the pending recipients are never mailed', cancelSend),
+  ...stateCommand('pause', 'stop a running send after the batches in flight; nobody is lost or mailed twice', async (id) => (await sends()).pauseSend(id)),
+  ...stateCommand('resume', 'let a paused send go on with exactly the recipients still pending', async (id) => (await sends()).resumeSend(id)),
+  ...stateCommand('cancel', 'stop a running or paused send for good; the pending recipients are never mailed', async (id) => (await sends()).cancelSend(id)),
   'newsletter status': {
     summary: 'show every send: Note, language, state, recipients, sent, failed, bounce and complaint rates',
     usage: 'drumbeat newsletter status',
     options: {},
     async run() {
-      await prepareDatabase();
-      const rows = await sendStatuses();
+      await database();
+      const rows = await (await sends()).sendStatuses();
       if (rows.length === 0) {
         console.log('No sends yet.');
         return;
       }
       const pct = (n: number, of: number) => (of === 0 ? '-' : `${((100 * n) / of).toFixed(2)}%`);
       // The author's clock, not UTC; the zone is named once below the table.
-      const { timeZone } = getSite();
+      const [{ timeZone }, { isoMomentIn }, { zoneName }] = await Promise.all([site(), import('../lib/core/time.ts'), import('../i18n/format.ts')]);
       const time = (t: number | null) => (t === null ? '-' : isoMomentIn(t, timeZone));
       const table = [
         ['send', 'note', 'lang', 'state', 'recipients', 'sent', 'failed', 'progress', 'bounces', 'complaints', 'started', 'finished'],
@@ -253,8 +253,10 @@ export const newsletterCommands: Record<string, Command> = {
     usage: 'drumbeat worker',
     options: {},
     async run() {
-      const { schedule } = getSite().newsletter;
-      const finished = await runWorker(() => log.info('worker.start', { message: `Scheduler running (${schedule.time} on weekday ${schedule.weekday}, ${getSite().timeZone}). Ctrl-C stops it.` }));
+      const config = await site();
+      const { schedule } = config.newsletter;
+      const [{ runWorker }, { log }] = await Promise.all([import('../jobs/worker.server.ts'), import('../lib/core/log.server.ts')]);
+      const finished = await runWorker(() => log.info('worker.start', { message: `Scheduler running (${schedule.time} on weekday ${schedule.weekday}, ${config.timeZone}). Ctrl-C stops it.` }));
       if (!finished) {
         // A request to Resend still in flight would hold the process open: its batch is resent under
         // the same idempotency key once the lease expires.

@@ -1,16 +1,16 @@
-import { getSite } from '../lib/core/site.server.ts';
-import { isoMomentIn } from '../lib/core/time.ts';
-import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
 import { DEFAULT_SINCE, describePeriod, parsePeriod, PeriodError } from '../lib/payments/period.ts';
-import { fixedCount, lastReconcile, reconcilePayments, type ReconcileResult } from '../lib/payments/reconcile.server.ts';
-import { paymentsEnabled } from '../lib/payments/stripe.server.ts';
+import type { ReconcileResult } from '../lib/payments/reconcile.server.ts';
 import { type Command, UsageError } from './shared.ts';
+
+// The Stripe SDK and the database load when the command runs, not for --help (decision 031).
+const reconcile = () => import('../lib/payments/reconcile.server.ts');
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** "2026-12-01T11:00:00+01:00 by the scheduler over 3 days: 2 fixed", the line the dashboard words too. */
-function lastRunLine(r: ReconcileResult | undefined): string {
+async function lastRunLine(r: ReconcileResult | undefined): Promise<string> {
   if (!r) return 'Last reconciliation: never.';
+  const [{ getSite }, { isoMomentIn }, { fixedCount }] = await Promise.all([import('../lib/core/site.server.ts'), import('../lib/core/time.ts'), reconcile()]);
   const when = `${isoMomentIn(r.startedAt, getSite().timeZone)} by ${r.by === 'scheduler' ? 'the scheduler' : 'the CLI'} over ${describePeriod(r.sinceMs)}`;
   return r.ok ? `Last reconciliation: ${when}: ${fixedCount(r)} fixed, ${r.failed} not applied.` : `Last reconciliation: ${when}: failed (${r.error}).`;
 }
@@ -29,12 +29,14 @@ export const paymentCommands: Record<string, Command> = {
         if (err instanceof PeriodError) throw new UsageError(err.message);
         throw err;
       }
+      const { paymentsEnabled } = await import('../lib/payments/stripe.server.ts');
       if (!paymentsEnabled()) {
         console.log('Stripe is not configured (STRIPE_SECRET_KEY is unset): nothing to reconcile.');
         return;
       }
+      const [{ prepareDatabase }, { lastReconcile, reconcilePayments }] = await Promise.all([import('../lib/core/db/migrate.server.ts'), reconcile()]);
       await prepareDatabase();
-      console.log(lastRunLine(await lastReconcile()));
+      console.log(await lastRunLine(await lastReconcile()));
       console.log(`Reconciling with Stripe over the last ${describePeriod(sinceMs)}…`);
       const r = await reconcilePayments({ sinceMs, by: 'cli' });
       for (const line of r.lines) console.log(`  ${line}`);

@@ -1,13 +1,12 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
-import { eraseAddress } from '../lib/admin/erasure.server.ts';
 import { nowMs } from '../lib/core/clock.ts';
 import { checkEmail } from '../lib/core/email-address.ts';
-import { exportSubscribersCsv, importSubscribersCsv } from '../lib/newsletter/import-export.server.ts';
-import { getSite } from '../lib/core/site.server.ts';
-import { isLang } from '../i18n/lang.ts';
 import { type Command, fileError, UsageError } from './shared.ts';
+
+// Each command loads what it uses when it runs, not for --help (decision 031).
+const database = () => import('../lib/core/db/migrate.server.ts').then((m) => m.prepareDatabase());
+const csv = () => import('../lib/newsletter/import-export.server.ts');
 
 export const subscriberCommands: Record<string, Command> = {
   'subscribers import': {
@@ -16,6 +15,7 @@ export const subscriberCommands: Record<string, Command> = {
     options: { lang: { type: 'string' } },
     async run({ values, positionals }) {
       if (positionals.length !== 1) throw new UsageError('give exactly one CSV file');
+      const [{ getSite }, { isLang }, { importSubscribersCsv }] = await Promise.all([import('../lib/core/site.server.ts'), import('../i18n/lang.ts'), csv()]);
       const site = getSite();
       const defaultLang = values.lang === undefined ? site.defaultLanguage : values.lang;
       if (!isLang(defaultLang, site.languages)) throw new UsageError(`--lang must be one of: ${site.languages.join(', ')}`);
@@ -25,7 +25,7 @@ export const subscriberCommands: Record<string, Command> = {
       } catch (err) {
         throw fileError('read', positionals[0]!, err);
       }
-      await prepareDatabase();
+      await database();
       const tty = process.stdout.isTTY;
       let report;
       try {
@@ -48,7 +48,8 @@ export const subscriberCommands: Record<string, Command> = {
     options: { out: { type: 'string' }, force: { type: 'boolean' } },
     async run({ values, positionals }) {
       if (positionals.length > 0) throw new UsageError('export takes no file argument; use --out FILE');
-      await prepareDatabase();
+      await database();
+      const { exportSubscribersCsv } = await csv();
       if (typeof values.out === 'string') {
         const out = values.out;
         const stream = createWriteStream(out, { flags: values.force ? 'w' : 'wx' });
@@ -77,7 +78,8 @@ export const subscriberCommands: Record<string, Command> = {
       const checked = checkEmail(positionals[0]);
       // A stored address failing today's rule can still be erased as written; only nonsense is refused.
       if (!checked.ok && !positionals[0]!.includes('@')) throw new UsageError(`${positionals[0]} is not an address: ${checked.message}`);
-      await prepareDatabase();
+      await database();
+      const { eraseAddress } = await import('../lib/admin/erasure.server.ts');
       const r = await eraseAddress(positionals[0]!, nowMs());
       const removed = r.removed;
       if (r.nothingFound) console.log('Nothing of this address was stored here.');

@@ -3,6 +3,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { adminDashboardBench, adminSubscriberSearchBench } from './admin.ts';
+import { cliBench } from './cli.ts';
+import { growthBench } from './growth.ts';
 import { ROOT, saveResult, type Bench, type BenchResult, type Figure } from './lib.ts';
 import { notesBuild } from './notes-build.ts';
 import { notesPageWeight } from './notes-page-weight.ts';
@@ -22,6 +24,8 @@ const BENCHES: Record<string, Bench> = {
   'admin-dashboard': adminDashboardBench,
   'admin-subscriber-search': adminSubscriberSearchBench,
   search: searchBench,
+  cli: cliBench,
+  growth: growthBench,
 };
 
 const args = process.argv.slice(2);
