@@ -4,11 +4,10 @@
 // 2. 1,000 signed webhook deliveries (200 distinct checkout.session.completed events, each 5 times,
 //    shuffled, 50 in flight): exactly 200 purchases must come out.
 import path from 'node:path';
-import { createClient } from '@libsql/client';
-import { hashToken, newSecretToken } from '../../src/lib/auth/tokens.ts';
 import { FakeStripe } from '../mocks/fake-stripe.ts';
 import { ensureSampleBuild, RESULTS_DIR, SAMPLE_OUT_DIR, withServer, type BenchResult } from './lib.ts';
 import { SAMPLE_NOTE } from './notes-page-weight.ts';
+import { benchDatabase, seedPurchases, signedInBuyer } from './seed.ts';
 import { alternatingRounds, formatSpread, load, ratioSpread, spread } from './reference.ts';
 
 const ROUNDS = 3;
@@ -27,10 +26,6 @@ const STRIPE_ENV = {
   STRIPE_API_BASE: 'http://127.0.0.1:9',
 };
 
-function database(dataDir: string) {
-  return createClient({ url: `file:${path.join(dataDir, 'drumbeat.db')}`, timeout: 10_000 });
-}
-
 export async function paymentsGated(): Promise<BenchResult> {
   const { rebuilt } = await ensureSampleBuild();
   return withServer(
@@ -39,21 +34,9 @@ export async function paymentsGated(): Promise<BenchResult> {
     async ({ origin, dataDir }) => {
       // The first request migrates the database.
       if ((await fetch(`${origin}/healthz`)).status !== 200) throw new Error('/healthz failed');
-      const db = database(dataDir);
-      const now = Date.now();
-      const until = Date.parse('2027-03-26T17:00:00Z');
-      const products = ['okr-workshop-2027-03', 'okr-coach'];
-      const statements = Array.from({ length: PURCHASES }, (_, i) => ({
-        sql: `INSERT INTO purchases (email, product_id, cohort_id, lang, source, status, checkout_session_id, payment_intent_id, amount, currency, purchased_at, access_until, created_at, updated_at)
-              VALUES (?, ?, ?, 'en', 'stripe', ?, ?, ?, 9700, 'eur', ?, ?, ?, ?)`,
-        args: [`buyer${i % 7000}@example.com`, products[i % 2]!, i % 2 ? 'spring-2027' : null, i % 50 === 0 ? 'refunded' : 'paid', `cs_test_bench${i}`, `pi_test_bench${i}`, now, until, now, now],
-      }));
-      await db.batch(statements, 'write');
+      await seedPurchases(dataDir, PURCHASES);
       // One buyer among them, signed in.
-      const token = newSecretToken();
-      await db.execute({ sql: 'INSERT INTO sessions (id_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)', args: [hashToken(token), 'buyer42@example.com', now, now + 86_400_000] });
-      db.close();
-      const cookie = `drumbeat_session=${token}`;
+      const cookie = await signedInBuyer(dataDir);
 
       const gatedCheck = await fetch(origin + GATED, { headers: { cookie }, redirect: 'manual' });
       const body = await gatedCheck.text();
@@ -138,7 +121,7 @@ export async function paymentsWebhooks(): Promise<BenchResult> {
         }),
       );
       const seconds = (performance.now() - started) / 1000;
-      const db = database(dataDir);
+      const db = benchDatabase(dataDir);
       const count = async (sql: string) => Number((await db.execute(sql)).rows[0]!.n);
       const purchases = await count(`SELECT count(*) AS n FROM purchases`);
       const paid = await count(`SELECT count(*) AS n FROM purchases WHERE status = 'paid'`);
