@@ -5,6 +5,7 @@ import { EnvError } from '../lib/core/env.server.ts';
 import { AuthoringError, createNote, createTranslation } from '../lib/notes/authoring.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
 import { accessCommands } from './access.ts';
+import { certifyCommands } from './certify.ts';
 import { dbCommands } from './db.ts';
 import { newsletterCommands } from './newsletter.ts';
 import { paymentCommands } from './payments.ts';
@@ -61,6 +62,7 @@ const commands: Record<string, Command> = {
   ...newsletterCommands,
   ...subscriberCommands,
   ...accessCommands,
+  ...certifyCommands,
   ...paymentCommands,
   ...dbCommands,
 };
