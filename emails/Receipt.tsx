@@ -12,6 +12,8 @@ export interface ReceiptProps {
   siteTitle: string;
   authorName: string;
   productTitle: string;
+  /** A certification's cohort and its start, already formatted; null for a workshop. */
+  cohortLabel?: string | null;
   /** Already formatted for the reader's language: "€97.00". */
   amountLabel: string;
   purchasedAtLabel: string;
@@ -25,10 +27,11 @@ export interface ReceiptProps {
 }
 
 export default function Receipt({
-  lang, subject, siteTitle, authorName, productTitle, amountLabel, purchasedAtLabel, accessUntilLabel, signInUrl, libraryUrl, signInValidMinutes,
+  lang, subject, siteTitle, authorName, productTitle, cohortLabel, amountLabel, purchasedAtLabel, accessUntilLabel, signInUrl, libraryUrl, signInValidMinutes,
 }: ReceiptProps) {
   const details: [string, string][] = [
     [t(lang, 'email.receiptProductLabel'), productTitle],
+    ...(cohortLabel ? [[t(lang, 'email.cohortLabel'), cohortLabel] as [string, string]] : []),
     [t(lang, 'email.receiptAmountLabel'), amountLabel],
     [t(lang, 'email.receiptDateLabel'), purchasedAtLabel],
     accessUntilLabel === null ? [t(lang, 'email.receiptAccessLabel'), t(lang, 'email.receiptNoEnd')] : [t(lang, 'email.accessEndsLabel'), accessUntilLabel],

@@ -130,6 +130,14 @@ export function certificatesOf(email: string): Promise<CertificateRow[]> {
   return getDb().select().from(certificates).where(eq(certificates.email, email)).orderBy(desc(certificates.issuedAt));
 }
 
+/** The valid certificates of these addresses (the dashboard's purchase list), by "email/product". */
+export async function validCertificatesOf(emails: readonly string[]): Promise<Map<string, CertificateRow>> {
+  const unique = [...new Set(emails.filter((e) => e !== ''))];
+  if (unique.length === 0) return new Map();
+  const rows = await getDb().select().from(certificates).where(and(inArray(certificates.email, unique), isNull(certificates.revokedAt)));
+  return new Map(rows.map((r) => [`${r.email}/${r.productId}`, r]));
+}
+
 export interface CertificateView {
   id: string;
   name: string;
