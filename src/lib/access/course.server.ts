@@ -1,12 +1,10 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { and, eq } from 'drizzle-orm';
 import { lessonNumber, lessonOpensAt } from '../catalog/lessons.ts';
 import { cohortOf, cohortTitle, type Product } from '../catalog/product.ts';
 import { nowMs } from '../core/clock.ts';
-import { getDb, serializeWrites } from '../core/db/client.server.ts';
-import { lessonProgress } from '../core/db/schema.ts';
 import { deadlineLabel } from '../../i18n/format.ts';
 import type { Lang } from '../../i18n/lang.ts';
+import { doneLessons } from './progress.server.ts';
 
 // A course's lessons: content/courses/<product>/<lang>/<NN>-<slug>.mdx, in file-name order, in the
 // reader's language or else the default language's. Each opens `opens` days after the buyer's
@@ -63,17 +61,4 @@ export async function courseView(email: string, product: Product, cohortId: stri
     lessons,
     done: lessons.filter((l) => l.done).length,
   };
-}
-
-export async function doneLessons(email: string, productId: string) {
-  return getDb().select({ lesson: lessonProgress.lesson, doneAt: lessonProgress.doneAt }).from(lessonProgress).where(and(eq(lessonProgress.email, email), eq(lessonProgress.productId, productId)));
-}
-
-/** Marks a lesson done or not done; the caller has checked access and that the lesson is open. */
-export async function setLessonDone(email: string, productId: string, lesson: number, done: boolean): Promise<void> {
-  const db = getDb();
-  await serializeWrites(async () => {
-    if (done) await db.insert(lessonProgress).values({ email, productId, lesson, doneAt: nowMs() }).onConflictDoNothing();
-    else await db.delete(lessonProgress).where(and(eq(lessonProgress.email, email), eq(lessonProgress.productId, productId), eq(lessonProgress.lesson, lesson)));
-  });
 }
