@@ -195,6 +195,13 @@ describe('certificates', () => {
     expect(await text(p, '[data-field=date]')).toBe(today());
     expect(await p.locator('meta[name=robots][content=noindex]').count()).toBe(1);
     expect(res!.headers()['cache-control']).toBe('no-store');
+    // Its share card: a PNG drawn for it.
+    const image = await p.locator('meta[property="og:image"]').getAttribute('content');
+    expect(image).toBe(`${m![1]!}og.png`);
+    const card = await fetch(local(image!));
+    expect(card.status).toBe(200);
+    expect(card.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await card.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
     await shoot(p, 'certificate');
     // Printed: the certificate alone.
     await p.emulateMedia({ media: 'print' });
@@ -227,6 +234,7 @@ describe('certificates', () => {
     expect(res!.status()).toBe(410);
     expect(await text(p, '[data-certificate-state=revoked] .state')).toBe(`This certificate was revoked on ${today()}. It no longer certifies a qualification.`);
     expect(await p.content()).not.toContain('Cora Bianchi');
+    expect((await fetch(`${url}og.png`)).status).toBe(410);
     await shoot(p, 'certificate-revoked');
     await stranger.close();
     await page.goto(`${server.url}/library/`);
