@@ -1,9 +1,10 @@
-import { Heading, Section, Text } from 'react-email';
+import { Heading, Text } from 'react-email';
 import type { Lang } from '../src/i18n/lang.ts';
 import { ActionButton, UrlAsText } from './components/Actions.tsx';
+import { Details } from './components/Details.tsx';
 import { Layout } from './components/Layout.tsx';
 import { t } from '../src/i18n/text.ts';
-import { colors, fonts, prose, small } from './components/theme.ts';
+import { prose, small } from './components/theme.ts';
 
 export interface CertificateProps {
   /** Rendered as the HTML <title> too (render.server.ts decides it). */
@@ -34,13 +35,7 @@ export default function Certificate({ lang, subject, siteTitle, authorName, name
     <Layout lang={lang} subject={subject} siteTitle={siteTitle} authorName={authorName} preview={intro} reason="purchase">
       <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.certificateHeading', { name })}</Heading>
       <Text style={prose.p}>{intro}</Text>
-      <Section style={{ backgroundColor: '#f1ece2', padding: '14px 18px', borderRadius: '4px', margin: '0 0 24px' }}>
-        {details.map(([label, value]) => (
-          <Text key={label} style={{ ...prose.p, fontSize: '16px', margin: '0 0 6px' }}>
-            <span style={{ fontFamily: fonts.sans, fontSize: '14px', color: colors.muted }}>{label}:</span> <strong>{value}</strong>
-          </Text>
-        ))}
-      </Section>
+      <Details rows={details} />
       <ActionButton href={certificateUrl}>{t(lang, 'email.certificateButton')}</ActionButton>
       <Text style={small}>{t(lang, 'email.certificateShare')}</Text>
       <UrlAsText href={certificateUrl} />
