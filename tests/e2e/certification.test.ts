@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, getDb } from '../../src/lib/core/db/client.server.ts';
-import { purchases } from '../../src/lib/core/db/schema.ts';
+import { purchases, subscribers } from '../../src/lib/core/db/schema.ts';
 import { readOutbox } from '../../src/lib/email/outbox.server.ts';
 import { formatDate } from '../../src/i18n/format.ts';
 import { resetEnvCache } from '../../src/lib/core/env.server.ts';
@@ -75,6 +75,8 @@ beforeAll(async () => {
   closeDb();
   await grant(CORA, 'en');
   await grant(DAN, 'it');
+  const at = Date.parse('2027-01-10T10:00:00Z');
+  await getDb().insert(subscribers).values({ email: DAN, lang: 'it', status: 'active', source: '/it/', consentVersion: 'v1', consentAt: at, confirmedAt: at, createdAt: at, updatedAt: at });
 });
 afterAll(async () => {
   closeDb();
@@ -253,6 +255,11 @@ describe('certificates', () => {
     const link = local(/https?:\/\/[^\s"<>]+\/it\/certificates\/[A-Za-z0-9_-]{22}\//.exec(mail!.html)![0]);
     expect((await fetch(link)).status).toBe(200);
     await shoot(p, 'admin-purchases');
+    // The person's page shows it too, with the way to the actions.
+    const [dan] = (await getDb().$client.execute(`SELECT id FROM subscribers WHERE email = '${DAN}'`)).rows;
+    await p.goto(`${server.url}/admin/subscribers/${dan!.id}/`);
+    expect(await p.locator('[data-certified] a').first().getAttribute('href')).toBe(new URL(link).pathname.replace(/^\/it/, ''));
+    await p.goto(`${server.url}/admin/purchases/?email=${encodeURIComponent(DAN)}`);
     await Promise.all([p.waitForURL(/done=uncertified/), p.click('form.uncertify button')]);
     expect((await fetch(link)).status).toBe(410);
     await admin.close();
