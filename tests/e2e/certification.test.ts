@@ -310,6 +310,14 @@ describe('the coaches’ directory', () => {
     await visitor.close();
   });
 
+  it('is in the sitemap in both languages, and linked from the certification’s sales page', async () => {
+    const sitemap = await (await fetch(`${server.url}/sitemap-0.xml`)).text();
+    expect(sitemap).toContain(`<loc>${server.url}/certification/coaches/</loc>`);
+    expect(sitemap).toContain(`hreflang="it" href="${server.url}/it/certification/coaches/"`);
+    const sales = await (await fetch(`${server.url}/it/certification/okr-coach/`)).text();
+    expect(sales).toContain('href="/it/certification/coaches/"');
+  });
+
   it('a revoked certificate leaves the directory', async () => {
     await page.goto(`${server.url}/library/`);
     await page.fill('[data-directory-form] input[name=city]', 'Torino');
