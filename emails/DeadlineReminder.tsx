@@ -12,18 +12,26 @@ export interface DeadlineReminderProps {
   siteTitle: string;
   authorName: string;
   productTitle: string;
+  /** A certification's cohort and its start, already formatted; null for a workshop. */
+  cohortLabel?: string | null;
   /** The exact end of access, already formatted: "6 p.m. on Friday, March 26, 2027 (Rome time)". */
   deadlineLabel: string;
   daysLeft: number;
   libraryUrl: string;
 }
 
-export default function DeadlineReminder({ lang, subject, siteTitle, authorName, productTitle, deadlineLabel, daysLeft, libraryUrl }: DeadlineReminderProps) {
+export default function DeadlineReminder({ lang, subject, siteTitle, authorName, productTitle, cohortLabel, deadlineLabel, daysLeft, libraryUrl }: DeadlineReminderProps) {
   return (
     <Layout lang={lang} subject={subject} siteTitle={siteTitle} authorName={authorName} preview={`${t(lang, 'email.accessEndsLabel')}: ${deadlineLabel}`} reason="purchase">
       <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.deadlineHeading', { days: daysLeft })}</Heading>
       <Text style={prose.p}>{t(lang, 'email.deadlineIntro', { product: productTitle, days: daysLeft })}</Text>
       <Section style={{ backgroundColor: '#f1ece2', padding: '14px 18px', borderRadius: '4px', margin: '0 0 24px' }}>
+        {cohortLabel && (
+          <>
+            <Text style={{ ...small, margin: '0 0 4px' }}>{t(lang, 'email.cohortLabel')}</Text>
+            <Text style={{ ...prose.p, margin: '0 0 12px' }}>{cohortLabel}</Text>
+          </>
+        )}
         <Text style={{ ...small, margin: '0 0 4px' }}>{t(lang, 'email.accessEndsLabel')}</Text>
         <Text style={{ ...prose.p, fontWeight: 700, margin: 0 }}>{deadlineLabel}</Text>
       </Section>

@@ -1,9 +1,10 @@
-import { Heading, Section, Text } from 'react-email';
+import { Heading, Text } from 'react-email';
 import type { Lang } from '../src/i18n/lang.ts';
 import { ActionButton, UrlAsText } from './components/Actions.tsx';
+import { Details } from './components/Details.tsx';
 import { Layout } from './components/Layout.tsx';
 import { t } from '../src/i18n/text.ts';
-import { colors, fonts, prose, small } from './components/theme.ts';
+import { prose, small } from './components/theme.ts';
 
 export interface ReceiptProps {
   /** Rendered as the HTML <title> too (render.server.ts decides it). */
@@ -12,6 +13,8 @@ export interface ReceiptProps {
   siteTitle: string;
   authorName: string;
   productTitle: string;
+  /** A certification's cohort and its start, already formatted; null for a workshop. */
+  cohortLabel?: string | null;
   /** Already formatted for the reader's language: "€97.00". */
   amountLabel: string;
   purchasedAtLabel: string;
@@ -25,10 +28,11 @@ export interface ReceiptProps {
 }
 
 export default function Receipt({
-  lang, subject, siteTitle, authorName, productTitle, amountLabel, purchasedAtLabel, accessUntilLabel, signInUrl, libraryUrl, signInValidMinutes,
+  lang, subject, siteTitle, authorName, productTitle, cohortLabel, amountLabel, purchasedAtLabel, accessUntilLabel, signInUrl, libraryUrl, signInValidMinutes,
 }: ReceiptProps) {
   const details: [string, string][] = [
     [t(lang, 'email.receiptProductLabel'), productTitle],
+    ...(cohortLabel ? [[t(lang, 'email.cohortLabel'), cohortLabel] as [string, string]] : []),
     [t(lang, 'email.receiptAmountLabel'), amountLabel],
     [t(lang, 'email.receiptDateLabel'), purchasedAtLabel],
     accessUntilLabel === null ? [t(lang, 'email.receiptAccessLabel'), t(lang, 'email.receiptNoEnd')] : [t(lang, 'email.accessEndsLabel'), accessUntilLabel],
@@ -37,13 +41,7 @@ export default function Receipt({
     <Layout lang={lang} subject={subject} siteTitle={siteTitle} authorName={authorName} preview={t(lang, 'email.receiptPreview', { product: productTitle })} reason="purchase">
       <Heading as="h1" style={{ ...prose.h1, margin: '0 0 16px' }}>{t(lang, 'email.receiptHeading')}</Heading>
       <Text style={prose.p}>{t(lang, 'email.receiptIntro', { product: productTitle, site: siteTitle })}</Text>
-      <Section style={{ backgroundColor: '#f1ece2', padding: '14px 18px', borderRadius: '4px', margin: '0 0 24px' }}>
-        {details.map(([label, value]) => (
-          <Text key={label} style={{ ...prose.p, fontSize: '16px', margin: '0 0 6px' }}>
-            <span style={{ fontFamily: fonts.sans, fontSize: '14px', color: colors.muted }}>{label}:</span> <strong>{value}</strong>
-          </Text>
-        ))}
-      </Section>
+      <Details rows={details} />
       <ActionButton href={signInUrl}>{t(lang, 'email.libraryButton')}</ActionButton>
       <Text style={small}>{t(lang, 'email.signInOnce', { minutes: signInValidMinutes })}</Text>
       <Text style={small}>{t(lang, 'email.signInExpired')}</Text>

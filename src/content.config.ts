@@ -1,6 +1,6 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
-import { z } from 'zod';
+import { lessonFrontmatterSchema } from './lib/catalog/lessons.ts';
 import { noteFrontmatterSchema } from './lib/notes/frontmatter.ts';
 
 const contentDir = process.env.DRUMBEAT_CONTENT_DIR ?? './content';
@@ -13,7 +13,7 @@ const notes = defineCollection({
 // Lessons of a course product: content/courses/<product-id>/<lang>/<NN>-<slug>.mdx, read only with access.
 const courses = defineCollection({
   loader: glob({ pattern: '*/*/*.mdx', base: `${contentDir}/courses` }),
-  schema: z.object({ title: z.string().min(1), summary: z.string().optional() }),
+  schema: lessonFrontmatterSchema,
 });
 
 export const collections = { notes, courses };

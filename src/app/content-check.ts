@@ -1,6 +1,9 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { lessonNumber, lessonProblem } from '../lib/catalog/lessons.ts';
 import { loadProducts } from '../lib/catalog/products.server.ts';
 import { loadSiteConfig, type SiteConfig } from '../lib/core/site.ts';
-import { formatProblems, productRefProblems, scanNotes } from '../lib/notes/validate.ts';
+import { formatProblems, productRefProblems, scanNotes, splitFrontmatter, type ContentProblem } from '../lib/notes/validate.ts';
 
 /**
  * Every problem of the content folder an author can fix, one line each ("file: problem"): the
@@ -16,6 +19,7 @@ export function contentProblems(contentDir: string): string[] {
   }
   const lines: string[] = [];
   const { notes, problems } = scanNotes(contentDir, site.languages, site.defaultLanguage);
+  problems.push(...lessonProblems(contentDir));
   try {
     // An <Offer> is checked against the products only when they load: a broken product file has its own line.
     problems.push(...productRefProblems(notes, loadProducts(contentDir, site)));
@@ -26,6 +30,48 @@ export function contentProblems(contentDir: string): string[] {
   }
   if (problems.length > 0) lines.push(...formatProblems(problems).split('\n'));
   return lines;
+}
+
+/**
+ * Course lessons (content/courses/<product>/<lang>/<NN>-<slug>.mdx): valid frontmatter, and one
+ * `opens` per lesson number across languages, so a translation never opens on another day.
+ */
+export function lessonProblems(contentDir: string): ContentProblem[] {
+  const root = path.join(contentDir, 'courses');
+  if (!existsSync(root)) return [];
+  const problems: ContentProblem[] = [];
+  const rel = (f: string) => path.relative(process.cwd(), f) || f;
+  for (const product of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    const opensBy = new Map<number, { opens: string; file: string }>();
+    for (const lang of readdirSync(path.join(root, product.name), { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      const dir = path.join(root, product.name, lang.name);
+      for (const name of readdirSync(dir).filter((n) => n.endsWith('.mdx')).sort()) {
+        const file = path.join(dir, name);
+        let data: unknown;
+        try {
+          data = splitFrontmatter(readFileSync(file, 'utf8'))?.data;
+        } catch (err) {
+          problems.push({ file: rel(file), message: `frontmatter is not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+          continue;
+        }
+        if (data === undefined) {
+          problems.push({ file: rel(file), message: 'missing frontmatter (a --- block with title, summary, opens)' });
+          continue;
+        }
+        const problem = lessonProblem(data);
+        if (problem) {
+          problems.push({ file: rel(file), message: problem });
+          continue;
+        }
+        const opens = (data as { opens?: string }).opens?.trim() ?? '0d';
+        const n = lessonNumber(name);
+        const other = opensBy.get(n);
+        if (other && other.opens !== opens) problems.push({ file: rel(file), message: `opens: ${opens}, but ${other.file} (the same lesson) opens ${other.opens}` });
+        else opensBy.set(n, { opens, file: rel(file) });
+      }
+    }
+  }
+  return problems;
 }
 
 /**

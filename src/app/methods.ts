@@ -13,6 +13,8 @@ export const POST_ROUTES: readonly { path: string; methods: 'GET, HEAD, POST' | 
   { path: '/checkout/[product]', methods: 'GET, HEAD, POST' },
   { path: '/login', methods: 'GET, HEAD, POST' },
   { path: '/login/verify', methods: 'GET, HEAD, POST' },
+  { path: '/library', methods: 'GET, HEAD, POST' },
+  { path: '/library/[product]/[lesson]', methods: 'GET, HEAD, POST' },
   { path: '/admin/purchases', methods: 'GET, HEAD, POST' },
   { path: '/admin/subscribers/[id]', methods: 'GET, HEAD, POST' },
   { path: '/admin/sends', methods: 'GET, HEAD, POST' },

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { nowMs } from '../lib/core/clock.ts';
 import { accessCommands } from './access.ts';
+import { certifyCommands } from './certify.ts';
 import { dbCommands } from './db.ts';
 import { newsletterCommands } from './newsletter.ts';
 import { paymentCommands } from './payments.ts';
@@ -60,6 +61,7 @@ const commands: Record<string, Command> = {
   ...newsletterCommands,
   ...subscriberCommands,
   ...accessCommands,
+  ...certifyCommands,
   ...paymentCommands,
   ...dbCommands,
 };

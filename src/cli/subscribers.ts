@@ -87,7 +87,7 @@ export const subscriberCommands: Record<string, Command> = {
         console.log('Removed:');
         console.log(`  subscriber: ${removed.subscriber ? 'yes' : 'none'}`);
         console.log(`  newsletter ledger: address replaced in ${removed.ledgerRows} emails sent; ${removed.pendingLedgerRows} not yet sent taken out of their send`);
-        console.log(`  subscribe requests: ${removed.subscribeRequests}; sessions: ${removed.sessions}; sign-in links: ${removed.signInLinks}`);
+        console.log(`  subscribe requests: ${removed.subscribeRequests}; sessions: ${removed.sessions}; sign-in links: ${removed.signInLinks}; certificates: ${removed.certificates}; lessons marked done: ${removed.lessonProgress}`);
       }
       console.log('Kept:');
       console.log('  a keyed hash of the address (HMAC with this installation\'s secret), so `subscribers import` skips it');

@@ -51,6 +51,16 @@ export function loginPath(lang: Lang): string {
   return localizedPath(lang, '/login/');
 }
 
+/** The public directory of qualified coaches. */
+export function directoryPath(lang: Lang): string {
+  return localizedPath(lang, '/certification/coaches/');
+}
+
+/** A certificate's page: the id is its only key (docs/decisions/032). */
+export function certificatePath(lang: Lang, id: string): string {
+  return localizedPath(lang, `/certificates/${id}/`);
+}
+
 export function absoluteUrl(siteUrl: string, path: string): string {
   return new URL(path, `${siteUrl}/`).toString();
 }

@@ -181,19 +181,24 @@ describe('buying the certification (Italian)', () => {
   });
   afterAll(() => context.close());
 
-  it('buys a cohort seat and reads the lessons in Italian', async () => {
+  it('buys a cohort seat; in December the lessons wait for the cohort’s start in March', async () => {
     await page.goto(`${server.url}/it/certification/okr-coach/`);
     await expect(page.locator('[data-cohort="spring-2027"] .seats').textContent()).resolves.toBe('12 posti liberi su 12');
     await buy(page, '/it/certification/okr-coach/', 'bea@example.com', '[data-cohort="spring-2027"] button');
     await expect(page.locator('main').textContent()).resolves.toContain('Il pagamento è andato a buon fine');
     const receipt = mailTo('bea@example.com')[0]!;
     expect(receipt.subject).toMatch(/^La tua ricevuta: Certificazione OKR Coach/);
+    // The receipt says which cohort, and when it starts.
+    expect(receipt.text).toContain('Gruppo primavera 2027, inizio: lunedì 1 marzo 2027 alle 09:00');
     await signIn(page, 'bea@example.com');
     expect(page.url()).toMatch(/\/it\/library\/$/);
+    await expect(page.locator('.library .cohort').textContent()).resolves.toContain('Gruppo primavera 2027');
     await page.click('.library a');
-    await page.click('.lessons a >> nth=0');
-    await expect(page.locator('h1').textContent()).resolves.toBeTruthy();
-    expect(page.url()).toMatch(/\/it\/library\/okr-coach\/01-[a-z-]+\/$/);
+    expect(await page.locator('.lessons a').count()).toBe(0);
+    await expect(page.locator('[data-lesson="1"] .opens').textContent()).resolves.toBe('Si apre lunedì 1 marzo 2027 alle 09:00 (ora dell’Europa centrale)');
+    const locked = await page.goto(`${server.url}/it/library/okr-coach/01-cosa-fa-un-coach/`);
+    expect(locked!.status()).toBe(403);
+    await expect(page.locator('[data-locked] .state').textContent()).resolves.toContain('Si apre lunedì 1 marzo 2027');
     await page.goto(`${server.url}/it/certification/okr-coach/`);
     await expect(page.locator('[data-cohort="spring-2027"] .seats').textContent()).resolves.toBe('11 posti liberi su 12');
   });

@@ -14,6 +14,8 @@ export interface AccessRow {
   status: PurchaseStatus;
   accessUntil: number | null;
   purchasedAt: number | null;
+  /** a certification's cohort: its start opens the lessons */
+  cohortId?: string | null;
 }
 
 export type AccessState<R extends AccessRow = AccessRow> =
@@ -40,7 +42,7 @@ const OWNED_SET = new Set<string>(OWNED);
 const prepared = new WeakMap<Database, ReturnType<typeof prepareSessionAccess>>();
 function prepareSessionAccess(db: Database) {
   return db
-    .select({ email: sessions.email, id: purchases.id, status: purchases.status, accessUntil: purchases.accessUntil, purchasedAt: purchases.purchasedAt })
+    .select({ email: sessions.email, id: purchases.id, status: purchases.status, accessUntil: purchases.accessUntil, purchasedAt: purchases.purchasedAt, cohortId: purchases.cohortId })
     .from(sessions)
     .leftJoin(purchases, and(eq(purchases.email, sessions.email), eq(purchases.productId, sql.placeholder('productId'))))
     .where(and(eq(sessions.idHash, sql.placeholder('idHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
@@ -63,7 +65,7 @@ export async function sessionAccess(sessionToken: string | undefined, productId:
   const rows: AccessRow[] = [];
   for (const r of result) {
     if (r.id === null || r.status === null || !OWNED_SET.has(r.status)) continue;
-    rows.push({ id: r.id, status: r.status, accessUntil: r.accessUntil, purchasedAt: r.purchasedAt });
+    rows.push({ id: r.id, status: r.status, accessUntil: r.accessUntil, purchasedAt: r.purchasedAt, cohortId: r.cohortId });
   }
   return { email: first.email, ...decideAccess(rows, now) };
 }

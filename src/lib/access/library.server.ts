@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { availability } from '../catalog/availability.ts';
 import { findMedia } from '../catalog/media.server.ts';
 import { libraryPath, salesPath } from '../catalog/paths.ts';
-import { pick, type Product } from '../catalog/product.ts';
+import { cohortOf, cohortTitle, pick, type Product } from '../catalog/product.ts';
 import { getProduct } from '../catalog/products.server.ts';
 import { nowMs } from '../core/clock.ts';
 import { getEnv } from '../core/env.server.ts';
@@ -21,7 +21,17 @@ export interface LibraryItem {
   access: boolean;
   /** "Access until …", "Access ended at …", "Refunded: access ended" */
   state: string;
+  /** a certification's cohort and its start: "Spring 2027 cohort · starts at 9 a.m. on Monday, March 1, 2027 (Italy Time)" */
+  cohort?: string;
   path: string;
+}
+
+/** The cohort line of a purchase, as the library and its emails write it. */
+export function cohortLine(product: Product, cohortId: string | null | undefined, lang: Lang, now: number): string | undefined {
+  const cohort = cohortOf(product, cohortId);
+  if (!cohort) return undefined;
+  const values = { cohort: cohortTitle(cohort, lang, getSite().defaultLanguage), date: deadlineLabel(lang, cohort.starts.at, product.timeZone, now) };
+  return now < cohort.starts.at ? t(lang, 'course.cohortStarts', values) : t(lang, 'course.cohortStarted', values);
 }
 
 export function accessLabel(purchase: AccessRow, product: Product, lang: Lang, now: number): string {
@@ -45,7 +55,7 @@ export async function libraryItems(email: string, lang: Lang): Promise<LibraryIt
     if (!product) continue;
     // The same choice the product's own page makes, so both show the same deadline.
     const decided = decideAccess(rows, now);
-    items.push({ product, title: pick(product.title, lang, d), access: decided.access, state: accessLabel(decided.purchase!, product, lang, now), path: libraryPath(lang, productId) });
+    items.push({ product, title: pick(product.title, lang, d), access: decided.access, state: accessLabel(decided.purchase!, product, lang, now), cohort: cohortLine(product, decided.purchase!.cohortId, lang, now), path: libraryPath(lang, productId) });
   }
   return items.sort((a, b) => Number(b.access) - Number(a.access));
 }
@@ -53,7 +63,7 @@ export async function libraryItems(email: string, lang: Lang): Promise<LibraryIt
 export type LibraryPage =
   | { kind: 'signed-out' }
   | { kind: 'unknown' }
-  | { kind: 'access'; product: Product; purchase: AccessRow; title: string; state: string }
+  | { kind: 'access'; email: string; product: Product; purchase: AccessRow; title: string; state: string }
   | { kind: 'ended'; email: string; product: Product; title: string; state?: string; offer?: LibraryOffer; salesPath: string };
 
 /** What a page without access offers: this very product while it is on sale, else its `next`. */
@@ -72,7 +82,7 @@ export async function libraryPage(sessionToken: string | undefined, productId: s
   const d = getSite().defaultLanguage;
   const title = pick(product.title, lang, d);
   const now = nowMs();
-  if (access.access) return { kind: 'access', product, purchase: access.purchase, title, state: accessLabel(access.purchase, product, lang, now) };
+  if (access.access) return { kind: 'access', email: access.email, product, purchase: access.purchase, title, state: accessLabel(access.purchase, product, lang, now) };
   // The buyer asked for this product: while it can be bought, that is the offer. Its `next` is for
   // when it cannot, and not if the buyer already has that one.
   let offer: LibraryOffer | undefined;
@@ -95,14 +105,15 @@ export async function libraryPage(sessionToken: string | undefined, productId: s
 
 /**
  * Names what /library/<id>/ shows a buyer with access, beyond the product and the language: the
- * state line (their own deadline, as the page words it at this moment) and which declared media
+ * state line (their own deadline, as the page words it at this moment), their cohort and which declared media
  * files are on disk. Two buyers with the same name see the same page, so it is rendered once
  * and kept (docs/decisions/029); a new deadline, a new wording of it or a file copied in names
  * another page.
  */
 export function accessVariant(product: Product, purchase: AccessRow, lang: Lang, now: number): string {
   const media = product.media.map((m) => ('url' in m ? 'url' : (findMedia(product.id, m.file)?.type ?? '-'))).join('|');
-  return createHash('sha1').update(`${accessLabel(purchase, product, lang, now)}\u0000${media}`).digest('base64url');
+  const cohort = cohortLine(product, purchase.cohortId, lang, now) ?? '';
+  return createHash('sha1').update(`${accessLabel(purchase, product, lang, now)}\u0000${cohort}\u0000${media}`).digest('base64url');
 }
 
 /**

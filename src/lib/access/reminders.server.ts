@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, lte, ne } from 'drizzle-orm';
 import { libraryPath } from '../catalog/paths.ts';
+import { cohortEmailLabel } from '../catalog/cohort-label.ts';
 import { pick } from '../catalog/product.ts';
 import { getProduct } from '../catalog/products.server.ts';
 import { nowMs } from '../core/clock.ts';
@@ -27,7 +28,7 @@ export async function sendDueReminders(): Promise<ReminderRun> {
   const now = nowMs();
   const db = getDb();
   const rows = await db
-    .select({ id: purchases.id, email: purchases.email, productId: purchases.productId, lang: purchases.lang, purchasedAt: purchases.purchasedAt, accessUntil: purchases.accessUntil })
+    .select({ id: purchases.id, email: purchases.email, productId: purchases.productId, cohortId: purchases.cohortId, lang: purchases.lang, purchasedAt: purchases.purchasedAt, accessUntil: purchases.accessUntil })
     .from(purchases)
     .where(and(inArray(purchases.status, ['paid', 'granted']), gt(purchases.accessUntil, now), lte(purchases.accessUntil, now + 7 * 86_400_000), ne(purchases.email, '')));
   const run: ReminderRun = { sent: 0, failed: 0 };
@@ -47,6 +48,7 @@ export async function sendDueReminders(): Promise<ReminderRun> {
         siteTitle: site.title,
         authorName: site.author.name,
         productTitle: pick(product.title, lang, site.defaultLanguage),
+        cohortLabel: cohortEmailLabel(product, r.cohortId, lang, site.defaultLanguage, now) ?? null,
         deadlineLabel: deadlineLabel(lang, accessUntil, product.timeZone, now),
         daysLeft: kind === '7d' ? 7 : 1,
         libraryUrl: `${getEnv().SITE_URL}${libraryPath(lang, product.id)}`,

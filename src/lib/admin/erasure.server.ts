@@ -1,7 +1,7 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { getDb, serializeWrites } from '../core/db/client.server.ts';
-import { erasedAddresses, loginTokens, purchases, sendRecipients, sends, sessions, subscribeRequests, subscribers } from '../core/db/schema.ts';
+import { certificates, erasedAddresses, lessonProgress, loginTokens, purchases, sendRecipients, sends, sessions, subscribeRequests, subscribers } from '../core/db/schema.ts';
 import { getEnv } from '../core/env.server.ts';
 import { addressForms, dropPendingRecipients, ERASED_EMAIL, erasedAddressHash } from '../newsletter/erasure.server.ts';
 
@@ -28,6 +28,9 @@ export interface ErasureReport {
     subscribeRequests: number;
     sessions: number;
     signInLinks: number;
+    /** certificates (their pages then answer "no such certificate") and directory listings */
+    certificates: number;
+    lessonProgress: number;
   };
   kept: {
     /** the keyed hash in erased_addresses, so an import skips the address */
@@ -67,6 +70,9 @@ export async function eraseAddress(raw: string, now: number): Promise<ErasureRep
         const requests = await tx.delete(subscribeRequests).where(inArray(subscribeRequests.email, emails));
         const signedIn = await tx.delete(sessions).where(inArray(sessions.email, emails));
         const links = await tx.delete(loginTokens).where(inArray(loginTokens.email, emails));
+        // A certificate is the person's name with their address: it goes, and its link with it.
+        const certs = await tx.delete(certificates).where(inArray(certificates.email, emails));
+        const progress = await tx.delete(lessonProgress).where(inArray(lessonProgress.email, emails));
         // Access is by address: with the address gone it ends. A paid purchase becomes revoked (the
         // money was kept: it still counts as revenue); a receipt not yet sent never will be.
         const kept = await tx
@@ -94,6 +100,8 @@ export async function eraseAddress(raw: string, now: number): Promise<ErasureRep
           subscribeRequests: requests.rowsAffected,
           sessions: signedIn.rowsAffected,
           signInLinks: links.rowsAffected,
+          certificates: certs.rowsAffected,
+          lessonProgress: progress.rowsAffected,
         };
         return {
           nothingFound: Object.values(removed).every((v) => !v) && kept.length === 0,

@@ -3,6 +3,7 @@ import { getDb } from '../core/db/client.server.ts';
 import { PURCHASE_STATUSES, purchases, type PurchaseStatus } from '../core/db/schema.ts';
 import { normalizeEmail } from '../core/email-address.ts';
 import { getEnv } from '../core/env.server.ts';
+import { certify, CertifyError, revokeCertificate, sendCertificateEmail } from '../access/certificates.server.ts';
 import { grantAccess, GrantError, revokeAccessRows } from '../access/grants.server.ts';
 import { grantNotice, revokeNotice, sendAccessNotice } from '../access/notices.server.ts';
 import { ProductError } from '../catalog/product.ts';
@@ -78,7 +79,7 @@ export function stripeDashboardUrl(row: Pick<AdminPurchase, 'paymentIntentId' | 
   return undefined;
 }
 
-export type PurchaseAction = 'grant' | 'extend' | 'revoke';
+export type PurchaseAction = 'grant' | 'extend' | 'revoke' | 'certify' | 'uncertify';
 /** Whether the buyer was emailed about the change: asked and sent, asked and failed (the change stands). */
 export type MailOutcome = 'sent' | 'failed';
 export type ActionResult = { ok: true; flash: string; mail?: MailOutcome } | { ok: false; error: string };
@@ -114,9 +115,21 @@ export async function runPurchaseAction(form: FormData): Promise<ActionResult> {
       const revoked = await revokeAccessRows({ email, productId });
       return { ok: true, flash: revoked.purchaseIds.length === 0 ? 'nothing' : 'revoked', ...(await mailed(revokeNotice(revoked))) };
     }
+    // The same as `drumbeat certify` (docs/decisions/032): the participant is always emailed the link.
+    if (action === 'certify') {
+      const r = await certify({ email, productId, name: String(form.get('name') ?? '').trim() || undefined });
+      if (!r.created) return { ok: true, flash: 'certifiedAlready' };
+      const outcome = await sendCertificateEmail(r.certificate);
+      if (!outcome.sent) log.error('certificate.email', { certificate: r.certificate.id.slice(0, 4), message: `not sent: ${outcome.reason}` });
+      return { ok: true, flash: 'certified', mail: outcome.sent ? 'sent' : 'failed' };
+    }
+    if (action === 'uncertify') {
+      const r = await revokeCertificate({ email, productId });
+      return { ok: true, flash: r.revoked.length === 0 ? 'nothing' : 'uncertified' };
+    }
     return { ok: false, error: 'action' };
   } catch (err) {
-    if (err instanceof GrantError || err instanceof ProductError) return { ok: false, error: err.message };
+    if (err instanceof GrantError || err instanceof ProductError || err instanceof CertifyError) return { ok: false, error: err.message };
     throw err;
   }
 }

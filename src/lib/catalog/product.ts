@@ -188,6 +188,15 @@ export function pick(texts: Record<string, string> | undefined, lang: string, fa
   return texts?.[lang] ?? texts?.[fallbackLang] ?? '';
 }
 
+/** The cohort a purchase belongs to; undefined for a row without one (or a cohort since removed). */
+export function cohortOf(product: Pick<Product, 'cohorts'>, cohortId: string | null | undefined): Cohort | undefined {
+  return cohortId ? product.cohorts.find((c) => c.id === cohortId) : undefined;
+}
+
+export function cohortTitle(cohort: Cohort, lang: string, fallbackLang: string): string {
+  return pick(cohort.title, lang, fallbackLang) || cohort.id;
+}
+
 /** The path segment of the sales page: /workshops/<id>/ or /certification/<id>/. */
 export function salesSection(product: Pick<Product, 'kind'>): 'workshops' | 'certification' {
   return product.kind === 'workshop' ? 'workshops' : 'certification';

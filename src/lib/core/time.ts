@@ -82,3 +82,8 @@ export function offsetMomentToEpoch(text: string): number | undefined {
 export function isoMomentIn(at: number, timeZone: string): string {
   return zoned(at, timeZone).toString({ timeZoneName: 'never', smallestUnit: 'second' });
 }
+
+/** The instant `days` calendar days after `at`, at the same wall time in the zone (a lesson opening at 09:00 stays at 09:00 across a clock change). */
+export function addDaysInZone(at: number, days: number, timeZone: string): number {
+  return zoned(at, timeZone).add({ days }).epochMilliseconds;
+}

@@ -2,6 +2,7 @@
 import { createElement, type ReactElement } from 'react';
 import { render } from 'react-email';
 import AccessNotice, { type AccessNoticeProps } from '../../../emails/AccessNotice.tsx';
+import Certificate, { type CertificateProps } from '../../../emails/Certificate.tsx';
 import Confirm, { type ConfirmProps } from '../../../emails/Confirm.tsx';
 import DeadlineReminder, { type DeadlineReminderProps } from '../../../emails/DeadlineReminder.tsx';
 import SaleNotice, { type SaleNoticeProps } from '../../../emails/SaleNotice.tsx';
@@ -101,6 +102,15 @@ export async function renderAccessNoticeEmail(input: AccessNoticeInput): Promise
   const lang = input.lang;
   const subject = t(lang, ACCESS_SUBJECTS[input.change], { product: input.productTitle });
   return finish(subject, createElement(AccessNotice, { ...input, lang, subject }));
+}
+
+export type CertificateInput = WithLang<CertificateProps>;
+
+export async function renderCertificateEmail(input: CertificateInput): Promise<RenderedEmail> {
+  // t() refuses a language it has no words for, before anything is rendered.
+  const lang = input.lang;
+  const subject = t(lang, 'email.certificateSubject', { programme: input.programme });
+  return finish(subject, createElement(Certificate, { ...input, lang, subject }));
 }
 
 export type SaleNoticeInput = WithLang<SaleNoticeProps>;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { issueSignInLink } from '../auth/login.server.ts';
 import { SIGN_IN_TTL_MS } from '../auth/tokens.ts';
+import { cohortEmailLabel } from '../catalog/cohort-label.ts';
 import { libraryPath } from '../catalog/paths.ts';
 import { pick, type Product } from '../catalog/product.ts';
 import { getProduct } from '../catalog/products.server.ts';
@@ -114,6 +115,7 @@ export async function sendReceipt(purchaseId: number): Promise<ReceiptResult> {
       siteTitle: site.title,
       authorName: site.author.name,
       productTitle: pick(product.title, lang, site.defaultLanguage),
+      cohortLabel: cohortEmailLabel(product, purchase.cohortId, lang, site.defaultLanguage, nowMs()) ?? null,
       amountLabel: amountPaid(purchase, product, lang),
       purchasedAtLabel: formatDate(lang, purchase.purchasedAt ?? nowMs(), product.timeZone),
       accessUntilLabel: purchase.accessUntil === null ? null : deadlineLabel(lang, purchase.accessUntil, product.timeZone, nowMs()),

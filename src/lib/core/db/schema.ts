@@ -276,3 +276,45 @@ export const sessions = sqliteTable(
   },
   (t) => [index('sessions_email').on(t.email)],
 );
+
+/**
+ * Lessons a buyer marked done, by the lesson's number (the NN of its file name), which is the same
+ * lesson in every language. Deleting the row is "not done".
+ */
+export const lessonProgress = sqliteTable(
+  'lesson_progress',
+  {
+    email: text('email').notNull(),
+    productId: text('product_id').notNull(),
+    lesson: integer('lesson').notNull(),
+    doneAt: integer('done_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.email, t.productId, t.lesson] })],
+);
+
+/**
+ * A qualified participant's certificate (docs/decisions/032). The id is the whole secret of its
+ * page: 128 random bits, never derived from the email. A revoked certificate keeps its row, so its
+ * page says "revoked" to whoever holds the link; certifying again issues a new id. The directory
+ * fields are the coach's own opt-in: nothing is listed while listed_at is null.
+ */
+export const certificates = sqliteTable(
+  'certificates',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    productId: text('product_id').notNull(),
+    cohortId: text('cohort_id'),
+    /** the name printed on the certificate, as the author gave it */
+    name: text('name').notNull(),
+    lang: text('lang').notNull(),
+    issuedAt: integer('issued_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    emailSentAt: integer('email_sent_at'),
+    listedAt: integer('listed_at'),
+    directoryName: text('directory_name'),
+    directoryCity: text('directory_city'),
+    directoryUrl: text('directory_url'),
+  },
+  (t) => [index('certificates_email').on(t.email, t.productId), index('certificates_listed').on(t.listedAt)],
+);
