@@ -1,4 +1,5 @@
 import { loadProducts } from '../lib/catalog/products.server.ts';
+import { authorPhotoProblem } from '../lib/core/author-photo.server.ts';
 import { loadSiteConfig, type SiteConfig } from '../lib/core/site.ts';
 import { formatProblems, productRefProblems, scanNotes } from '../lib/notes/validate.ts';
 
@@ -15,6 +16,8 @@ export function contentProblems(contentDir: string): string[] {
     return [(err as Error).message.split('\n')[0]!];
   }
   const lines: string[] = [];
+  const photoProblem = authorPhotoProblem(contentDir, site);
+  if (photoProblem) lines.push(photoProblem);
   const { notes, problems } = scanNotes(contentDir, site.languages, site.defaultLanguage);
   try {
     // An <Offer> is checked against the products only when they load: a broken product file has its own line.

@@ -4,7 +4,7 @@ import { getProducts } from '../catalog/products.server.ts';
 import { getEnv } from '../core/env.server.ts';
 import { getSite } from '../core/site.server.ts';
 import { localeOf, type Lang } from '../../i18n/lang.ts';
-import { absoluteUrl, archivePath, homePath, localizedPath, notePath, privacyPath, rssPath, shopPath, topicPath, topicsPath } from '../../i18n/paths.ts';
+import { aboutPath, absoluteUrl, archivePath, homePath, localizedPath, notePath, privacyPath, rssPath, shopPath, topicPath, topicsPath } from '../../i18n/paths.ts';
 import { t } from '../../i18n/text.ts';
 import type { NoteCatalog } from './catalog.ts';
 import { archiveAlternates } from './pages.server.ts';
@@ -56,7 +56,7 @@ export function sitemapResponse(catalog: NoteCatalog, at: number): Response {
   const perLang = (f: (lang: Lang) => string) => site.languages.map((l) => ({ lang: l, path: f(l) }));
   // The shop and every sales page (open or not: the page exists and says so) in each language.
   const products = [...getProducts().values()];
-  for (const f of [homePath, (l: Lang) => archivePath(l), topicsPath, shopPath, ...products.map((p) => (l: Lang) => salesPath(p, l)), privacyPath]) {
+  for (const f of [homePath, (l: Lang) => archivePath(l), topicsPath, shopPath, ...products.map((p) => (l: Lang) => salesPath(p, l)), aboutPath, privacyPath]) {
     const alts = perLang(f);
     for (const a of alts) entries.push({ path: a.path, alternates: alts.length > 1 ? alts : [] });
   }

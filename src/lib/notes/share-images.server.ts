@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { authorPhoto, type AuthorPhoto } from '../core/author-photo.server.ts';
+import { renderShareImage, SHARE_IMAGE_HEIGHT, SHARE_IMAGE_WIDTH, type ShareCard } from '../core/share-image.server.ts';
+import type { SiteConfig } from '../core/site.ts';
+import { isLang, type Lang } from '../../i18n/lang.ts';
+import { t } from '../../i18n/text.ts';
+import { scanNotes } from './validate.ts';
+
+// Pure of Astro (no astro:content): the build's integration runs it before any page exists.
+// Each Note's share image (Open Graph / Twitter card) is drawn at build time into
+// dist/server/share-images/<lang>/<number>.png, outside the public folder: a scheduled Note's
+// image exists before its moment, but only the route below serves it, and only once the Note is
+// public, by the same rule as the Note's page (docs/decisions/034).
+
+export const SHARE_IMAGES_DIR = 'share-images';
+/** Bump when the card's design changes: the build cache keys on it. */
+const CARD_VERSION = 1;
+
+export const shareImageSize = { width: SHARE_IMAGE_WIDTH, height: SHARE_IMAGE_HEIGHT } as const;
+
+/** "/notes/205-three-steps/share.png": beside the Note, so it shares its language and its slug rules. */
+export function shareImagePath(notePagePath: string): string {
+  return `${notePagePath.replace(/\/?$/, '/')}share.png`;
+}
+
+export function noteShareCard(note: { lang: Lang; number: number; title: string }, site: SiteConfig, photo: AuthorPhoto | undefined): ShareCard {
+  return {
+    kicker: `${t(note.lang, 'note.label')} №${note.number}`,
+    title: note.title,
+    byline: site.author.name,
+    site: site.title,
+    ...(photo ? { photo: { bytes: photo.bytes, type: photo.type } } : {}),
+  };
+}
+
+function cacheKey(card: ShareCard): string {
+  const { photo, ...text } = card;
+  const h = createHash('sha256').update(JSON.stringify({ v: CARD_VERSION, text }));
+  if (photo) h.update(photo.bytes);
+  return h.digest('hex');
+}
+
+export interface ShareImagesReport {
+  images: number;
+  rendered: number;
+  ms: number;
+}
+
+/**
+ * Draws the image of every Note that is not a draft (scheduled ones too: they go public without a
+ * rebuild) into <serverDir>/share-images/. A card drawn by an earlier build with the same words is
+ * copied from cacheDir instead of drawn again: a rebuild pays only for new or retitled Notes.
+ */
+export async function writeShareImages(options: { contentDir: string; site: SiteConfig; serverDir: string; cacheDir: string }): Promise<ShareImagesReport> {
+  const started = performance.now();
+  const { site } = options;
+  const photo = authorPhoto(options.contentDir, site);
+  const { notes } = scanNotes(options.contentDir, site.languages, site.defaultLanguage);
+  mkdirSync(options.cacheDir, { recursive: true });
+  let images = 0;
+  let rendered = 0;
+  for (const note of notes) {
+    if (note.frontmatter.draft || !isLang(note.lang, site.languages)) continue;
+    const card = noteShareCard({ lang: note.lang, number: note.frontmatter.number, title: note.frontmatter.title }, site, photo);
+    const cached = path.join(options.cacheDir, `${cacheKey(card)}.png`);
+    let png: Buffer;
+    if (existsSync(cached)) png = readFileSync(cached);
+    else {
+      png = await renderShareImage(card);
+      rendered++;
+      // Builds may run side by side (tests, benchmarks): a half-written file is never seen.
+      const tmp = `${cached}.${process.pid}.tmp`;
+      writeFileSync(tmp, png);
+      renameSync(tmp, cached);
+    }
+    const out = path.join(options.serverDir, SHARE_IMAGES_DIR, note.lang, `${note.frontmatter.number}.png`);
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, png);
+    images++;
+  }
+  return { images, rendered, ms: performance.now() - started };
+}
