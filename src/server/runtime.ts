@@ -6,3 +6,4 @@ export { startScheduler } from '../jobs/scheduler.server.ts';
 export { closeDb } from '../lib/core/db/client.server.ts';
 export { announcePresence } from '../lib/core/db/presence.server.ts';
 export { log } from '../lib/core/log.server.ts';
+export { warmSearchIndex } from '../lib/notes/search.server.ts';

@@ -9,6 +9,7 @@ import { t } from '../../i18n/text.ts';
 import type { NoteCatalog } from './catalog.ts';
 import { archiveAlternates } from './pages.server.ts';
 import { topicsOf } from './topics.ts';
+import { topicAlternates } from './topics.server.ts';
 
 const FEED_ITEMS = 50;
 
@@ -66,10 +67,11 @@ export function sitemapResponse(catalog: NoteCatalog, at: number): Response {
       const others = archiveAlternates(catalog, site.languages, lang, p, at);
       entries.push({ path: archivePath(lang, p), alternates: others.length > 0 ? [{ lang, path: archivePath(lang, p) }, ...others] : [] });
     }
-    // A topic is a tag of one language's Notes; another language's tags are other words, so a
-    // topic page has no translation to point to.
+    // A topic's other languages are those its translated Notes agree on (035).
     for (const topic of topicsOf(visible, lang)) {
-      entries.push({ path: topicPath(lang, topic.slug), alternates: [], lastmod: Math.max(...topic.notes.map((n) => n.publishAt)) });
+      const others = topicAlternates(catalog, at, lang, topic.slug);
+      const alternates = others.length > 0 ? [{ lang, path: topicPath(lang, topic.slug) }, ...others] : [];
+      entries.push({ path: topicPath(lang, topic.slug), alternates, lastmod: Math.max(...topic.notes.map((n) => n.publishAt)) });
     }
     for (const n of visible) {
       const alts = [n, ...catalog.translations(n, at)].map((x) => ({ lang: x.lang, path: notePath(x) }));
