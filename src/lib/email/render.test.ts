@@ -5,6 +5,7 @@ import { ROOT } from '../../../tests/helpers/content.ts';
 import { noteFrontmatterSchema } from '../notes/frontmatter.ts';
 import { splitFrontmatter } from '../notes/validate.ts';
 import { loadSiteConfig, type Lang } from '../core/site.ts';
+import { smartenText } from './smart-punctuation.ts';
 import {
   personalize,
   renderConfirmEmail,
@@ -133,7 +134,8 @@ describe('newsletter email', () => {
     expect(en.html).toContain(`href="${SITE}/notes/205-three-steps/"`);
     const paragraphs = body.split(/\n{2,}/).map((p) => p.trim()).filter((p) => p && !/^(#|- )/.test(p) && !p.includes('<'));
     expect(paragraphs.length).toBeGreaterThan(15);
-    for (const p of paragraphs) expect(en.text).toContain(p.replaceAll('**', ''));
+    // With the web's smart punctuation (I’m, “…”): the same text the Note's page shows.
+    for (const p of paragraphs) expect(en.text).toContain(smartenText(p.replaceAll('**', '')));
     for (const h of body.match(/^## .+$/gm)!) expect(en.html).toContain(`${h.slice(3)}</h2>`);
     expect(en.html).toContain('<strong>one sentence</strong>');
     expect(en.text).toContain(' * **Named but not numbered**'.replaceAll('**', ''));
