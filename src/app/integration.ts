@@ -56,7 +56,7 @@ export function drumbeat({ contentDir }: { contentDir: string }): AstroIntegrati
           serverDir: path.join(outDir, 'server'),
           cacheDir: path.join(process.cwd(), 'node_modules', '.cache', 'drumbeat-share-images'),
         });
-        logger.info(`share images: ${report.images} (${report.rendered} drawn, ${report.images - report.rendered} from earlier builds) in ${(report.ms / 1000).toFixed(1)} s`);
+        logger.info(`share images: ${report.images} (${report.rendered} drawn, ${report.images - report.rendered} from earlier builds) in ${(report.ms / 1000).toFixed(1)} s${report.workers ? ` on ${report.workers} threads` : ''}`);
         writeBuildStamp(process.cwd(), outDir);
       },
       'astro:config:setup': ({ command, injectRoute, addMiddleware, updateConfig }) => {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { authorPhoto, type AuthorPhoto } from '../core/author-photo.server.ts';
-import { renderShareImage, SHARE_IMAGE_HEIGHT, SHARE_IMAGE_WIDTH, type ShareCard } from '../core/share-image.server.ts';
+import { shareImagePool } from '../core/share-image-pool.server.ts';
+import { SHARE_IMAGE_HEIGHT, SHARE_IMAGE_WIDTH, type ShareCard } from '../core/share-image.server.ts';
 import type { SiteConfig } from '../core/site.ts';
 import { isLang, type Lang } from '../../i18n/lang.ts';
 import { t } from '../../i18n/text.ts';
@@ -45,6 +46,7 @@ function cacheKey(card: ShareCard): string {
 export interface ShareImagesReport {
   images: number;
   rendered: number;
+  workers: number;
   ms: number;
 }
 
@@ -59,26 +61,37 @@ export async function writeShareImages(options: { contentDir: string; site: Site
   const photo = authorPhoto(options.contentDir, site);
   const { notes } = scanNotes(options.contentDir, site.languages, site.defaultLanguage);
   mkdirSync(options.cacheDir, { recursive: true });
+  const pool = shareImagePool();
   let images = 0;
   let rendered = 0;
-  for (const note of notes) {
-    if (note.frontmatter.draft || !isLang(note.lang, site.languages)) continue;
-    const card = noteShareCard({ lang: note.lang, number: note.frontmatter.number, title: note.frontmatter.title }, site, photo);
-    const cached = path.join(options.cacheDir, `${cacheKey(card)}.png`);
-    let png: Buffer;
-    if (existsSync(cached)) png = readFileSync(cached);
-    else {
-      png = await renderShareImage(card);
-      rendered++;
-      // Builds may run side by side (tests, benchmarks): a half-written file is never seen.
-      const tmp = `${cached}.${process.pid}.tmp`;
-      writeFileSync(tmp, png);
-      renameSync(tmp, cached);
+  // A bounded window of cards in flight keeps every worker busy without holding 10,000 PNGs.
+  const inFlight = new Set<Promise<void>>();
+  try {
+    for (const note of notes) {
+      if (note.frontmatter.draft || !isLang(note.lang, site.languages)) continue;
+      const card = noteShareCard({ lang: note.lang, number: note.frontmatter.number, title: note.frontmatter.title }, site, photo);
+      const out = path.join(options.serverDir, SHARE_IMAGES_DIR, note.lang, `${note.frontmatter.number}.png`);
+      mkdirSync(path.dirname(out), { recursive: true });
+      images++;
+      const cached = path.join(options.cacheDir, `${cacheKey(card)}.png`);
+      if (existsSync(cached)) {
+        writeFileSync(out, readFileSync(cached));
+        continue;
+      }
+      const tmp = `${cached}.${process.pid}.${rendered++}.tmp`;
+      const job = pool.render(card).then((png) => {
+        // Builds may run side by side (tests, benchmarks): a half-written file is never seen.
+        writeFileSync(tmp, png);
+        renameSync(tmp, cached);
+        writeFileSync(out, png);
+      });
+      inFlight.add(job);
+      void job.finally(() => inFlight.delete(job)).catch(() => undefined);
+      if (inFlight.size >= 16) await Promise.race(inFlight);
     }
-    const out = path.join(options.serverDir, SHARE_IMAGES_DIR, note.lang, `${note.frontmatter.number}.png`);
-    mkdirSync(path.dirname(out), { recursive: true });
-    writeFileSync(out, png);
-    images++;
+    await Promise.all(inFlight);
+  } finally {
+    await pool.close();
   }
-  return { images, rendered, ms: performance.now() - started };
+  return { images, rendered, workers: pool.workers, ms: performance.now() - started };
 }
