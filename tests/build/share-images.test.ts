@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ROOT } from '../helpers/content.ts';
 import { startSite, type RunningSite } from '../helpers/site.ts';
 
 // The sample build's share images (issue 13): one per Note and language, drawn at build, served
@@ -95,5 +96,28 @@ describe('topic pages in both languages', { timeout: 60_000 }, () => {
     const entry = /<url><loc>[^<]*\/topics\/goals\/<\/loc>.*?<\/url>/.exec(sitemap)?.[0];
     expect(entry).toContain(`hreflang="it" href="${server.url}/it/topics/obiettivi/"`);
     expect(entry).toContain(`hreflang="en" href="${server.url}/topics/goals/"`);
+  });
+});
+
+describe('a Note the build did not draw (older than the newest drawn)', { timeout: 90_000 }, () => {
+  let copy: RunningSite | undefined;
+  let dir: string;
+  afterAll(async () => {
+    await copy?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is drawn on its first request, the same card the build would have drawn; a scheduled one still is not', async () => {
+    // Beside the sample build, so the built server finds node_modules as it does.
+    dir = mkdtempSync(path.join(ROOT, 'tests', '.tmp', 'dist-share-'));
+    cpSync(outDir, dir, { recursive: true });
+    rmSync(path.join(dir, 'server', 'share-images'), { recursive: true });
+    copy = await startSite(dir);
+    await copy.setClock(BEFORE);
+    const res = await fetch(`${copy.url}/notes/205-three-steps/share.png`);
+    expect(res.status).toBe(200);
+    const png = Buffer.from(await res.arrayBuffer());
+    expect(png.equals(readFileSync(path.join(outDir, 'server', 'share-images', 'en', '205.png')))).toBe(true);
+    expect((await fetch(`${copy.url}/notes/206-planning-the-year/share.png`)).status).toBe(404);
   });
 });

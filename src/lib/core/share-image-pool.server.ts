@@ -14,8 +14,26 @@ export interface ShareImagePool {
   close(): Promise<void>;
 }
 
-/** Workers where the runtime can start them from this TypeScript file, else the calling thread. */
+/**
+ * Workers where the runtime can start them from this TypeScript file, else the calling thread.
+ * They start on the first card, so a build whose cards all come from the cache starts none.
+ */
 export function shareImagePool(size = Math.min(availableParallelism(), 4)): ShareImagePool {
+  let pool: ShareImagePool | undefined;
+  return {
+    get workers() {
+      return pool?.workers ?? 0;
+    },
+    render(card) {
+      return (pool ??= startPool(size)).render(card);
+    },
+    async close() {
+      await pool?.close();
+    },
+  };
+}
+
+function startPool(size: number): ShareImagePool {
   const workers: Worker[] = [];
   const script = new URL('./share-image.worker.ts', import.meta.url);
   try {

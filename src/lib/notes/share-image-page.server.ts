@@ -27,6 +27,25 @@ export async function loadShareImage(lang: Lang, param: string | undefined): Pro
     const file = path.join(dir, note.lang, `${note.number}.png`);
     if (existsSync(file)) return { kind: 'image', png: await readFile(file) };
   }
-  // `astro dev`, or a Note the build did not draw: drawn now.
-  return { kind: 'image', png: await renderShareImage(noteShareCard(note, getSite(), authorPhoto(contentDir(), getSite()))) };
+  return { kind: 'image', png: await drawnOnRequest(note) };
+}
+
+// A Note older than the build's newest (SHARE_IMAGES_AT_BUILD), or `astro dev`: drawn on its first
+// request, once however many ask at the same time, and kept while it is among the last asked.
+const KEPT = 64;
+const drawn = new Map<string, Promise<Buffer>>();
+
+function drawnOnRequest(note: { id: string; lang: Lang; number: number; title: string }): Promise<Buffer> {
+  const key = note.id;
+  const hit = drawn.get(key);
+  if (hit) {
+    drawn.delete(key);
+    drawn.set(key, hit);
+    return hit;
+  }
+  const png = renderShareImage(noteShareCard(note, getSite(), authorPhoto(contentDir(), getSite())));
+  drawn.set(key, png);
+  png.catch(() => drawn.get(key) === png && drawn.delete(key));
+  if (drawn.size > KEPT) drawn.delete(drawn.keys().next().value!);
+  return png;
 }

@@ -41,4 +41,21 @@ describe('writeShareImages (the build step)', { timeout: 120_000 }, () => {
     const again = await writeShareImages({ contentDir: content, site, serverDir: mkdtempSync(path.join(os.tmpdir(), 'drumbeat-server-')), cacheDir });
     expect(again).toMatchObject({ images: 3, rendered: 1 });
   });
+
+  it('draws the newest public Notes per language and every scheduled one; the older are left to their first request', async () => {
+    const content = tempContent({
+      'en/1-old.mdx': noteSource({ number: 1, title: 'Old', date: '2026-01-05', summary: 's' }),
+      'en/2-new.mdx': noteSource({ number: 2, title: 'New', date: '2026-02-05', summary: 's' }),
+      'en/3-soon.mdx': noteSource({ number: 3, title: 'Soon', date: '2026-03-05', summary: 's' }),
+      'it/1-vecchia.mdx': noteSource({ number: 1, title: 'Vecchia', date: '2026-01-05', summary: 's' }),
+    });
+    const serverDir = mkdtempSync(path.join(os.tmpdir(), 'drumbeat-server-'));
+    const report = await writeShareImages({
+      contentDir: content, site: loadSiteConfig(content), serverDir, cacheDir: mkdtempSync(path.join(os.tmpdir(), 'drumbeat-share-cache-')),
+      now: Date.parse('2026-02-10T00:00:00Z'), perLanguage: 1,
+    });
+    expect(report.images).toBe(3);
+    expect(readdirSync(path.join(serverDir, 'share-images', 'en')).sort()).toEqual(['2.png', '3.png']);
+    expect(readdirSync(path.join(serverDir, 'share-images', 'it'))).toEqual(['1.png']);
+  });
 });

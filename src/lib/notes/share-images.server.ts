@@ -7,6 +7,7 @@ import { SHARE_IMAGE_HEIGHT, SHARE_IMAGE_WIDTH, type ShareCard } from '../core/s
 import type { SiteConfig } from '../core/site.ts';
 import { isLang, type Lang } from '../../i18n/lang.ts';
 import { t } from '../../i18n/text.ts';
+import { publishInstant } from './publish.ts';
 import { scanNotes } from './validate.ts';
 
 // Pure of Astro (no astro:content): the build's integration runs it before any page exists.
@@ -18,6 +19,12 @@ import { scanNotes } from './validate.ts';
 export const SHARE_IMAGES_DIR = 'share-images';
 /** Bump when the card's design changes: the build cache keys on it. */
 const CARD_VERSION = 1;
+/**
+ * Public Notes per language drawn by the build, newest first (scheduled ones are always drawn).
+ * A card costs ~70 ms of CPU: at 5,000 Notes in two languages a first build would draw for
+ * minutes, for old Notes rarely shared. Older ones are drawn on their first request (034).
+ */
+export const SHARE_IMAGES_AT_BUILD = 500;
 
 export const shareImageSize = { width: SHARE_IMAGE_WIDTH, height: SHARE_IMAGE_HEIGHT } as const;
 
@@ -51,15 +58,27 @@ export interface ShareImagesReport {
 }
 
 /**
- * Draws the image of every Note that is not a draft (scheduled ones too: they go public without a
- * rebuild) into <serverDir>/share-images/. A card drawn by an earlier build with the same words is
+ * Draws the images of the scheduled Notes (they go public without a rebuild) and of the newest
+ * public ones, never a draft's, into <serverDir>/share-images/. A card drawn by an earlier build with the same words is
  * copied from cacheDir instead of drawn again: a rebuild pays only for new or retitled Notes.
  */
-export async function writeShareImages(options: { contentDir: string; site: SiteConfig; serverDir: string; cacheDir: string }): Promise<ShareImagesReport> {
+export async function writeShareImages(options: { contentDir: string; site: SiteConfig; serverDir: string; cacheDir: string; now?: number; perLanguage?: number }): Promise<ShareImagesReport> {
   const started = performance.now();
   const { site } = options;
+  const now = options.now ?? Date.now();
+  const perLanguage = options.perLanguage ?? SHARE_IMAGES_AT_BUILD;
   const photo = authorPhoto(options.contentDir, site);
-  const { notes } = scanNotes(options.contentDir, site.languages, site.defaultLanguage);
+  const scanned = scanNotes(options.contentDir, site.languages, site.defaultLanguage).notes.filter((n) => !n.frontmatter.draft && isLang(n.lang, site.languages));
+  const moment = new Map(scanned.map((n) => [n, publishInstant(n.frontmatter.date, site.timeZone)]));
+  const publicSoFar = new Map<string, number>();
+  const notes = scanned
+    .sort((a, b) => moment.get(b)! - moment.get(a)!)
+    .filter((n) => {
+      if (moment.get(n)! > now) return true;
+      const count = (publicSoFar.get(n.lang) ?? 0) + 1;
+      publicSoFar.set(n.lang, count);
+      return count <= perLanguage;
+    });
   mkdirSync(options.cacheDir, { recursive: true });
   const pool = shareImagePool();
   let images = 0;
@@ -68,7 +87,7 @@ export async function writeShareImages(options: { contentDir: string; site: Site
   const inFlight = new Set<Promise<void>>();
   try {
     for (const note of notes) {
-      if (note.frontmatter.draft || !isLang(note.lang, site.languages)) continue;
+      if (!isLang(note.lang, site.languages)) continue;
       const card = noteShareCard({ lang: note.lang, number: note.frontmatter.number, title: note.frontmatter.title }, site, photo);
       const out = path.join(options.serverDir, SHARE_IMAGES_DIR, note.lang, `${note.frontmatter.number}.png`);
       mkdirSync(path.dirname(out), { recursive: true });
