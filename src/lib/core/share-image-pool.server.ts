@@ -62,8 +62,8 @@ function startPool(size: number): ShareImagePool {
       else p.resolve(Buffer.from(png!.buffer, png!.byteOffset, png!.byteLength));
     });
     // A worker that cannot start (a runtime without TypeScript stripping): this thread draws instead.
-    w.on('error', (err) => {
-      broken = err;
+    w.on('error', (err: unknown) => {
+      broken = err instanceof Error ? err : new Error(String(err));
       for (const p of pending.values()) renderShareImage(p.card).then(p.resolve, p.reject);
       pending.clear();
     });

@@ -1,4 +1,4 @@
-import { renderToStaticMarkup } from 'react-dom/server';
+import { render } from 'react-email';
 import { describe, expect, it } from 'vitest';
 import { markdownElement, noteBodyElement } from './note-mdx.server.ts';
 import { smartenText } from './smart-punctuation.ts';
@@ -10,12 +10,12 @@ describe('smart punctuation in emails, as on the web', () => {
   });
 
   it('a Note body and the welcome text reach the email with curly apostrophes, code left as typed', async () => {
-    const note = renderToStaticMarkup(await noteBodyElement(`I've seen "people" try.\n\n**Don't** do \`it's\`.`, { lang: 'en' } as never));
+    const note = await render(await noteBodyElement(`I've seen "people" try.\n\n**Don't** do \`it's\`.`, { lang: 'en' } as never));
     expect(note).toContain('I’ve seen “people” try.');
     expect(note).toContain('Don’t');
     expect(note).toContain('<code');
     expect(note).toMatch(/it&#x27;s<\/code>/);
-    const welcome = renderToStaticMarkup(await markdownElement(`Thank you. I'm glad you're here.`, { lang: 'en' } as never));
+    const welcome = await render(await markdownElement(`Thank you. I'm glad you're here.`, { lang: 'en' } as never));
     expect(welcome).toContain('I’m glad you’re here.');
     expect(welcome).not.toMatch(/I&#x27;m|you&#x27;re/);
   });
