@@ -15,6 +15,8 @@ export interface NewsletterProps {
   siteUrl?: string;
   authorName: string;
   authorBio: string;
+  /** The line the Note ends with before the author's name, in the Note's language ("See you on Monday,"), as on the web. */
+  signature?: string;
   /** `lang` here is the language the Note is written in, which differs from the subscriber's on a fallback. */
   note: { number: number; title: string; summary: string; lang: Lang; dateLabel: string };
   /** The Note's body, compiled by src/lib/email/note-mdx.server.ts. */
@@ -24,7 +26,7 @@ export interface NewsletterProps {
   fallbackNotice: boolean;
 }
 
-export default function Newsletter({ lang, subject, siteTitle, siteUrl, authorName, authorBio, note, children, readOnlineUrl, unsubscribeUrl, fallbackNotice }: NewsletterProps) {
+export default function Newsletter({ lang, subject, siteTitle, siteUrl, authorName, authorBio, signature, note, children, readOnlineUrl, unsubscribeUrl, fallbackNotice }: NewsletterProps) {
   const noteLang = note.lang !== lang ? note.lang : undefined;
   return (
     <Layout lang={lang} subject={subject} siteTitle={siteTitle} siteUrl={siteUrl} authorName={authorName} authorBio={authorBio} preview={note.summary} unsubscribeUrl={unsubscribeUrl}>
@@ -38,7 +40,13 @@ export default function Newsletter({ lang, subject, siteTitle, siteUrl, authorNa
       <Text style={{ ...small, margin: '0 0 28px' }}>
         {note.dateLabel} · <TextLink href={readOnlineUrl}>{t(lang, 'email.readOnline')}</TextLink>
       </Text>
-      <div lang={noteLang}>{children}</div>
+      <div lang={noteLang}>
+        {children}
+        <Text style={{ ...prose.p, fontStyle: 'italic', margin: '28px 0 18px' }}>
+          {signature ? <>{signature}<br /></> : null}
+          <span style={{ fontStyle: 'normal', fontWeight: 700 }}>{authorName}</span>
+        </Text>
+      </div>
     </Layout>
   );
 }

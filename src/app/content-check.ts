@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lessonNumber, lessonProblem } from '../lib/catalog/lessons.ts';
 import { loadProducts } from '../lib/catalog/products.server.ts';
+import { authorPhotoProblem } from '../lib/core/author-photo.server.ts';
 import { loadSiteConfig, type SiteConfig } from '../lib/core/site.ts';
 import { formatProblems, productRefProblems, scanNotes, splitFrontmatter, type ContentProblem } from '../lib/notes/validate.ts';
 
@@ -18,6 +19,8 @@ export function contentProblems(contentDir: string): string[] {
     return [(err as Error).message.split('\n')[0]!];
   }
   const lines: string[] = [];
+  const photoProblem = authorPhotoProblem(contentDir, site);
+  if (photoProblem) lines.push(photoProblem);
   const { notes, problems } = scanNotes(contentDir, site.languages, site.defaultLanguage);
   problems.push(...lessonProblems(contentDir));
   try {

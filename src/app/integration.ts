@@ -1,11 +1,13 @@
-import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { RUNTIME_FILE, writeBuildStamp } from '../server/build-stamp.ts';
 import { compressSync, isCompressible } from '../server/respond.ts';
 import { contentTypeOf, PRECOMPRESS_MIN_BYTES } from '../server/static-assets.ts';
+import { authorPhoto } from '../lib/core/author-photo.server.ts';
 import { loadSiteConfig } from '../lib/core/site.ts';
+import { writeShareImages } from '../lib/notes/share-images.server.ts';
 import { contentProblems, stopOnContentProblems } from './content-check.ts';
 
 const ROUTES_DIR = fileURLToPath(new URL('../routes/', import.meta.url));
@@ -54,12 +56,28 @@ export function drumbeat({ contentDir }: { contentDir: string }): AstroIntegrati
   return {
     name: 'drumbeat',
     hooks: {
-      'astro:build:done': ({ dir }) => {
+      'astro:build:done': async ({ dir, logger }) => {
         // dir is dist/client; the stamp sits beside client/ and server/.
         const outDir = fileURLToPath(new URL('..', dir));
         // The built server migrates the database itself, wherever it is started from.
         cpSync(MIGRATIONS, path.join(outDir, 'server', 'migrations'), { recursive: true });
         precompressClient(fileURLToPath(dir));
+        const site = loadSiteConfig(contentDir);
+        // The byline's photo, public under a name that changes with its bytes (034).
+        const photo = authorPhoto(contentDir, site);
+        if (photo) {
+          const target = path.join(fileURLToPath(dir), photo.publicPath);
+          mkdirSync(path.dirname(target), { recursive: true });
+          writeFileSync(target, photo.bytes);
+        }
+        // Share images beside the server, not in client/: a scheduled Note's waits there (034).
+        const report = await writeShareImages({
+          contentDir,
+          site,
+          serverDir: path.join(outDir, 'server'),
+          cacheDir: path.join(process.cwd(), 'node_modules', '.cache', 'drumbeat-share-images'),
+        });
+        logger.info(`share images: ${report.images} (${report.rendered} drawn, ${report.images - report.rendered} from earlier builds) in ${(report.ms / 1000).toFixed(1)} s${report.workers ? ` on ${report.workers} threads` : ''}`);
         writeBuildStamp(process.cwd(), outDir);
       },
       'astro:config:setup': ({ command, injectRoute, addMiddleware, updateConfig }) => {

@@ -47,6 +47,11 @@ export function topicPath(lang: Lang, slug: string): string {
   return localizedPath(lang, `/topics/${slug}/`);
 }
 
+/** The author's page: who writes the Notes. */
+export function aboutPath(lang: Lang): string {
+  return localizedPath(lang, '/about/');
+}
+
 export function loginPath(lang: Lang): string {
   return localizedPath(lang, '/login/');
 }

@@ -8,3 +8,4 @@ export { announcePresence } from '../lib/core/db/presence.server.ts';
 export { log } from '../lib/core/log.server.ts';
 export { requestIdFrom } from '../lib/core/log.server.ts';
 export { servePage } from '../app/page-front.ts';
+export { warmSearchIndex } from '../lib/notes/search.server.ts';

@@ -107,6 +107,12 @@ await new Promise<void>((resolve) => {
 
 runtime.log.info('server.listening', { url: `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`, site: env.SITE_URL });
 
+// Search warm-up (issue 13): the index is built now, in the background, not on the first search.
+runtime.warmSearchIndex().then(
+  (ms) => runtime.log.info('search.ready', { ms: Math.round(ms) }),
+  (err: unknown) => runtime.log.error('search.warm', { message: String((err as Error)?.message ?? err) }),
+);
+
 // Until it stops, `drumbeat db restore` refuses to replace the database under this server.
 const presence = await runtime.announcePresence('server');
 // The jobs run beside the site; several servers may run them at once (each job claims its work

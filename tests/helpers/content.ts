@@ -4,11 +4,11 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** A throwaway content dir with the real site.yaml and the given Notes ("en/205-x.mdx" -> source). */
+/** A throwaway content dir with the real site.yaml (and the photo it names) and the given Notes ("en/205-x.mdx" -> source). */
 export function tempContent(notes: Record<string, string>, { withSampleNotes = false } = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drumbeat-content-'));
   if (withSampleNotes) cpSync(path.join(ROOT, 'content'), dir, { recursive: true });
-  else cpSync(path.join(ROOT, 'content', 'site.yaml'), path.join(dir, 'site.yaml'));
+  else for (const file of ['site.yaml', 'author-photo.jpg']) cpSync(path.join(ROOT, 'content', file), path.join(dir, file));
   for (const [rel, source] of Object.entries(notes)) {
     const file = path.join(dir, 'notes', rel);
     mkdirSync(path.dirname(file), { recursive: true });

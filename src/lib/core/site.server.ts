@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { getEnv } from './env.server.ts';
+import { authorPhoto, type AuthorPhoto } from './author-photo.server.ts';
 import { loadSiteConfig, type SiteConfig } from './site.ts';
 
 let cached: SiteConfig | undefined;
@@ -15,4 +16,9 @@ export function contentDir(): string {
 
 export function resetSiteCache(): void {
   cached = undefined;
+}
+
+/** The author's photo of content/site.yaml, at the public path the build copied it to. */
+export function getAuthorPhoto(): AuthorPhoto | undefined {
+  return authorPhoto(contentDir(), getSite());
 }

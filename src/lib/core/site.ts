@@ -17,7 +17,22 @@ const perLanguage = z.record(z.string(), z.string().min(1));
 export const siteConfigSchema = z
   .object({
     title: z.string().min(1),
-    author: z.object({ name: z.string().min(1), bio: perLanguage.default({}) }),
+    author: z.object({
+      name: z.string().min(1),
+      bio: perLanguage.default({}),
+      /**
+       * A square JPEG or PNG under content/ (e.g. author-photo.jpg): the byline, the author page and
+       * the share images show it. Small (AUTHOR_PHOTO_MAX_BYTES): it is sent as it is (034).
+       */
+      photo: z
+        .string()
+        .trim()
+        .regex(/\.(jpe?g|png)$/i, 'must be a .jpg, .jpeg or .png file under content/, e.g. photo: author-photo.jpg')
+        .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), 'must be a path inside content/, e.g. photo: author-photo.jpg')
+        .optional(),
+      /** the line before the name at the end of each Note, e.g. "See you on Monday," */
+      signature: perLanguage.default({}),
+    }),
     tagline: perLanguage.default({}),
     languages: z.array(z.enum(LANGUAGES, { error: `must be among the languages Drumbeat speaks: ${LANGUAGES.join(', ')}` })).min(1),
     defaultLanguage: z.enum(LANGUAGES),
@@ -55,6 +70,9 @@ export const siteConfigSchema = z
   });
 
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
+
+/** A byline photo heavier than this is refused by the build: it is shown on every page. */
+export const AUTHOR_PHOTO_MAX_BYTES = 200 * 1024;
 
 export function parseSiteConfig(text: string, file = 'content/site.yaml'): SiteConfig {
   const result = siteConfigSchema.safeParse(parseYaml(text));

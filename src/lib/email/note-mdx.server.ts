@@ -5,6 +5,7 @@ import { OfferBlock, TestimonialBlock, type OfferEmailCard, type TestimonialEmai
 import { prose } from '../../../emails/components/theme.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { t } from '../../i18n/text.ts';
+import { rehypeSmartPunctuation } from './smart-punctuation.ts';
 
 export interface Citation {
   title: string;
@@ -42,7 +43,7 @@ function compile(source: string, format: 'md' | 'mdx'): Promise<Content> {
     cache.set(key, hit);
     return hit;
   }
-  const compiled = evaluate(source, { ...runtime, format, baseUrl: import.meta.url }).then((mod) => mod.default as Content);
+  const compiled = evaluate(source, { ...runtime, format, baseUrl: import.meta.url, rehypePlugins: [rehypeSmartPunctuation] }).then((mod) => mod.default as Content);
   // A failed compile must not stay cached: the author fixes the file and tries again.
   compiled.catch(() => cache.get(key) === compiled && cache.delete(key));
   cache.set(key, compiled);

@@ -5,6 +5,7 @@ import { ROOT } from '../../../tests/helpers/content.ts';
 import { noteFrontmatterSchema } from '../notes/frontmatter.ts';
 import { splitFrontmatter } from '../notes/validate.ts';
 import { loadSiteConfig, type Lang } from '../core/site.ts';
+import { smartenText } from './smart-punctuation.ts';
 import {
   personalize,
   renderConfirmEmail,
@@ -112,7 +113,7 @@ describe('newsletter email', () => {
   };
   const render = (lang: Lang, fallbackNotice: boolean) =>
     renderNewsletterEmail({
-      lang, ...common, authorBio: site.author.bio[lang]!,
+      lang, ...common, authorBio: site.author.bio[lang]!, signature: site.author.signature.en,
       note: { number: fm.number, title: fm.title, summary: fm.summary, lang: 'en', dateLabel: lang === 'en' ? 'November 23, 2026' : '23 novembre 2026', body },
       citations, siteUrl: SITE, readOnlineUrl: `${SITE}/notes/205-three-steps/`, unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER, fallbackNotice,
     });
@@ -120,6 +121,17 @@ describe('newsletter email', () => {
   let it_: RenderedEmail;
   beforeAll(async () => {
     [en, it_] = await Promise.all([render('en', false), render('it', true)]);
+  });
+
+  it('ends the Note with the author’s signature line and name, in the Note’s language, before the footer', () => {
+    for (const email of [en, it_]) {
+      const at = email.text.indexOf('See you on Monday,');
+      // After the Note's last paragraph.
+      const last = email.text.indexOf('One of the managers who took part wrote to me afterwards');
+      expect(last, email.subject).toBeGreaterThan(0);
+      expect(at, email.subject).toBeGreaterThan(last);
+      expect(email.text.slice(at, at + 40)).toMatch(/^See you on Monday,\s+Giulia Ferri/);
+    }
   });
 
   it('has the numbered subject in the subscriber\'s language', () => {
@@ -133,7 +145,8 @@ describe('newsletter email', () => {
     expect(en.html).toContain(`href="${SITE}/notes/205-three-steps/"`);
     const paragraphs = body.split(/\n{2,}/).map((p) => p.trim()).filter((p) => p && !/^(#|- )/.test(p) && !p.includes('<'));
     expect(paragraphs.length).toBeGreaterThan(15);
-    for (const p of paragraphs) expect(en.text).toContain(p.replaceAll('**', ''));
+    // With the web's smart punctuation (I’m, “…”): the same text the Note's page shows.
+    for (const p of paragraphs) expect(en.text).toContain(smartenText(p.replaceAll('**', '')));
     for (const h of body.match(/^## .+$/gm)!) expect(en.html).toContain(`${h.slice(3)}</h2>`);
     expect(en.html).toContain('<strong>one sentence</strong>');
     expect(en.text).toContain(' * **Named but not numbered**'.replaceAll('**', ''));

@@ -4,11 +4,12 @@ import { getProducts } from '../catalog/products.server.ts';
 import { getEnv } from '../core/env.server.ts';
 import { getSite } from '../core/site.server.ts';
 import { localeOf, type Lang } from '../../i18n/lang.ts';
-import { absoluteUrl, archivePath, directoryPath, homePath, localizedPath, notePath, privacyPath, rssPath, shopPath, topicPath, topicsPath } from '../../i18n/paths.ts';
+import { aboutPath, absoluteUrl, archivePath, directoryPath, homePath, localizedPath, notePath, privacyPath, rssPath, shopPath, topicPath, topicsPath } from '../../i18n/paths.ts';
 import { t } from '../../i18n/text.ts';
 import type { NoteCatalog } from './catalog.ts';
 import { archiveAlternates } from './pages.server.ts';
 import { topicsOf } from './topics.ts';
+import { topicAlternates } from './topics.server.ts';
 
 const FEED_ITEMS = 50;
 
@@ -58,7 +59,7 @@ export function sitemapResponse(catalog: NoteCatalog, at: number): Response {
   const products = [...getProducts().values()];
   // The coaches' directory exists (empty or not) wherever a certification is sold.
   const directory = products.some((p) => p.kind === 'certification') ? [directoryPath] : [];
-  for (const f of [homePath, (l: Lang) => archivePath(l), topicsPath, shopPath, ...products.map((p) => (l: Lang) => salesPath(p, l)), ...directory, privacyPath]) {
+  for (const f of [homePath, (l: Lang) => archivePath(l), topicsPath, shopPath, ...products.map((p) => (l: Lang) => salesPath(p, l)), ...directory, aboutPath, privacyPath]) {
     const alts = perLang(f);
     for (const a of alts) entries.push({ path: a.path, alternates: alts.length > 1 ? alts : [] });
   }
@@ -68,10 +69,11 @@ export function sitemapResponse(catalog: NoteCatalog, at: number): Response {
       const others = archiveAlternates(catalog, site.languages, lang, p, at);
       entries.push({ path: archivePath(lang, p), alternates: others.length > 0 ? [{ lang, path: archivePath(lang, p) }, ...others] : [] });
     }
-    // A topic is a tag of one language's Notes; another language's tags are other words, so a
-    // topic page has no translation to point to.
+    // A topic's other languages are those its translated Notes agree on (035).
     for (const topic of topicsOf(visible, lang)) {
-      entries.push({ path: topicPath(lang, topic.slug), alternates: [], lastmod: Math.max(...topic.notes.map((n) => n.publishAt)) });
+      const others = topicAlternates(catalog, at, lang, topic.slug);
+      const alternates = others.length > 0 ? [{ lang, path: topicPath(lang, topic.slug) }, ...others] : [];
+      entries.push({ path: topicPath(lang, topic.slug), alternates, lastmod: Math.max(...topic.notes.map((n) => n.publishAt)) });
     }
     for (const n of visible) {
       const alts = [n, ...catalog.translations(n, at)].map((x) => ({ lang: x.lang, path: notePath(x) }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NoteCatalog, type NoteMeta } from './catalog.ts';
-import { continueReading, noteTopics, topicSlug, topicsOf } from './topics.ts';
+import { continueReading, noteTopics, topicCounterparts, topicSlug, topicsOf } from './topics.ts';
 
 const day = 86_400_000;
 const T0 = Date.parse('2026-11-23T06:00:00Z');
@@ -79,5 +79,39 @@ describe('continueReading at scale', () => {
     for (let i = 0; i < 50; i++) continueReading(notes[i * 97]!, notes, 3);
     // Measured ~7 ms per page on the shared 2-core machine; the budget leaves room for heavy load.
     expect((performance.now() - started) / 50).toBeLessThan(100);
+  });
+});
+
+describe('topicCounterparts', () => {
+  const it_ = (number: number, tags: string[]): NoteMeta => ({ ...note(number, { tags }), id: `it/${number}-n`, lang: 'it' });
+  const en = (number: number, tags: string[]) => note(number, { tags });
+
+  it('pairs a topic with the tag at the same place in its translations, both ways, and a slug both languages share with itself', () => {
+    const byLang = new Map([
+      ['en', [en(3, ['goals', 'focus']), en(2, ['goals', 'teams']), en(1, ['okrs', 'teams']), en(0, ['only-en'])]],
+      ['it', [it_(3, ['obiettivi', 'focus']), it_(2, ['obiettivi', 'team']), it_(1, ['okr', 'team'])]],
+    ]);
+    const c = topicCounterparts(byLang);
+    expect(c.get('en/goals')).toEqual([{ lang: 'it', slug: 'obiettivi' }]);
+    expect(c.get('it/obiettivi')).toEqual([{ lang: 'en', slug: 'goals' }]);
+    expect(c.get('en/focus')).toEqual([{ lang: 'it', slug: 'focus' }]);
+    expect(c.get('it/team')).toEqual([{ lang: 'en', slug: 'teams' }]);
+    expect(c.get('en/okrs')).toEqual([{ lang: 'it', slug: 'okr' }]);
+    // Nothing to point to: a topic of one language only.
+    expect(c.get('en/only-en')).toBeUndefined();
+  });
+
+  it('pairs nothing on a split vote, and never through a Note the reader may not see', () => {
+    const split = new Map([
+      ['en', [en(2, ['goals']), en(1, ['goals'])]],
+      ['it', [it_(2, ['obiettivi']), it_(1, ['mete'])]],
+    ]);
+    expect(topicCounterparts(split).get('en/goals')).toBeUndefined();
+    // The Italian Note 1 is not visible yet: its tag is no topic, so "goals" has no counterpart.
+    const hidden = new Map([
+      ['en', [en(1, ['goals'])]],
+      ['it', [] as NoteMeta[]],
+    ]);
+    expect(topicCounterparts(hidden).size).toBe(0);
   });
 });

@@ -35,6 +35,8 @@ export async function renderPlan(plan: SendPlan, opts: { test?: boolean; unpubli
     siteTitle: site.title,
     authorName: site.author.name,
     authorBio: site.author.bio[plan.lang] ?? site.author.bio[site.defaultLanguage] ?? '',
+    // The Note's own language: the signature closes its text, as on the Note's page.
+    signature: site.author.signature[note.lang],
     note: {
       number: note.number,
       title: note.title,

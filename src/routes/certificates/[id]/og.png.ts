@@ -19,6 +19,7 @@ export const GET: APIRoute = async (context) => {
     programme: view.programme,
     cohort: view.cohort && view.cohortStart ? t(lang, 'certificate.cohortFrom', { cohort: view.cohort, date: view.cohortStart }) : view.cohort,
     issuedBy: `${t(lang, 'certificate.issuedBy', { author: site.author.name, site: site.title })} · ${view.issued}`,
+    site: site.title,
   });
   // no-cache: a revocation must reach whoever asks again; the image itself is kept in memory.
   return new Response(new Uint8Array(png), { headers: { 'Content-Type': 'image/png', 'Content-Length': String(png.byteLength), 'Cache-Control': 'no-cache', 'Referrer-Policy': 'same-origin' } });
