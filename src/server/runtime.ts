@@ -6,3 +6,9 @@ export { startScheduler } from '../jobs/scheduler.server.ts';
 export { closeDb } from '../lib/core/db/client.server.ts';
 export { announcePresence } from '../lib/core/db/presence.server.ts';
 export { log } from '../lib/core/log.server.ts';
+// The front (src/server/media-front.ts) answers media requests before Astro, with these.
+export { answerMedia } from '../lib/access/media.server.ts';
+export { sessionCookieValue } from '../lib/auth/session-cookie.ts';
+export { requestIdFrom } from '../lib/core/log.server.ts';
+export { getEnv } from '../lib/core/env.server.ts';
+export { endpointSecurityHeaders, serverHeaders } from '../app/security-headers.ts';

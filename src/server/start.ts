@@ -11,6 +11,7 @@ import { loadSiteConfig } from '../lib/core/site.ts';
 import { onStopRequest, STOP_GRACE_MS, within } from '../jobs/stop-signal.server.ts';
 import { buildIsCurrent, RUNTIME_FILE } from './build-stamp.ts';
 import { guardMethods } from './method-guard.ts';
+import { installFront, mediaFront } from './media-front.ts';
 import { listenProblem, trackRequests } from './drain.ts';
 import { unwritableReason } from './writable.ts';
 
@@ -87,7 +88,12 @@ const httpServer: Server = started.server.server;
 // The adapter rejects this promise with a listen error nobody awaits, and the process then ended
 // with code 0 and no word: the error is reported below instead, in one line.
 started.done.catch(() => undefined);
-// Before the first request arrives (listen() has not yet completed).
+// ── Front: media ranges before Astro (issue 12). Self-contained so the front that will answer
+// every request before Astro can take it over as one of its handlers. ──
+installFront(httpServer, mediaFront(runtime));
+// ── end of the media front ──
+// Before the first request arrives (listen() has not yet completed); wraps the front too, so an
+// unlisted method never reaches it.
 guardMethods(httpServer, languages);
 const requests = trackRequests(httpServer);
 await new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { adminDashboardBench, adminSubscriberSearchBench } from './admin.ts';
 import { ROOT, saveResult, type Bench, type BenchResult, type Figure } from './lib.ts';
+import { mediaRange } from './media.ts';
 import { notesBuild } from './notes-build.ts';
 import { notesPageWeight } from './notes-page-weight.ts';
 import { notesServing } from './notes-serving.ts';
@@ -22,10 +23,11 @@ const BENCHES: Record<string, Bench> = {
   'admin-dashboard': adminDashboardBench,
   'admin-subscriber-search': adminSubscriberSearchBench,
   search: searchBench,
+  'media-range': mediaRange,
 };
 
 const args = process.argv.slice(2);
-const wanted = args.map((arg) => (arg in BENCHES ? arg : [`notes-${arg}`, `newsletter-${arg}`, `payments-${arg}`, `admin-${arg}`].find((n) => n in BENCHES) ?? arg));
+const wanted = args.map((arg) => (arg in BENCHES ? arg : [`notes-${arg}`, `newsletter-${arg}`, `payments-${arg}`, `admin-${arg}`, `media-${arg}`].find((n) => n in BENCHES) ?? arg));
 const unknown = args.filter((_, i) => !(wanted[i]! in BENCHES));
 if (unknown.length > 0) {
   console.error(`Unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(BENCHES).join(', ')}`);
