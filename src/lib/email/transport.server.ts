@@ -76,6 +76,69 @@ function rateLimitOf(headers: Record<string, string> | null): RateLimitInfo | un
   return info.limit === undefined && info.remaining === undefined && info.reset === undefined ? undefined : info;
 }
 
+/**
+ * One batch's request, built once: the JSON Resend's SDK would send for these emails, as bytes.
+ * Every attempt sends the very same bytes (the payload its idempotency key stands for) without
+ * building 2.5 MB again, and the emails themselves can go as soon as it exists. The outbox keeps
+ * the emails instead (it writes them one by one).
+ */
+export type PreparedBatch = { count: number; body: Buffer } | { count: number; emails: OutgoingEmail[] };
+
+/** Key for key, in the order the SDK's batch.send writes them (its parseEmailToApiOptions), so the bytes are the SDK's. */
+function resendJson(email: OutgoingEmail): string {
+  const api = toApi(email);
+  return JSON.stringify({ from: api.from, headers: api.headers, html: api.html, reply_to: api.replyTo, subject: api.subject, tags: api.tags, text: api.text, to: api.to });
+}
+
+export function prepareBatch(emails: OutgoingEmail[]): PreparedBatch {
+  if (emails.length > 100) throw new Error('a batch holds at most 100 emails');
+  if (!client()) return { count: emails.length, emails };
+  // Each email serialized on its own and written into one buffer: small strings that die young,
+  // rather than one 2.5 MB string the heap keeps until a full collection.
+  const parts = emails.map(resendJson);
+  let length = 2 + Math.max(0, parts.length - 1);
+  for (const part of parts) length += Buffer.byteLength(part);
+  const body = Buffer.allocUnsafeSlow(length);
+  let at = body.write('[', 0, 'latin1');
+  parts.forEach((part, i) => {
+    if (i > 0) at += body.write(',', at, 'latin1');
+    at += body.write(part, at, 'utf8');
+  });
+  body.write(']', at, 'latin1');
+  return { count: emails.length, body };
+}
+
+/** Sends a prepared batch (see prepareBatch); the same idempotency key never delivers twice. */
+export async function sendPreparedBatch(batch: PreparedBatch, opts: { idempotencyKey: string }): Promise<BatchOutcome> {
+  if ('emails' in batch) return sendBatch(batch.emails, opts);
+  if (batch.count === 0) return { ok: true, ids: [] };
+  const api = client()!;
+  let result;
+  try {
+    // The SDK's own request and answer handling, with the body it would have built.
+    result = await api.fetchRequest<{ data: { id: string }[] }>('/emails/batch', {
+      method: 'POST',
+      body: batch.body,
+      headers: { Authorization: `Bearer ${getEnv().RESEND_API_KEY}`, 'Content-Type': 'application/json', 'Idempotency-Key': opts.idempotencyKey, 'x-batch-validation': 'strict' },
+    });
+  } catch (err) {
+    return { ok: false, retryable: true, error: `network: ${(err as Error).message}` };
+  }
+  return batchOutcome(result);
+}
+
+function batchOutcome(result: { data: { data?: { id: string }[] } | null; error: { statusCode?: number | null; name: string; message: string } | null; headers: Record<string, string> | null }): BatchOutcome {
+  const rateLimit = rateLimitOf(result.headers);
+  if (result.error) {
+    const status = result.error.statusCode ?? undefined;
+    const retryAfter = numberHeader(result.headers, 'retry-after');
+    const retryable = retryableError(status, result.error.name);
+    return { ok: false, retryable, status, code: result.error.name, error: `${result.error.name}: ${result.error.message}`, retryAfterMs: retryAfter === undefined ? undefined : retryAfter * 1000, rateLimit };
+  }
+  const ids = (result.data?.data ?? []).map((d) => d.id);
+  return { ok: true, ids, rateLimit };
+}
+
 /** Sends up to 100 emails in one request; the same idempotency key never delivers twice. */
 export async function sendBatch(emails: OutgoingEmail[], opts: { idempotencyKey: string }): Promise<BatchOutcome> {
   if (emails.length === 0) return { ok: true, ids: [] };
@@ -89,15 +152,7 @@ export async function sendBatch(emails: OutgoingEmail[], opts: { idempotencyKey:
   } catch (err) {
     return { ok: false, retryable: true, error: `network: ${(err as Error).message}` };
   }
-  const rateLimit = rateLimitOf(result.headers);
-  if (result.error) {
-    const status = result.error.statusCode ?? undefined;
-    const retryAfter = numberHeader(result.headers, 'retry-after');
-    const retryable = retryableError(status, result.error.name);
-    return { ok: false, retryable, status, code: result.error.name, error: `${result.error.name}: ${result.error.message}`, retryAfterMs: retryAfter === undefined ? undefined : retryAfter * 1000, rateLimit };
-  }
-  const ids = (result.data?.data ?? []).map((d) => d.id);
-  return { ok: true, ids, rateLimit };
+  return batchOutcome(result);
 }
 
 /**

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '../../core/db/client.server.ts';
 import { sends } from '../../core/db/schema.ts';
 import { getSite } from '../../core/site.server.ts';
-import { idempotencyKey, KEY_REUSED, sendBatch, type BatchOutcome } from '../../email/transport.server.ts';
+import { idempotencyKey, KEY_REUSED, prepareBatch, sendPreparedBatch, type BatchOutcome } from '../../email/transport.server.ts';
 import type { SendPlan } from '../plan.ts';
 import { batchMembers, claimSend, ensureSend, finishSend, freezeRecipients, lastSendError, markBatchSent, markRecipientsFailed, nextPendingBatch, noteSendError, releaseSend, sendCounts, type Batch, type Member, type Recipient } from './ledger.server.ts';
 import { personalizedEmail, renderPlan } from './newsletter-email.server.ts';
@@ -25,7 +25,7 @@ import { log } from '../../core/log.server.ts';
 const MAX_WAIT_MS = 20_000;
 /** retries of one batch in a row before the send pauses (the next scheduler tick resumes it) */
 const MAX_ATTEMPTS = 12;
-/** batches in flight at once; the pacer, not this, sets the rate */
+/** batches built or in flight at once (each a ~2.5 MB body); the pacer, not this, sets the rate */
 const IN_FLIGHT = 4;
 
 export const processId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -128,13 +128,15 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
       return worse(first, await sendOne(batch, members, mid, hi));
     };
     if (recipients.length < hi - lo) return split();
-    const emails = recipients.map((r) => personalizedEmail(rendered, r, tags));
+    // Built once, before its turn: the request leaves the moment the pacer says, and a retry
+    // sends the same bytes. At most IN_FLIGHT of these exist at once.
+    const request = prepareBatch(recipients.map((r) => personalizedEmail(rendered, r, tags)));
     const key = await idempotencyKey(`send/${plan.noteNumber}-${plan.lang}/batch-${batch}/${lo}-${hi}-${recipientsDigest(recipients)}`);
     for (let attempts = 0; ; ) {
       if (stopped || signal?.aborted) return { kind: 'stopped' };
       await pacer.wait();
       if (signal?.aborted) return { kind: 'stopped' };
-      const outcome: BatchOutcome = await sendBatch(emails, { idempotencyKey: key });
+      const outcome: BatchOutcome = await sendPreparedBatch(request, { idempotencyKey: key });
       await pacer.adapt(outcome.rateLimit);
       if (outcome.ok) {
         await markBatchSent(sendId, recipients, outcome.ids);

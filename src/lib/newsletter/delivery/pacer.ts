@@ -3,6 +3,9 @@ import type { RateLimitInfo } from '../../email/transport.server.ts';
 /** Requests leave on time but arrive with jitter, and one 429 costs a second: stay a hair under the limit. */
 export const SAFETY = 1.03;
 
+/** Later than this past its moment, a request moves the ones after it back (see Pacer.wait). */
+const LATE_MS = 5;
+
 /**
  * When the account's next request may leave. Every request takes the next free moment, and a
  * pause pushes it back for every sender that shares the timeline: one process's sends share the
@@ -38,6 +41,7 @@ export class Pacer {
   #sleep: (ms: number) => Promise<void>;
   #now: () => number;
   #timeline: Timeline;
+  #turn: Promise<unknown> = Promise.resolve();
 
   constructor(requestsPerSecond: number, sleep: (ms: number) => Promise<void>, now: () => number = Date.now, timeline: Timeline = new MemoryTimeline()) {
     this.#intervalMs = (SAFETY * 1000) / requestsPerSecond;
@@ -50,16 +54,28 @@ export class Pacer {
     return this.#intervalMs;
   }
 
-  /** Resolves when the next request may leave. */
-  async wait(): Promise<void> {
-    // A process busy elsewhere (rendering a batch) can wake long after its moment, together with
-    // requests whose moments came later: one that is late by more than a turn takes a new one.
-    for (let attempt = 0; ; attempt++) {
-      const at = await this.#timeline.reserve(this.#now(), this.#intervalMs);
-      const now = this.#now();
-      if (at > now) await this.#sleep(at - now);
-      if (attempt >= 2 || this.#now() - at <= this.#intervalMs) return;
+  /**
+   * Resolves when the next request may leave; the caller sends at once (its body already built).
+   * One request at a time takes its turn, so a turn is taken after the previous request really
+   * left: a request that leaves late (a process busy elsewhere woke after its moment) pushes the
+   * next one back by as much, and no two ever leave closer than the interval. Resend counts
+   * requests per one-second window as they arrive; requests bunched by a late wake-up were what
+   * put an eleventh into a window and drew a 429 that stopped the whole send for a second.
+   */
+  wait(): Promise<void> {
+    const turn = this.#turn.then(() => this.#takeTurn());
+    this.#turn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #takeTurn(): Promise<void> {
+    const at = await this.#timeline.reserve(this.#now(), this.#intervalMs);
+    let now = this.#now();
+    if (at > now) {
+      await this.#sleep(at - now);
+      now = this.#now();
     }
+    if (now - at > LATE_MS) await this.#timeline.holdUntil(now + this.#intervalMs);
   }
 
   /**
