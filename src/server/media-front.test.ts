@@ -1,4 +1,6 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerMedia } from '../lib/access/media.server.ts';
@@ -18,9 +20,14 @@ let server: http.Server;
 let origin: string;
 let cookie: string;
 const reachedAstro: string[] = [];
+let mediaDir: string;
 
 beforeAll(async () => {
-  const { db } = await useTempDatabase();
+  const { db, dataDir } = await useTempDatabase();
+  // The worksheet as the author replaces it: DATA_DIR/media wins over content/media.
+  mediaDir = path.join(dataDir, 'media', 'okr-workshop-2027-03');
+  mkdirSync(mediaDir, { recursive: true });
+  writeFileSync(path.join(mediaDir, 'okr-worksheet.pdf'), '%PDF-first version');
   const now = Date.now();
   await db.$client.execute({
     sql: `INSERT INTO purchases (email, product_id, lang, source, status, purchased_at, access_until, created_at, updated_at) VALUES ('ada@example.com', 'okr-workshop-2027-03', 'en', 'grant', 'granted', ?, ?, ?, ?)`,
@@ -52,6 +59,18 @@ describe('the media front', () => {
     expect((await fetch(`${origin}/media/okr-coach/x.wav`, { headers: { cookie } })).status).toBe(403);
     expect((await fetch(`${origin}/media/okr-workshop-2027-03/nothing.wav?x=1`, { headers: { cookie } })).status).toBe(404);
     expect(reachedAstro).toEqual([]);
+  });
+
+  it('serves a replaced file, not the one it still holds open, once the lookup sees the change', async () => {
+    const url = `${origin}/media/okr-workshop-2027-03/okr-worksheet.pdf`;
+    const first = await fetch(url, { headers: { cookie, range: 'bytes=0-' } });
+    expect(await first.text()).toBe('%PDF-first version');
+    // Replaced the way a deploy does it: a new file renamed over the old one.
+    writeFileSync(path.join(mediaDir, 'next.pdf'), '%PDF-the second, longer version');
+    renameSync(path.join(mediaDir, 'next.pdf'), path.join(mediaDir, 'okr-worksheet.pdf'));
+    await expect.poll(async () => (await fetch(url, { headers: { cookie, range: 'bytes=0-' } })).text(), { timeout: 20_000, interval: 250 }).toBe('%PDF-the second, longer version');
+    const range = await fetch(url, { headers: { cookie, range: 'bytes=5-7' } });
+    expect([range.status, range.headers.get('content-range'), await range.text()]).toEqual([206, 'bytes 5-7/31', 'the']);
   });
 
   it('hands everything else to Astro: other paths and methods, deeper or malformed media paths', async () => {

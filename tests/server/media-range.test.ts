@@ -32,7 +32,10 @@ async function startEntry(outDir: string): Promise<Server> {
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  await expect.poll(() => fetch(`${url}/healthz`).then((r) => r.ok, () => false), { timeout: 60_000, interval: 100 }).toBe(true);
+  for (const deadline = Date.now() + 60_000; !(await fetch(`${url}/healthz`).then((r) => r.ok, () => false)); ) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`entry.mjs did not answer /healthz (exit ${child.exitCode})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     url,
     dataDir,
