@@ -83,7 +83,7 @@ export async function runNode(args: string[], opts: { cwd: string; env?: Record<
   return elapsed;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;

@@ -5,11 +5,10 @@
 // built entry.mjs alone (the Astro route, what a server started from dist/ does).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createClient } from '@libsql/client';
 import { hashToken, newSecretToken } from '../../src/lib/auth/tokens.ts';
-import { ensureSampleBuild, RESULTS_DIR, ROOT, SAMPLE_OUT_DIR, tempDir, type BenchResult, type RunningServer } from './lib.ts';
+import { ensureSampleBuild, freePort, RESULTS_DIR, ROOT, SAMPLE_OUT_DIR, tempDir, type BenchResult, type RunningServer } from './lib.ts';
 import { alternatingRounds, formatSpread, load, ratioSpread, spread, startBareServer, wireHeaders } from './reference.ts';
 
 const PRODUCT = 'okr-workshop-2027-03';
@@ -19,14 +18,6 @@ const RANGE = 'bytes=65536-131071';
 const PURCHASES = 10_000;
 const ROUNDS = 3;
 const DURATION_S = 8;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The built server started one of two ways: `npm start`'s start.ts, or entry.mjs alone. */
 async function start(how: 'start.ts' | 'entry.mjs', outDir: string, log: string): Promise<RunningServer> {
