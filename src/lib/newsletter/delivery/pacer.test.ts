@@ -68,7 +68,7 @@ describe('Pacer on a shared timeline', () => {
     for (const gap of gaps) expect(gap).toBeCloseTo(250 * SAFETY, 5);
   });
 
-  it('moves the next request back by as much as one left late, so none leave closer than the interval', async () => {
+  it('takes a new turn when it wakes later than its own, so none leave closer than the interval', async () => {
     let now = 1_000_000;
     const left: number[] = [];
     // The second sleep oversleeps by 70 ms, as a busy process would.
@@ -82,8 +82,8 @@ describe('Pacer on a shared timeline', () => {
     }
     const gaps = left.slice(1).map((t, i) => t - left[i]!);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(100 * SAFETY - 1e-6);
-    expect(gaps[1]).toBeCloseTo(100 * SAFETY + 70, 5);
-    expect(gaps[2]).toBeCloseTo(100 * SAFETY, 5);
+    // Four waits that sleep, and one more for the late one's new turn.
+    expect(sleeps).toBe(5);
   });
 
   it('hands out one turn at a time to requests that wait together', async () => {
