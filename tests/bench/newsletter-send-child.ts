@@ -35,7 +35,7 @@ const personalizeMs = (performance.now() - personalizeStart) / (batches * 100);
 const rssBeforeSendMb = mb(process.memoryUsage().rss);
 const peakBeforeSendMb = process.resourceUsage().maxRSS / 1024;
 // RSS over the send, sampled: at 10% and at the end it shows whether it is flat.
-const trace: { sent: number; rssMb: number }[] = [];
+const trace: Record<string, number>[] = [];
 let sentSoFar = 0;
 let peakDuringSendMb = rssBeforeSendMb;
 const sampler = setInterval(() => {
@@ -48,7 +48,10 @@ const result = await deliver(plan, {
   signal: stop.signal,
   onProgress: ({ sent }) => {
     sentSoFar = sent;
-    if (trace.length === 0 || sent - trace.at(-1)!.sent >= (stopAfter ?? count) / 10) { const m = process.memoryUsage(); trace.push({ sent, rssMb: Math.round(mb(m.rss)), heapMb: Math.round(mb(m.heapTotal)), usedMb: Math.round(mb(m.heapUsed)), extMb: Math.round(mb(m.external)), abMb: Math.round(mb(m.arrayBuffers)) } as never); }
+    if (trace.length === 0 || sent - trace.at(-1)!.sent! >= (stopAfter ?? count) / 10) {
+      const m = process.memoryUsage();
+      trace.push({ sent, rssMb: Math.round(mb(m.rss)), heapMb: Math.round(mb(m.heapTotal)), usedMb: Math.round(mb(m.heapUsed)), arrayBuffersMb: Math.round(mb(m.arrayBuffers)) });
+    }
     if (stopAfter !== undefined && sent >= stopAfter) stop.abort();
   },
 });

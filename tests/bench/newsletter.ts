@@ -22,11 +22,11 @@ interface SendRun {
   rssBeforeSendMb: number;
   peakDuringSendMb: number;
   rssAfterSendMb: number;
-  trace: { sent: number; rssMb: number }[];
+  trace: Record<string, number>[];
 }
 
 /** One sender process against a fake Resend (limited to `limit` req/s, or not at all). */
-export async function runSend(opts: { subscribers: number; rps: number; limit?: number; stopAfter?: number }) {
+async function runSend(opts: { subscribers: number; rps: number; limit?: number; stopAfter?: number }) {
   const fake = new FakeResend(opts.limit);
   fake.keepBodies = false;
   const resend = await serveFakeResend(fake);
