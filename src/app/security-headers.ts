@@ -33,3 +33,11 @@ export function serverHeaders(env: Pick<Env, 'STRIPE_API_BASE' | 'NODE_ENV' | 'S
     hsts: env.NODE_ENV === 'production' && env.SITE_URL.startsWith('https://') ? 'max-age=31536000' : undefined,
   };
 }
+
+/**
+ * What the middleware adds to an answer that has no policy of its own (an endpoint's), for the
+ * server's front (src/server/), which answers some requests before Astro and its middleware.
+ */
+export function endpointSecurityHeaders(own: ServerHeaders): Record<string, string> {
+  return { ...SECURITY_HEADERS, 'Content-Security-Policy': `${FALLBACK_POLICY} ${own.formAction}`, ...(own.hsts ? { 'Strict-Transport-Security': own.hsts } : {}) };
+}

@@ -9,3 +9,8 @@ export { log } from '../lib/core/log.server.ts';
 export { requestIdFrom } from '../lib/core/log.server.ts';
 export { servePage } from '../app/page-front.ts';
 export { warmSearchIndex } from '../lib/notes/search.server.ts';
+// The front (src/server/media-front.ts) answers media requests before Astro, with these.
+export { answerMedia } from '../lib/access/media.server.ts';
+export { sessionCookieValue } from '../lib/auth/session-cookie.ts';
+export { getEnv } from '../lib/core/env.server.ts';
+export { endpointSecurityHeaders, serverHeaders } from '../app/security-headers.ts';

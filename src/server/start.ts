@@ -13,6 +13,7 @@ import { buildIsCurrent, RUNTIME_FILE } from './build-stamp.ts';
 import { installFront, type FrontHandler } from './front.ts';
 import { guardMethods } from './method-guard.ts';
 import { staticAssets } from './static-assets.ts';
+import { mediaFront } from './media-front.ts';
 import { listenProblem, trackRequests } from './drain.ts';
 import { unwritableReason } from './writable.ts';
 
@@ -90,9 +91,9 @@ const httpServer: Server = started.server.server;
 // with code 0 and no word: the error is reported below instead, in one line.
 started.done.catch(() => undefined);
 // Before the first request arrives (listen() has not yet completed). What needs no rendering is
-// answered before the adapter (docs/decisions/028): the files of dist/client from memory, then
-// pages the page cache holds. A further handler (req, res) => Promise<boolean> goes in this list.
-const front: FrontHandler[] = [staticAssets(path.join(outDir, 'client')), runtime.servePage];
+// answered before the adapter (docs/decisions/028): the files of dist/client from memory, media
+// ranges after the access check (030), then pages the page cache holds.
+const front: FrontHandler[] = [staticAssets(path.join(outDir, 'client')), mediaFront(runtime), runtime.servePage];
 installFront(httpServer, front, {
   requestIdFrom: runtime.requestIdFrom,
   onError: (err, req) => runtime.log.error('front.error', { method: req.method, path: req.url?.split('?')[0], message: String((err as Error)?.message ?? err) }),

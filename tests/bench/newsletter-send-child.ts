@@ -1,12 +1,16 @@
 // Runs in its own process so its peak RSS is the sender's alone: fills a database with
-// subscribers, measures render + personalize, then delivers one Note to all of them.
+// subscribers, measures render + personalize, then delivers one Note to all of them (or, with
+// BENCH_STOP_AFTER, stops the send once that many are sent: the 1,000,000-recipient row).
 import { getDb } from '../../src/lib/core/db/client.server.ts';
 import { prepareDatabase } from '../../src/lib/core/db/migrate.server.ts';
 import { deliver } from '../../src/lib/newsletter/delivery/deliver.server.ts';
-import { personalizedEmail, renderPlan } from '../../src/lib/newsletter/delivery/newsletter-email.server.ts';
+import { newsletterBatches, renderPlan } from '../../src/lib/newsletter/delivery/newsletter-email.server.ts';
 
+const mb = (bytes: number) => bytes / 1024 / 1024;
 const count = Number(process.env.BENCH_SUBSCRIBERS);
 const rps = Number(process.env.BENCH_RPS);
+const stopAfter = process.env.BENCH_STOP_AFTER ? Number(process.env.BENCH_STOP_AFTER) : undefined;
+const rssAtStartMb = mb(process.memoryUsage().rss);
 await prepareDatabase();
 await getDb().$client.execute({
   sql: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
@@ -19,15 +23,53 @@ const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false } as
 const renderStart = performance.now();
 const rendered = await renderPlan(plan);
 const renderMs = performance.now() - renderStart;
-const samples = 10_000;
+// What the send does per recipient: their copy written into a batch's request body.
+const write = newsletterBatches(rendered, []);
+const batches = 100;
 const personalizeStart = performance.now();
-for (let i = 0; i < samples; i++) personalizedEmail(rendered, { id: i, email: `reader${i}@example.com` }, []);
-const personalizeMs = (performance.now() - personalizeStart) / samples;
+for (let b = 0; b < batches; b++) write(Array.from({ length: 100 }, (_, i) => ({ id: b * 100 + i, email: `reader${b * 100 + i}@example.com` }))).release();
+const personalizeMs = (performance.now() - personalizeStart) / (batches * 100);
 
 // The modules alone (drizzle, libsql, React, MDX) set a floor; what the send adds on top is the
-// figure that shows whether the list is streamed.
-const rssBeforeSendMb = process.memoryUsage().rss / 1024 / 1024;
+// figure that shows whether the list is streamed and the bodies let go.
+const rssBeforeSendMb = mb(process.memoryUsage().rss);
+const peakBeforeSendMb = process.resourceUsage().maxRSS / 1024;
+// RSS over the send, sampled: at 10% and at the end it shows whether it is flat.
+const trace: Record<string, number>[] = [];
+let sentSoFar = 0;
+let peakDuringSendMb = rssBeforeSendMb;
+const sampler = setInterval(() => {
+  peakDuringSendMb = Math.max(peakDuringSendMb, mb(process.memoryUsage().rss));
+}, 100);
+const stop = new AbortController();
 const start = performance.now();
-const result = await deliver(plan, { requestsPerSecond: rps });
+const result = await deliver(plan, {
+  requestsPerSecond: rps,
+  signal: stop.signal,
+  onProgress: ({ sent }) => {
+    sentSoFar = sent;
+    if (trace.length === 0 || sent - trace.at(-1)!.sent! >= (stopAfter ?? count) / 10) {
+      const m = process.memoryUsage();
+      trace.push({ sent, rssMb: Math.round(mb(m.rss)), heapMb: Math.round(mb(m.heapTotal)), usedMb: Math.round(mb(m.heapUsed)), arrayBuffersMb: Math.round(mb(m.arrayBuffers)) });
+    }
+    if (stopAfter !== undefined && sent >= stopAfter) stop.abort();
+  },
+});
 const seconds = (performance.now() - start) / 1000;
-console.log(JSON.stringify({ result, seconds, renderMs, personalizeMs, peakRssMb: process.resourceUsage().maxRSS / 1024, rssBeforeSendMb, rssAfterSendMb: process.memoryUsage().rss / 1024 / 1024 }));
+clearInterval(sampler);
+console.log(
+  JSON.stringify({
+    result,
+    sent: sentSoFar,
+    seconds,
+    renderMs,
+    personalizeMs,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    rssAtStartMb,
+    peakBeforeSendMb,
+    rssBeforeSendMb,
+    peakDuringSendMb,
+    rssAfterSendMb: mb(process.memoryUsage().rss),
+    trace,
+  }),
+);

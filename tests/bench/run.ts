@@ -6,6 +6,7 @@ import { adminDashboardBench, adminSubscriberSearchBench } from './admin.ts';
 import { cliBench } from './cli.ts';
 import { growthBench } from './growth.ts';
 import { ROOT, saveResult, type Bench, type BenchResult, type Figure } from './lib.ts';
+import { mediaRange } from './media.ts';
 import { notesBuild } from './notes-build.ts';
 import { notesPageWeight } from './notes-page-weight.ts';
 import { notesServing } from './notes-serving.ts';
@@ -26,10 +27,11 @@ const BENCHES: Record<string, Bench> = {
   search: searchBench,
   cli: cliBench,
   growth: growthBench,
+  'media-range': mediaRange,
 };
 
 const args = process.argv.slice(2);
-const wanted = args.map((arg) => (arg in BENCHES ? arg : [`notes-${arg}`, `newsletter-${arg}`, `payments-${arg}`, `admin-${arg}`].find((n) => n in BENCHES) ?? arg));
+const wanted = args.map((arg) => (arg in BENCHES ? arg : [`notes-${arg}`, `newsletter-${arg}`, `payments-${arg}`, `admin-${arg}`, `media-${arg}`].find((n) => n in BENCHES) ?? arg));
 const unknown = args.filter((_, i) => !(wanted[i]! in BENCHES));
 if (unknown.length > 0) {
   console.error(`Unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(BENCHES).join(', ')}`);

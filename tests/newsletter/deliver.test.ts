@@ -50,7 +50,8 @@ describe('delivering a Note', () => {
     expect(result).toMatchObject({ state: 'done', recipients: 250, sent: 250, failed: 0 });
     expectEachOnce(fake.recipients(), Array.from({ length: 250 }, (_, i) => `en${i}@example.com`));
     const batches = fake.requests.filter((r) => r.path === '/emails/batch');
-    expect(batches.map((b) => b.count)).toEqual([100, 100, 50]);
+    // Batches overlap in flight: the shorter upload may finish first.
+    expect(batches.map((b) => b.count).sort((a, b) => b - a)).toEqual([100, 100, 50]);
     expect(new Set(batches.map((b) => b.idempotencyKey)).size).toBe(3);
     const mail = fake.emails[0]!;
     expect(mail.subject).toBe('Note №205: Three steps to a goal you keep');

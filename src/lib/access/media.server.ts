@@ -1,10 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import type { MediaFile } from '../catalog/media.server.ts';
+import { findMedia, type MediaFile } from '../catalog/media.server.ts';
+import { getSite } from '../core/site.server.ts';
+import { t } from '../../i18n/text.ts';
+import { sessionAccess } from './access.server.ts';
 
-// Media files streamed after the access check, with HTTP Range so players can seek. The check is
-// the caller's (/media/<product>/<file> asks sessionAccess on every request, Range requests
-// included); this only streams the file catalog/media.server.ts found.
+// Media files answered after the access check, with HTTP Range so players can seek. The answer
+// is decided here once, as plain data (status, headers, which bytes of which file), and written
+// by two callers: the server's front (src/server/media-front.ts, straight onto the socket, before
+// Astro) and the Astro route /media/<product>/<file> (a server started from dist/ directly).
 
 export type ByteRange = { start: number; end: number } | 'unsatisfiable' | undefined;
 
@@ -27,25 +31,102 @@ export function parseRange(header: string | null, size: number): ByteRange {
   return { start, end };
 }
 
-export function streamMedia(request: Request, media: MediaFile): Response {
-  const headers = new Headers({
+/** A file's version: size and modification time, so a replaced recording is another entity. Strong. */
+export function mediaEtag(media: MediaFile): string {
+  return `"${media.size.toString(36)}-${media.mtimeMs.toString(36)}"`;
+}
+
+/** What a response to a media request is, whoever writes it. */
+export interface MediaAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** a refusal's text */
+  text?: string;
+  /** the bytes start…end (inclusive) of this file make the body */
+  stream?: { file: string; start: number; end: number };
+}
+
+export interface MediaRequest {
+  method: string;
+  productId: string;
+  file: string;
+  /** the session cookie's value, unchecked */
+  sessionToken: string | undefined;
+  header(name: 'range' | 'if-range' | 'if-none-match'): string | null | undefined;
+}
+
+const deny = (status: number, text: string): MediaAnswer => ({ status, text, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'private, no-store' } });
+
+/**
+ * The whole decision for /media/<product>/<file>. The access check runs on every request, Range
+ * requests included (one indexed query): a copied link works for nobody else, and a refund or the
+ * deadline stops the next request, whatever the browser cached about the page.
+ */
+export async function answerMedia(req: MediaRequest): Promise<MediaAnswer> {
+  const lang = getSite().defaultLanguage;
+  const access = await sessionAccess(req.sessionToken, req.productId);
+  if (!access.email) return deny(401, t(lang, 'media.signIn'));
+  if (!access.access) return deny(403, t(lang, 'media.noAccess'));
+  const media = findMedia(req.productId, req.file);
+  if (!media) return deny(404, t(lang, 'media.missing'));
+  return mediaBytes(req, media);
+}
+
+/** Whether an If-None-Match list names this ETag (weak comparison, RFC 9110 §13.1.2). */
+function noneMatch(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * Whether a Range may be honoured under If-Range (RFC 9110 §13.1.5): the validator must be this
+ * very version, a strong ETag compared strongly or the exact Last-Modified date. Otherwise the
+ * client's partial copy is of another file and it gets the whole new one.
+ */
+function ifRangeHolds(header: string | null | undefined, etag: string, lastModified: string): boolean {
+  if (header === null || header === undefined) return true;
+  const value = header.trim();
+  if (value.startsWith('"') || value.startsWith('W/')) return value === etag;
+  return value === lastModified;
+}
+
+/** Status and headers for this file's bytes: 200, 206, 304 or 416. */
+export function mediaBytes(req: Pick<MediaRequest, 'method' | 'header'>, media: MediaFile): MediaAnswer {
+  const etag = mediaEtag(media);
+  const lastModified = new Date(media.mtimeMs).toUTCString();
+  const headers: Record<string, string> = {
     'Content-Type': media.type,
     'Accept-Ranges': 'bytes',
     // Private: a shared cache must never hand a buyer's file to someone else.
     'Cache-Control': 'private, no-store',
     'Content-Disposition': 'inline',
     'X-Content-Type-Options': 'nosniff',
-  });
-  const range = parseRange(request.headers.get('range'), media.size);
+    ETag: etag,
+    'Last-Modified': lastModified,
+  };
+  const ifNoneMatch = req.header('if-none-match');
+  if (ifNoneMatch && noneMatch(ifNoneMatch, etag)) {
+    delete headers['Content-Type'];
+    return { status: 304, headers };
+  }
+  const range = ifRangeHolds(req.header('if-range'), etag, lastModified) ? parseRange(req.header('range') ?? null, media.size) : undefined;
   if (range === 'unsatisfiable') {
-    headers.set('Content-Range', `bytes */${media.size}`);
-    return new Response(null, { status: 416, headers });
+    headers['Content-Range'] = `bytes */${media.size}`;
+    headers['Content-Length'] = '0';
+    return { status: 416, headers };
   }
   const { start, end } = range ?? { start: 0, end: media.size - 1 };
-  headers.set('Content-Length', String(media.size === 0 ? 0 : end - start + 1));
-  if (range) headers.set('Content-Range', `bytes ${start}-${end}/${media.size}`);
+  headers['Content-Length'] = String(media.size === 0 ? 0 : end - start + 1);
+  if (range) headers['Content-Range'] = `bytes ${start}-${end}/${media.size}`;
   const status = range ? 206 : 200;
-  if (request.method === 'HEAD' || media.size === 0) return new Response(null, { status, headers });
-  const stream = Readable.toWeb(createReadStream(media.file, { start, end })) as ReadableStream<Uint8Array>;
-  return new Response(stream, { status, headers });
+  if (req.method === 'HEAD' || media.size === 0) return { status, headers };
+  return { status, headers, stream: { file: media.file, start, end } };
+}
+
+/** The answer as a fetch Response, for the Astro route. */
+export function mediaResponse(answer: MediaAnswer): Response {
+  const body = answer.stream
+    ? (Readable.toWeb(createReadStream(answer.stream.file, { start: answer.stream.start, end: answer.stream.end })) as ReadableStream<Uint8Array>)
+    : (answer.text ?? null);
+  return new Response(body, { status: answer.status, headers: answer.headers });
 }

@@ -49,6 +49,8 @@ export interface MediaFile {
   file: string;
   type: string;
   size: number;
+  /** whole milliseconds: the ETag and Last-Modified say which version of the file a range is of */
+  mtimeMs: number;
 }
 
 // Where each declared file is, remembered briefly: gated pages and Range requests ask on every
@@ -65,7 +67,8 @@ export function findMedia(productId: string, file: string): MediaFile | undefine
   const declared = product?.media.find((m) => 'file' in m && m.file === file);
   if (!declared || !('file' in declared)) return undefined;
   const found = mediaPath(contentDir(), productId, declared.file, path.resolve(getEnv().DATA_DIR));
-  const media = found ? { file: found, type: declared.type ?? TYPES[path.extname(found).toLowerCase()] ?? 'application/octet-stream', size: statSync(found).size } : undefined;
+  const stat = found ? statSync(found) : undefined;
+  const media = found && stat ? { file: found, type: declared.type ?? TYPES[path.extname(found).toLowerCase()] ?? 'application/octet-stream', size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) } : undefined;
   // Only declared files are remembered, so the map is as small as the product list.
   lookups.set(key, { media, at: performance.now() });
   return media;

@@ -159,7 +159,7 @@ export async function renderNewsletterEmail({ note: { body, ...note }, citations
   return finish(subject, createElement(Newsletter, { ...input, lang, subject, note: { ...note, lang: noteLang }, children }));
 }
 
-const escapeAttribute = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+export const escapeAttribute = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /** One recipient's copy of an email rendered with UNSUBSCRIBE_PLACEHOLDER. */
 export function personalize(rendered: RenderedEmail, unsubscribeUrl: string): RenderedEmail {

@@ -4,10 +4,10 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '../../core/db/client.server.ts';
 import { sends } from '../../core/db/schema.ts';
 import { getSite } from '../../core/site.server.ts';
-import { idempotencyKey, KEY_REUSED, sendBatch, type BatchOutcome } from '../../email/transport.server.ts';
+import { idempotencyKey, KEY_REUSED, sendPreparedBatch, type BatchOutcome } from '../../email/transport.server.ts';
 import type { SendPlan } from '../plan.ts';
 import { batchMembers, claimSend, ensureSend, finishSend, freezeRecipients, lastSendError, markBatchSent, markRecipientsFailed, nextPendingBatch, noteSendError, releaseSend, sendCounts, type Batch, type Member, type Recipient } from './ledger.server.ts';
-import { personalizedEmail, renderPlan } from './newsletter-email.server.ts';
+import { newsletterBatches, renderPlan } from './newsletter-email.server.ts';
 import { accountTimeline } from './budget.server.ts';
 import { Pacer } from './pacer.ts';
 import { log } from '../../core/log.server.ts';
@@ -25,7 +25,7 @@ import { log } from '../../core/log.server.ts';
 const MAX_WAIT_MS = 20_000;
 /** retries of one batch in a row before the send pauses (the next scheduler tick resumes it) */
 const MAX_ATTEMPTS = 12;
-/** batches in flight at once; the pacer, not this, sets the rate */
+/** batches built or in flight at once (each a ~2.5 MB body); the pacer, not this, sets the rate */
 const IN_FLIGHT = 4;
 
 export const processId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -102,6 +102,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
   const rendered = await renderPlan(plan);
   const pacer = new Pacer(options.requestsPerSecond ?? getSite().newsletter.requestsPerSecond, sleep, options.now ?? Date.now, accountTimeline);
   const tags = [{ name: 'send', value: String(sendId) }];
+  const prepareBatch = newsletterBatches(rendered, tags);
   let stopped: DeliveryResult | undefined;
   /** why a batch was held back pending; the others go on, then the send pauses */
   let held: string | undefined;
@@ -128,48 +129,55 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
       return worse(first, await sendOne(batch, members, mid, hi));
     };
     if (recipients.length < hi - lo) return split();
-    const emails = recipients.map((r) => personalizedEmail(rendered, r, tags));
+    // Built once, before its turn: the request leaves the moment the pacer says, and a retry
+    // sends the same bytes. At most IN_FLIGHT of these exist at once.
+    const request = prepareBatch(recipients);
     const key = await idempotencyKey(`send/${plan.noteNumber}-${plan.lang}/batch-${batch}/${lo}-${hi}-${recipientsDigest(recipients)}`);
-    for (let attempts = 0; ; ) {
-      if (stopped || signal?.aborted) return { kind: 'stopped' };
-      await pacer.wait();
-      if (signal?.aborted) return { kind: 'stopped' };
-      const outcome: BatchOutcome = await sendBatch(emails, { idempotencyKey: key });
-      await pacer.adapt(outcome.rateLimit);
-      if (outcome.ok) {
-        await markBatchSent(sendId, recipients, outcome.ids);
-        log.info('newsletter.batch', { send: sendId, note: plan.noteNumber, lang: plan.lang, batch, sent: recipients.length, attempts: attempts + 1 });
-        return { kind: 'sent' };
+    try {
+      for (let attempts = 0; ; ) {
+        if (stopped || signal?.aborted) return { kind: 'stopped' };
+        await pacer.wait();
+        if (signal?.aborted) return { kind: 'stopped' };
+        const outcome: BatchOutcome = await sendPreparedBatch(request, { idempotencyKey: key });
+        await pacer.adapt(outcome.rateLimit);
+        if (outcome.ok) {
+          await markBatchSent(sendId, recipients, outcome.ids);
+          log.info('newsletter.batch', { send: sendId, note: plan.noteNumber, lang: plan.lang, batch, sent: recipients.length, attempts: attempts + 1 });
+          return { kind: 'sent' };
+        }
+        if (outcome.code === KEY_REUSED) {
+          // Resend holds this key for other content: an earlier attempt of this batch (before an edit
+          // of the Note, or from a restored backup) may have gone out. Nobody is marked failed and
+          // nothing is sent twice; the author decides. The line names no address.
+          const reason = `Resend refused batch ${batch} of send ${sendId} (Note ${plan.noteNumber}, ${plan.lang}): its idempotency key was already used for other content (${outcome.error}); its ${recipients.length} recipients stay pending`;
+          // Each scheduler tick asks again; the log says it once, `newsletter status` every time.
+          if ((await lastSendError(sendId)) !== reason.slice(0, 500)) log.error('newsletter.batch', { send: sendId, batch, outcome: 'held', message: reason });
+          await noteSendError(sendId, reason.slice(0, 500));
+          return { kind: 'held', reason };
+        }
+        if (!outcome.retryable && outcome.status === 422) {
+          if (recipients.length > 1) return split();
+          await markRecipientsFailed(sendId, recipients, outcome.error.slice(0, 500));
+          return { kind: 'failed' };
+        }
+        if (!outcome.retryable) {
+          // Refused for a reason no single address explains (a revoked key, a bad sender): every
+          // batch would be, so the send pauses with its recipients pending until that is fixed.
+          const reason = `Resend refused batch ${batch} of send ${sendId}: ${outcome.error}`;
+          log.error('newsletter.batch', { send: sendId, batch, outcome: 'refused', message: reason });
+          await noteSendError(sendId, reason.slice(0, 500));
+          return { kind: 'gave-up', reason };
+        }
+        attempts++;
+        await noteSendError(sendId, `${outcome.error} (batch ${batch}, attempt ${attempts})`);
+        if (attempts >= MAX_ATTEMPTS) return { kind: 'gave-up', reason: outcome.error };
+        // Exponential backoff with jitter, or exactly what Resend asked for.
+        const backoff = outcome.retryAfterMs ?? Math.min(MAX_WAIT_MS, 250 * 2 ** attempts) * (0.5 + Math.random() / 2);
+        await pacer.pause(Math.min(MAX_WAIT_MS, backoff));
       }
-      if (outcome.code === KEY_REUSED) {
-        // Resend holds this key for other content: an earlier attempt of this batch (before an edit
-        // of the Note, or from a restored backup) may have gone out. Nobody is marked failed and
-        // nothing is sent twice; the author decides. The line names no address.
-        const reason = `Resend refused batch ${batch} of send ${sendId} (Note ${plan.noteNumber}, ${plan.lang}): its idempotency key was already used for other content (${outcome.error}); its ${recipients.length} recipients stay pending`;
-        // Each scheduler tick asks again; the log says it once, `newsletter status` every time.
-        if ((await lastSendError(sendId)) !== reason.slice(0, 500)) log.error('newsletter.batch', { send: sendId, batch, outcome: 'held', message: reason });
-        await noteSendError(sendId, reason.slice(0, 500));
-        return { kind: 'held', reason };
-      }
-      if (!outcome.retryable && outcome.status === 422) {
-        if (recipients.length > 1) return split();
-        await markRecipientsFailed(sendId, recipients, outcome.error.slice(0, 500));
-        return { kind: 'failed' };
-      }
-      if (!outcome.retryable) {
-        // Refused for a reason no single address explains (a revoked key, a bad sender): every
-        // batch would be, so the send pauses with its recipients pending until that is fixed.
-        const reason = `Resend refused batch ${batch} of send ${sendId}: ${outcome.error}`;
-        log.error('newsletter.batch', { send: sendId, batch, outcome: 'refused', message: reason });
-        await noteSendError(sendId, reason.slice(0, 500));
-        return { kind: 'gave-up', reason };
-      }
-      attempts++;
-      await noteSendError(sendId, `${outcome.error} (batch ${batch}, attempt ${attempts})`);
-      if (attempts >= MAX_ATTEMPTS) return { kind: 'gave-up', reason: outcome.error };
-      // Exponential backoff with jitter, or exactly what Resend asked for.
-      const backoff = outcome.retryAfterMs ?? Math.min(MAX_WAIT_MS, 250 * 2 ** attempts) * (0.5 + Math.random() / 2);
-      await pacer.pause(Math.min(MAX_WAIT_MS, backoff));
+    } finally {
+      // Its buffer serves a later batch.
+      request.release();
     }
   };
 

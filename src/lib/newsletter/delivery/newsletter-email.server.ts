@@ -1,8 +1,8 @@
 import { nowMs } from '../../core/clock.ts';
 import { getEnv } from '../../core/env.server.ts';
 import { getSite } from '../../core/site.server.ts';
-import { personalize, renderNewsletterEmail, type RenderedEmail } from '../../email/render.server.ts';
-import { sendEmail, type OutgoingEmail } from '../../email/transport.server.ts';
+import { escapeAttribute, personalize, renderNewsletterEmail, UNSUBSCRIBE_PLACEHOLDER, type RenderedEmail } from '../../email/render.server.ts';
+import { sendEmail, templateBatches, type OutgoingEmail, type PreparedBatch } from '../../email/transport.server.ts';
 import { formatDate } from '../../../i18n/format.ts';
 import { absoluteUrl, notePath } from '../../../i18n/paths.ts';
 import { loadNotesFromDisk } from '../../notes/disk.server.ts';
@@ -59,6 +59,21 @@ export async function renderPlan(plan: SendPlan, opts: { test?: boolean; unpubli
 export function personalizedEmail(rendered: RenderedEmail, recipient: { id: number; email: string }, tags: OutgoingEmail['tags']): OutgoingEmail {
   const url = unsubscribeUrl(recipient);
   return { to: recipient.email, ...personalize(rendered, url), subject: rendered.subject, headers: unsubscribeHeaders(url), tags };
+}
+
+/**
+ * The requests of a send: each batch written straight from the rendered email, the recipients'
+ * own links filled in (the bytes prepareBatch would write for their personalizedEmail copies).
+ */
+export function newsletterBatches(rendered: RenderedEmail, tags: OutgoingEmail['tags']): (recipients: { id: number; email: string }[]) => PreparedBatch {
+  const write = templateBatches({ subject: rendered.subject, html: rendered.html, text: rendered.text, tags }, UNSUBSCRIBE_PLACEHOLDER);
+  return (recipients) =>
+    write(
+      recipients.map((recipient) => {
+        const url = unsubscribeUrl(recipient);
+        return { to: recipient.email, headers: unsubscribeHeaders(url), html: escapeAttribute(url), text: url };
+      }),
+    );
 }
 
 /** The author's test copy or preview: its unsubscribe link and header lead to a page that changes nothing. */

@@ -68,25 +68,34 @@ describe('Pacer on a shared timeline', () => {
     for (const gap of gaps) expect(gap).toBeCloseTo(250 * SAFETY, 5);
   });
 
-  it('takes a new turn when it wakes later than its own', async () => {
+  it('takes a new turn when it wakes later than its own, so none leave closer than the interval', async () => {
     let now = 1_000_000;
-    const timeline = new MemoryTimeline();
-    const reserved: number[] = [];
-    const reserve = timeline.reserve.bind(timeline);
-    timeline.reserve = async (at, interval) => {
-      const moment = await reserve(at, interval);
-      reserved.push(moment);
-      return moment;
-    };
-    // The first sleep (in the second wait) oversleeps by two seconds, as a busy process would.
-    let late = 2000;
-    const pacer = new Pacer(4, async (ms) => {
-      now += ms + late;
-      late = 0;
-    }, () => now, timeline);
-    await pacer.wait();
-    await pacer.wait();
-    expect(reserved).toHaveLength(3);
-    expect(reserved[2]).toBeGreaterThanOrEqual(1_000_000 + 2000);
+    const left: number[] = [];
+    // The second sleep oversleeps by 70 ms, as a busy process would.
+    let sleeps = 0;
+    const pacer = new Pacer(10, async (ms) => {
+      now += ms + (++sleeps === 2 ? 70 : 0);
+    }, () => now, new MemoryTimeline());
+    for (let i = 0; i < 5; i++) {
+      await pacer.wait();
+      left.push(now);
+    }
+    const gaps = left.slice(1).map((t, i) => t - left[i]!);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(100 * SAFETY - 1e-6);
+    // Four waits that sleep, and one more for the late one's new turn.
+    expect(sleeps).toBe(5);
+  });
+
+  it('hands out one turn at a time to requests that wait together', async () => {
+    let now = 1_000_000;
+    const left: number[] = [];
+    const pacer = new Pacer(10, async (ms) => {
+      await new Promise((r) => setTimeout(r, 1));
+      now += ms;
+    }, () => now, new MemoryTimeline());
+    await Promise.all(Array.from({ length: 6 }, () => pacer.wait().then(() => left.push(now))));
+    const gaps = left.slice(1).map((t, i) => t - left[i]!);
+    expect(gaps).toHaveLength(5);
+    for (const gap of gaps) expect(gap).toBeCloseTo(100 * SAFETY, 5);
   });
 });

@@ -3,6 +3,9 @@ import type { RateLimitInfo } from '../../email/transport.server.ts';
 /** Requests leave on time but arrive with jitter, and one 429 costs a second: stay a hair under the limit. */
 export const SAFETY = 1.03;
 
+/** Later than this past its moment, a request takes a new turn (see Pacer.wait): well inside the 30 ms a second SAFETY leaves. */
+const LATE_MS = 15;
+
 /**
  * When the account's next request may leave. Every request takes the next free moment, and a
  * pause pushes it back for every sender that shares the timeline: one process's sends share the
@@ -38,6 +41,7 @@ export class Pacer {
   #sleep: (ms: number) => Promise<void>;
   #now: () => number;
   #timeline: Timeline;
+  #turn: Promise<unknown> = Promise.resolve();
 
   constructor(requestsPerSecond: number, sleep: (ms: number) => Promise<void>, now: () => number = Date.now, timeline: Timeline = new MemoryTimeline()) {
     this.#intervalMs = (SAFETY * 1000) / requestsPerSecond;
@@ -50,15 +54,29 @@ export class Pacer {
     return this.#intervalMs;
   }
 
-  /** Resolves when the next request may leave. */
-  async wait(): Promise<void> {
-    // A process busy elsewhere (rendering a batch) can wake long after its moment, together with
-    // requests whose moments came later: one that is late by more than a turn takes a new one.
+  /**
+   * Resolves when the next request may leave; the caller sends at once (its body already built).
+   * One request of this process at a time takes its turn, after the previous one left, and one
+   * that wakes late takes a new turn: no two leave closer than the interval. Resend counts
+   * requests per one-second window as they arrive; requests bunched by a late wake-up were what
+   * put an eleventh into a window and drew a 429 that stopped the whole send for a second.
+   */
+  wait(): Promise<void> {
+    const turn = this.#turn.then(() => this.#takeTurn());
+    this.#turn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #takeTurn(): Promise<void> {
+    // Woken late (a process busy writing a batch, or a loaded machine): the turns after ours may
+    // be taken already, by this process's next request or another process on the shared
+    // timeline, and leaving now would bunch with them. The late request takes the next free turn
+    // instead (a few times at most, so a starved process still sends).
     for (let attempt = 0; ; attempt++) {
       const at = await this.#timeline.reserve(this.#now(), this.#intervalMs);
       const now = this.#now();
       if (at > now) await this.#sleep(at - now);
-      if (attempt >= 2 || this.#now() - at <= this.#intervalMs) return;
+      if (attempt >= 3 || this.#now() - at <= LATE_MS) return;
     }
   }
 
