@@ -45,7 +45,9 @@ export default defineConfig({
   // Rendered pages are kept in memory until the next scheduled Note changes what readers see
   // (docs/decisions/001), keyed by path alone and bounded by bytes (src/app/page-cache.ts, 015).
   cache: { provider: { name: 'drumbeat-pages', entrypoint: './src/app/page-cache.ts', config: { maxBytes: 64 * 1024 * 1024 } } },
-  build: { inlineStylesheets: 'always' },
+  // Stylesheets are files (/_astro/<hash>.css, immutable, precompressed, served from memory by the
+  // front), not copied into every page: a weekly reader fetches them once (docs/decisions/036).
+  build: { inlineStylesheets: 'never' },
   server: { port: Number(process.env.PORT ?? 4321), host: process.env.HOST ?? 'localhost' },
   devToolbar: { enabled: false },
   vite: {
