@@ -1,16 +1,15 @@
-import { certify, CertifyError, certificateView, revokeCertificate, sendCertificateEmail } from '../lib/access/certificates.server.ts';
-import { ProductError } from '../lib/catalog/product.ts';
-import { prepareDatabase } from '../lib/core/db/migrate.server.ts';
-import { toLang } from '../i18n/lang.ts';
-import { getSite } from '../lib/core/site.server.ts';
 import { type Command, UsageError } from './shared.ts';
 
-// The author marks a participant qualified, or takes it back (docs/decisions/032).
+// The author marks a participant qualified, or takes it back (docs/decisions/032). The modules
+// load when the command runs, not for --help or a usage error (docs/decisions/031).
+const certificates = () => import('../lib/access/certificates.server.ts');
+const database = () => import('../lib/core/db/migrate.server.ts').then((m) => m.prepareDatabase());
 
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    const [{ CertifyError }, { ProductError }] = await Promise.all([certificates(), import('../lib/catalog/product.ts')]);
     if (err instanceof CertifyError || err instanceof ProductError) throw new UsageError(err.message);
     throw err;
   }
@@ -18,7 +17,8 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
 
 async function revoke(positionals: string[]): Promise<void> {
   if (positionals.length !== 2) throw new UsageError('give an email and a product id, e.g. drumbeat certify revoke ann@example.com okr-coach');
-  await prepareDatabase();
+  await database();
+  const { revokeCertificate } = await certificates();
   const r = await guarded(() => revokeCertificate({ email: positionals[0]!, productId: positionals[1]! }));
   if (r.revoked.length === 0) console.log(`${r.email} holds no valid certificate of ${r.product.id}; nothing changed.`);
   else for (const c of r.revoked) console.log(`Revoked the certificate ${c.id} of ${r.email} for ${r.product.id}: its page now says it was revoked.`);
@@ -44,7 +44,8 @@ export const certifyCommands: Record<string, Command> = {
         return revoke(positionals);
       }
       if (positionals.length !== 2) throw new UsageError('give an email and a product id, e.g. drumbeat certify ann@example.com okr-coach --name "Ann Rossi"');
-      await prepareDatabase();
+      await database();
+      const [{ certify, certificateView, sendCertificateEmail }, { toLang }, { getSite }] = await Promise.all([certificates(), import('../i18n/lang.ts'), import('../lib/core/site.server.ts')]);
       const r = await guarded(() => certify({ email: positionals[0]!, productId: positionals[1]!, name: values.name as string | undefined }));
       const c = r.certificate;
       const url = certificateView(c, toLang(c.lang, getSite())).url;
