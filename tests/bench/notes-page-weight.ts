@@ -68,7 +68,8 @@ function measure(url: string, kind: Resource['kind'], body: Buffer): Resource {
  * be in the HTML as plain links and text, so every script can only be an enhancement.
  */
 function noJsChecks(html: string): Record<string, boolean> {
-  const prose = /<div class="prose">([\s\S]*?)<\/div>\s*<aside/.exec(html)?.[1] ?? '';
+  // Everything from the Note's body to its share links (the signature and topics sit between).
+  const prose = /<div class="prose">([\s\S]*?)<aside class="share"/.exec(html)?.[1] ?? '';
   const text = prose.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
   const nav = /<nav\b[\s\S]*?<\/nav>/.exec(html)?.[0] ?? '';
   const share = /<aside class="share"[\s\S]*?<\/aside>/.exec(html)?.[0] ?? '';
