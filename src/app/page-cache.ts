@@ -1,7 +1,8 @@
 import type { CacheProvider } from 'astro';
 import { hasSessionCookie } from '../lib/auth/session-cookie.ts';
 import { requestIdFrom } from '../lib/core/log.server.ts';
-import { compress, etagMatches, isCompressible, negotiateEncoding, representations, type Representations } from '../server/respond.ts';
+import { etagMatches } from '../lib/core/etag.ts';
+import { compress, isCompressible, negotiateEncoding, representations, type Representations } from '../server/respond.ts';
 
 // The in-memory route cache of rendered pages (docs/decisions/001), bounded by what the pages
 // weigh, not by how many there are, and keyed only by what changes a page. Astro's memoryCache()

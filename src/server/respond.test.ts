@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compressSync, etagMatches, negotiateEncoding, representations, sendRepresentation } from './respond.ts';
+import { compressSync, negotiateEncoding, representations, sendRepresentation } from './respond.ts';
 
 describe('negotiateEncoding', () => {
   it('follows the client: brotli first on a tie, q=0 refuses, * stands for the rest', () => {
@@ -18,18 +18,6 @@ describe('negotiateEncoding', () => {
     expect(negotiateEncoding('*;q=0, gzip')).toBe('gzip');
     expect(negotiateEncoding('deflate')).toBe('identity');
     expect(negotiateEncoding('BR')).toBe('br');
-  });
-});
-
-describe('etagMatches', () => {
-  const tags = new Set(['"abc"', '"abc-br"']);
-  it('compares weakly, any of a list, and *', () => {
-    expect(etagMatches('"abc"', tags)).toBe(true);
-    expect(etagMatches('W/"abc-br"', tags)).toBe(true);
-    expect(etagMatches('"x", "abc"', tags)).toBe(true);
-    expect(etagMatches('*', tags)).toBe(true);
-    expect(etagMatches('"abcd"', tags)).toBe(false);
-    expect(etagMatches(undefined, tags)).toBe(false);
   });
 });
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
+import { etagMatches } from '../lib/core/etag.ts';
 
 // Answers from memory: one stored representation per encoding, its headers laid out once, so a
 // request costs a header lookup, a string compare and one write (docs/decisions/028).
@@ -92,17 +93,6 @@ export function negotiateEncoding(header: string | undefined): Encoding {
   if (br > 0 && br >= gz) return 'br';
   if (gz > 0) return 'gzip';
   return 'identity';
-}
-
-/** If-None-Match (weak comparison, RFC 9110 13.1.2): does the client hold one of these? */
-export function etagMatches(header: string | undefined, etags: Set<string>): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  for (const raw of header.split(',')) {
-    const tag = raw.trim().replace(/^W\//, '');
-    if (etags.has(tag)) return true;
-  }
-  return false;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { findMedia, type MediaFile } from '../catalog/media.server.ts';
+import { etagMatches } from '../core/etag.ts';
 import { getSite } from '../core/site.server.ts';
 import { t } from '../../i18n/text.ts';
 import { sessionAccess } from './access.server.ts';
@@ -72,12 +73,6 @@ export async function answerMedia(req: MediaRequest): Promise<MediaAnswer> {
   return mediaBytes(req, media);
 }
 
-/** Whether an If-None-Match list names this ETag (weak comparison, RFC 9110 §13.1.2). */
-function noneMatch(header: string, etag: string): boolean {
-  if (header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
-}
-
 /**
  * Whether a Range may be honoured under If-Range (RFC 9110 §13.1.5): the validator must be this
  * very version, a strong ETag compared strongly or the exact Last-Modified date. Otherwise the
@@ -104,8 +99,7 @@ export function mediaBytes(req: Pick<MediaRequest, 'method' | 'header'>, media: 
     ETag: etag,
     'Last-Modified': lastModified,
   };
-  const ifNoneMatch = req.header('if-none-match');
-  if (ifNoneMatch && noneMatch(ifNoneMatch, etag)) {
+  if (etagMatches(req.header('if-none-match') ?? undefined, new Set([etag]))) {
     delete headers['Content-Type'];
     return { status: 304, headers };
   }
