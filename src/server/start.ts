@@ -14,7 +14,7 @@ import { installFront, type FrontHandler } from './front.ts';
 import { guardMethods } from './method-guard.ts';
 import { staticAssets } from './static-assets.ts';
 import { mediaFront } from './media-front.ts';
-import { listenProblem, trackRequests } from './drain.ts';
+import { hostProblem, listenProblem, trackRequests } from './drain.ts';
 import { unwritableReason } from './writable.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,6 +35,9 @@ try {
   if (err instanceof EnvError) fail(err.message);
   throw err;
 }
+
+const unreachableHost = await hostProblem(env.HOST, env.PORT);
+if (unreachableHost) fail(unreachableHost);
 
 // Broken content stops start-up with every problem on a line of its own (file: problem), before
 // a build that would refuse it or a sales page that would answer 500.
