@@ -311,7 +311,11 @@ export class FakeStripe {
   webhookSecret?: string;
   /** origin of the hosted checkout page (session.url); serveFakeStripe sets it to the server's own */
   checkoutOrigin = CHECKOUT_ORIGIN;
-  /** Stripe's clock, in ms; align it with the app's clock when the app's time is faked (expires_at is checked against it) */
+  /**
+   * Stripe's clock for `created` and the list filters, in ms; align it with the app's clock when the
+   * app's time is faked. expires_at is checked against the real clock, as the app computes it (a
+   * test clock a day away from today would otherwise refuse every session).
+   */
   now: () => number = () => Date.now();
 
   #idempotent = new Map<string, { fingerprint: string; status: number; body: unknown }>();
@@ -600,8 +604,9 @@ export class FakeStripe {
     if (p.expires_at !== undefined) {
       expiresAt = integer(p.expires_at, 'expires_at');
       // Stripe: between 30 minutes and 24 hours after creation (a minute's leeway for the trip here).
-      if (expiresAt < created + 30 * 60 - 60) throw new ParamError('The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.', 'expires_at');
-      if (expiresAt > created + 24 * 3600 + 60) throw new ParamError('The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.', 'expires_at');
+      const sentAt = Math.floor(Date.now() / 1000);
+      if (expiresAt < sentAt + 30 * 60 - 60) throw new ParamError('The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.', 'expires_at');
+      if (expiresAt > sentAt + 24 * 3600 + 60) throw new ParamError('The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.', 'expires_at');
     }
 
     const id = randomId('cs_test_', 58);
