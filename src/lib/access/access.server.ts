@@ -1,8 +1,8 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { hashToken, isWellFormedToken } from '../auth/tokens.ts';
 import { hasAccess } from '../catalog/availability.ts';
 import { nowMs } from '../core/clock.ts';
-import { getDb, type Database } from '../core/db/client.server.ts';
+import { databaseChangeMark, getDb, type Database } from '../core/db/client.server.ts';
 import { purchases, sessions, type PurchaseStatus } from '../core/db/schema.ts';
 import { OWNED, purchasesOf } from '../payments/purchases.server.ts';
 
@@ -42,11 +42,54 @@ const OWNED_SET = new Set<string>(OWNED);
 const prepared = new WeakMap<Database, ReturnType<typeof prepareSessionAccess>>();
 function prepareSessionAccess(db: Database) {
   return db
-    .select({ email: sessions.email, id: purchases.id, status: purchases.status, accessUntil: purchases.accessUntil, purchasedAt: purchases.purchasedAt, cohortId: purchases.cohortId })
+    .select({ email: sessions.email, expiresAt: sessions.expiresAt, id: purchases.id, status: purchases.status, accessUntil: purchases.accessUntil, purchasedAt: purchases.purchasedAt, cohortId: purchases.cohortId })
     .from(sessions)
     .leftJoin(purchases, and(eq(purchases.email, sessions.email), eq(purchases.productId, sql.placeholder('productId'))))
-    .where(and(eq(sessions.idHash, sql.placeholder('idHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .where(eq(sessions.idHash, sql.placeholder('idHash')))
     .prepare();
+}
+
+interface SessionRows {
+  email: string;
+  expiresAt: number;
+  rows: AccessRow[];
+}
+
+/**
+ * What the query answered, per session and product, while the database has not changed since
+ * (databaseChangeMark: any commit from any process, a revocation, a refund, a sign-out, clears
+ * it). Only the rows are kept: the decision is made again on every request with the clock, so a
+ * deadline or a session's end is seen at once. Without a mark (a libSQL server) every request
+ * asks. Bounded: a full table starts over.
+ */
+const answered: { mark: string | undefined; rows: Map<string, SessionRows> } = { mark: undefined, rows: new Map() };
+const ANSWERS_KEPT = 10_000;
+
+async function sessionRows(db: Database, idHash: string, productId: string): Promise<SessionRows | undefined> {
+  const mark = databaseChangeMark();
+  const key = `${idHash} ${productId}`;
+  if (mark !== undefined && mark === answered.mark) {
+    const kept = answered.rows.get(key);
+    if (kept) return kept;
+  }
+  let query = prepared.get(db);
+  if (!query) prepared.set(db, (query = prepareSessionAccess(db)));
+  const result = await query.all({ productId, idHash });
+  const first = result[0];
+  if (!first) return undefined;
+  const rows: AccessRow[] = [];
+  for (const r of result) {
+    if (r.id === null || r.status === null || !OWNED_SET.has(r.status)) continue;
+    rows.push({ id: r.id, status: r.status, accessUntil: r.accessUntil, purchasedAt: r.purchasedAt, cohortId: r.cohortId });
+  }
+  const found = { email: first.email, expiresAt: first.expiresAt, rows };
+  // The mark read before the query: a commit during it makes the next request ask again.
+  if (mark !== undefined) {
+    if (answered.mark !== mark || answered.rows.size >= ANSWERS_KEPT) answered.rows = new Map();
+    answered.mark = mark;
+    answered.rows.set(key, found);
+  }
+  return found;
 }
 
 /**
@@ -55,17 +98,8 @@ function prepareSessionAccess(db: Database) {
  */
 export async function sessionAccess(sessionToken: string | undefined, productId: string): Promise<{ email?: string } & AccessState> {
   if (!isWellFormedToken(sessionToken)) return { access: false };
+  const found = await sessionRows(getDb(), hashToken(sessionToken), productId);
   const now = nowMs();
-  const db = getDb();
-  let query = prepared.get(db);
-  if (!query) prepared.set(db, (query = prepareSessionAccess(db)));
-  const result = await query.all({ productId, idHash: hashToken(sessionToken), now });
-  const first = result[0];
-  if (!first) return { access: false };
-  const rows: AccessRow[] = [];
-  for (const r of result) {
-    if (r.id === null || r.status === null || !OWNED_SET.has(r.status)) continue;
-    rows.push({ id: r.id, status: r.status, accessUntil: r.accessUntil, purchasedAt: r.purchasedAt, cohortId: r.cohortId });
-  }
-  return { email: first.email, ...decideAccess(rows, now) };
+  if (!found || found.expiresAt <= now) return { access: false };
+  return { email: found.email, ...decideAccess(found.rows, now) };
 }

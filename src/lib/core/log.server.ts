@@ -10,9 +10,16 @@ export type LogFields = Record<string, string | number | boolean | null | undefi
 
 const requestContext = new AsyncLocalStorage<string>();
 
+// Request ids only need to be unique, not secret: a random start per process and a counter. Eight
+// fresh random bytes per request cost a getrandom() call each, 2.5% of a gated page's CPU.
+const requestIdPrefix = randomBytes(4).toString('hex');
+let requestCount = 0;
+
 /** A request id from the proxy in front (X-Request-Id) when it looks like one, else a new one. */
 export function requestIdFrom(header: string | null | undefined): string {
-  return header && /^[A-Za-z0-9._:-]{8,128}$/.test(header) ? header : randomBytes(8).toString('hex');
+  if (header && /^[A-Za-z0-9._:-]{8,128}$/.test(header)) return header;
+  requestCount = (requestCount + 1) % 0x1_0000_0000;
+  return requestIdPrefix + requestCount.toString(16).padStart(8, '0');
 }
 
 /** Runs `fn` with `requestId` on every line it logs, however deep (and after the response too). */

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from '@libsql/client';
@@ -87,11 +87,18 @@ export function serializeWrites<T>(fn: () => Promise<T>): Promise<T> {
 
 let dbFile: string | null | undefined;
 
+const walIndexHeader = Buffer.alloc(48);
+
 /**
- * A cheap "may the database have changed?" mark: the size and modification time of the embedded
- * database's write-ahead log (or file), which every commit by any process (this server, the CLI,
- * another instance) touches. One stat call, no query. undefined for a libSQL server or Turso,
- * whose changes cannot be seen from here: callers then ask the database every time.
+ * "Has the database changed since?", without a query: the header of the embedded database's
+ * WAL index (the `-shm` file), which SQLite itself reads to see other connections' commits. Every
+ * commit by any process (this server, the CLI, another instance, drizzle-kit) changes its change
+ * counter, frame count or salts; a checkpoint may change it too, which only costs a re-read. The
+ * file is opened on every call, so a database restored or replaced under a running server is seen
+ * (a kept descriptor would watch a deleted file). undefined when there is no WAL index (the file is
+ * not open in WAL mode yet) or the database is a libSQL server or Turso: callers then ask the
+ * database every time. A stat of the log was used before: its size stays the same after the log
+ * restarts and its mtime moves in clock ticks, so two commits could leave one mark.
  */
 export function databaseChangeMark(): string | undefined {
   if (dbFile === undefined) {
@@ -99,10 +106,17 @@ export function databaseChangeMark(): string | undefined {
     dbFile = url.startsWith('file:') ? fileURLToPath(new URL(url, `file://${process.cwd()}/`)) : null;
   }
   if (dbFile === null) return undefined;
-  // In WAL mode every commit writes the log (a checkpoint empties it, and the next commit writes
-  // it again): one stat. Without a log, the file itself.
-  const wal = statSync(`${dbFile}-wal`, { throwIfNoEntry: false });
-  if (wal) return `w${wal.size}:${wal.mtimeMs}:${wal.ino}`;
-  const main = statSync(dbFile, { throwIfNoEntry: false });
-  return `m${main?.size}:${main?.mtimeMs}`;
+  let fd: number;
+  try {
+    fd = openSync(`${dbFile}-shm`, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    // The first copy of the header: version, change counter, page size, frame count, salts, checksums.
+    // isInit (byte 12) is 0 until a connection has built the index: nothing to compare yet.
+    return readSync(fd, walIndexHeader, 0, 48, 0) === 48 && walIndexHeader[12] === 1 ? walIndexHeader.toString('latin1') : undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
