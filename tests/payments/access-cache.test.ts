@@ -1,4 +1,5 @@
 import { createClient, type Client } from '@libsql/client';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionAccess } from '../../src/lib/access/access.server.ts';
@@ -11,6 +12,7 @@ import { useTempDatabase } from '../helpers/db.ts';
 // commits come from another connection, as the CLI's or another instance's would.
 
 let other: Client;
+let dbPath: string;
 let token: string;
 const PRODUCT = 'okr-workshop-2027-03';
 const NOW = Date.parse('2026-12-01T10:00:00Z');
@@ -19,7 +21,8 @@ beforeAll(async () => {
   const { db, dataDir } = await useTempDatabase();
   setNow(NOW);
   await db.$client.execute('SELECT 1');
-  other = createClient({ url: `file:${path.join(dataDir, 'drumbeat.db')}` });
+  dbPath = path.join(dataDir, 'drumbeat.db');
+  other = createClient({ url: `file:${dbPath}` });
   token = newSecretToken();
   await other.execute({ sql: 'INSERT INTO sessions (id_hash, email, created_at, expires_at) VALUES (?, ?, ?, ?)', args: [hashToken(token), 'cache-buyer@example.com', NOW, NOW + 86_400_000] });
   await other.execute({
@@ -73,3 +76,26 @@ describe('sessionAccess kept between commits', () => {
     expect(await sessionAccess(token, PRODUCT)).toEqual({ access: false });
   });
 });
+
+describe('the mark and other processes', () => {
+  it('differs after each commit of another process', () => {
+    const write = (value: number) => execFileSync(process.execPath, ['--input-type=module', '-e', CHILD_WRITE, dbPath, String(value)], { cwd: process.cwd() });
+    const seen = new Set<string | undefined>([databaseChangeMark()]);
+    for (let i = 0; i < 3; i++) {
+      write(i);
+      const mark = databaseChangeMark();
+      expect(mark).toBeDefined();
+      expect(seen.has(mark), `commit ${i} of another process`).toBe(false);
+      seen.add(mark);
+    }
+  });
+});
+
+const CHILD_WRITE = `
+import { createClient } from '@libsql/client';
+const [file, value] = process.argv.slice(1);
+const db = createClient({ url: 'file:' + file });
+await db.execute('PRAGMA journal_mode = WAL');
+await db.execute({ sql: 'INSERT INTO sessions (id_hash, email, created_at, expires_at) VALUES (?, ?, 0, 0)', args: ['mark-' + value, 'mark@example.com'] });
+db.close();
+`;

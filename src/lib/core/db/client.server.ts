@@ -38,6 +38,7 @@ export function closeDb(): void {
   db?.$client.close();
   db = undefined;
   dbFile = undefined;
+  closeWalIndex();
 }
 
 type Write = { fn: () => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
@@ -88,17 +89,41 @@ export function serializeWrites<T>(fn: () => Promise<T>): Promise<T> {
 let dbFile: string | null | undefined;
 
 const walIndexHeader = Buffer.alloc(48);
+let walIndex: number | undefined;
+
+function closeWalIndex(): void {
+  if (walIndex !== undefined) closeSync(walIndex);
+  walIndex = undefined;
+}
+
+/**
+ * Reads the WAL index's header into walIndexHeader through a kept descriptor: opening the file per
+ * request was 14% of a cached Note's CPU, and an fstat per request to notice a deleted file another
+ * 10% (syscalls are dear on these machines). None is needed: SQLite deletes the file only at the
+ * last close of any process, and this process's client keeps a connection open from getDb() to
+ * closeDb(), which closes the descriptor too.
+ */
+function readWalIndexHeader(file: string): boolean {
+  if (walIndex === undefined) {
+    getDb();
+    try {
+      walIndex = openSync(file, 'r');
+    } catch {
+      return false;
+    }
+  }
+  return readSync(walIndex, walIndexHeader, 0, 48, 0) === 48;
+}
 
 /**
  * "Has the database changed since?", without a query: the header of the embedded database's
  * WAL index (the `-shm` file), which SQLite itself reads to see other connections' commits. Every
  * commit by any process (this server, the CLI, another instance, drizzle-kit) changes its change
- * counter, frame count or salts; a checkpoint may change it too, which only costs a re-read. The
- * file is opened on every call, so a database restored or replaced under a running server is seen
- * (a kept descriptor would watch a deleted file). undefined when there is no WAL index (the file is
- * not open in WAL mode yet) or the database is a libSQL server or Turso: callers then ask the
- * database every time. A stat of the log was used before: its size stays the same after the log
- * restarts and its mtime moves in clock ticks, so two commits could leave one mark.
+ * counter, frame count or salts; a checkpoint may change it too, which only costs a re-read.
+ * undefined when there is no WAL index (the file is not open in WAL mode yet) or the database is a
+ * libSQL server or Turso: callers then ask the database every time. A stat of the log was used
+ * before: its size stays the same after the log restarts and its mtime moves in clock ticks, so
+ * two commits could leave one mark (docs/decisions/039).
  */
 export function databaseChangeMark(): string | undefined {
   if (dbFile === undefined) {
@@ -106,17 +131,6 @@ export function databaseChangeMark(): string | undefined {
     dbFile = url.startsWith('file:') ? fileURLToPath(new URL(url, `file://${process.cwd()}/`)) : null;
   }
   if (dbFile === null) return undefined;
-  let fd: number;
-  try {
-    fd = openSync(`${dbFile}-shm`, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    // The first copy of the header: version, change counter, page size, frame count, salts, checksums.
-    // isInit (byte 12) is 0 until a connection has built the index: nothing to compare yet.
-    return readSync(fd, walIndexHeader, 0, 48, 0) === 48 && walIndexHeader[12] === 1 ? walIndexHeader.toString('latin1') : undefined;
-  } finally {
-    closeSync(fd);
-  }
+  // isInit (byte 12) is 0 until a connection has built the index: nothing to compare yet.
+  return readWalIndexHeader(`${dbFile}-shm`) && walIndexHeader[12] === 1 ? walIndexHeader.toString('latin1') : undefined;
 }
