@@ -152,6 +152,15 @@ export function parseVariantHeader(value: string): { gate: Gate; variant: string
   return { gate, variant, maxAgeMs, tags: tags.split(',').filter(Boolean) };
 }
 /** Headers that are the cache's own business, or per request, and so are not kept. */
+/**
+ * A public page kept here can change at any commit or moment of the clock (a Note going public, a
+ * sale closing, a seat taken): browsers and proxies may store it and ask again with its ETag each
+ * time (a 304 from memory), unless the page said otherwise.
+ */
+function forBrowsers(response: Response): void {
+  if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'public, no-cache');
+}
+
 const NOT_KEPT = new Set(['set-cookie', 'cdn-cache-control', 'cache-tag', 'x-request-id', 'x-astro-cache', VARIANT_HEADER.toLowerCase()]);
 
 /** Where a gated page's variant is kept: beside its gate, under the path's key. */
@@ -233,6 +242,7 @@ export default function pageCache(options: PageCacheOptions | undefined): CacheP
         // Kept whatever the page tells browsers (a library page is private, no-store): this copy
         // is served only after the same per-request decision picked it again.
         if (v && response.status === 200 && !response.headers.has('Set-Cookie')) {
+          if (v.gate.kind === 'seats') forBrowsers(response);
           await keep(store, variantKey(key, v.variant), response.clone(), v.maxAgeMs, v.tags, { pathKey: key, gate: v.gate });
         }
         return response;
@@ -242,6 +252,7 @@ export default function pageCache(options: PageCacheOptions | undefined): CacheP
       // the visitor's to choose. Nothing personal (a cookie set) or varying per request is kept.
       if (maxAge <= 0 || response.status !== 200 || response.headers.has('Set-Cookie') || response.headers.has('Vary')) return response;
       const tags = (response.headers.get('Cache-Tag') ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+      forBrowsers(response);
       await keep(store, key, response.clone(), maxAge * 1000, tags);
       response.headers.set('X-Astro-Cache', 'MISS');
       return response;

@@ -96,7 +96,8 @@ describe('a cached page', { timeout: 60_000 }, () => {
     const [a, b] = [await raw(NOTE), await raw(NOTE)];
     expect(a.headers['x-request-id']).toMatch(/^[0-9a-f]{16}$/);
     expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
-    // The cache's own headers stay inside.
+    // Stored by browsers, asked again with the ETag every time; the cache's own headers stay inside.
+    expect(res.headers['cache-control']).toBe('public, no-cache');
     expect(res.headers['cdn-cache-control']).toBeUndefined();
     expect(res.headers['cache-tag']).toBeUndefined();
   });
