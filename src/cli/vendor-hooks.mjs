@@ -59,7 +59,9 @@ function currentBundle() {
   // Every file it was built from, and each package's package.json (a new version changes it).
   if (!same(manifest.inputs)) return undefined;
   const dir = path.join(CACHE, manifest.dir);
-  return existsSync(dir) ? pathToFileURL(dir + path.sep).href : undefined;
+  // A folder someone emptied by hand is built again rather than failing an import halfway.
+  if (!manifest.outputs?.every((f) => existsSync(path.join(dir, f)))) return undefined;
+  return pathToFileURL(dir + path.sep).href;
 }
 
 function isCommonJS(file) {
@@ -140,7 +142,8 @@ function build() {
       if (pkg) inputs.add(`${pkg}/package.json`);
     }
     renameSync(path.join(work, 'out'), out);
-    makeCurrent({ dir, inputs: [...inputs].sort().map((f) => [f, stamp(path.join(ROOT, f))]) });
+    const outputs = Object.keys(result.metafile.outputs).map((f) => path.basename(f));
+    makeCurrent({ dir, outputs, inputs: [...inputs].sort().map((f) => [f, stamp(path.join(ROOT, f))]) });
     return pathToFileURL(out + path.sep).href;
   } catch (err) {
     // esbuild refused these packages: remembered until one of them changes, not paid at every start.
