@@ -85,10 +85,13 @@ export const accessCommands: Record<string, Command> = {
       const [{ listAccess }, { hasAccess }, untilText] = await Promise.all([grants(), import('../lib/catalog/availability.ts'), accessUntilText()]);
       const rows = await guarded(() => listAccess(positionals[0]));
       const now = nowMs();
+      // One write for the whole list, not a console.log (and a write to the pipe) per line.
+      let text = '';
       for (const r of rows) {
         const live = hasAccess(r, now) ? '' : r.status === 'paid' || r.status === 'granted' ? '\tended' : '';
-        console.log(`${r.email}\t${r.productId}${r.cohortId ? `/${r.cohortId}` : ''}\t${r.status}\t${untilText(r.accessUntil)}${live}`);
+        text += `${r.email}\t${r.productId}${r.cohortId ? `/${r.cohortId}` : ''}\t${r.status}\t${untilText(r.accessUntil)}${live}\n`;
       }
+      if (text) process.stdout.write(text);
       if (rows.length === 0 && process.stdout.isTTY) console.error('No purchases or grants.');
     },
   },

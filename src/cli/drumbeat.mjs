@@ -33,6 +33,8 @@ if (major < 22 || (major === 22 && minor < 12)) {
   enableCompileCache?.(fileURLToPath(new URL('../../node_modules/.cache/drumbeat-cli', import.meta.url)));
   await import('../server/resolve-hooks.mjs');
   await import('./tsx-hooks.mjs');
+  // zod, yaml, drizzle-orm and temporal-polyfill from one bundle, not ~300 modules (decision 038).
+  (await import('./vendor-hooks.mjs')).registerBundleHooks();
   const { main } = await import('./main.ts');
   process.exitCode = await main(process.argv.slice(2));
 }

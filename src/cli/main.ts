@@ -96,6 +96,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    // zod compiles a parser (new Function) for each object schema at its first parse: worth it in
+    // a server that parses the same shapes all day, not in a command that checks its settings
+    // once. Set before any schema is made: they read it when they are created (decision 038).
+    (await import('zod')).z.config({ jitless: true });
     await command.run(parsed as never);
     return 0;
   } catch (err) {

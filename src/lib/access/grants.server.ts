@@ -8,7 +8,7 @@ import { purchases, subscribers } from '../core/db/schema.ts';
 import { normalizeEmail } from '../core/email-address.ts';
 import { getSite } from '../core/site.server.ts';
 import { toLang, type Lang } from '../../i18n/lang.ts';
-import { allPurchases, type PurchaseRow } from '../payments/purchases.server.ts';
+import { allPurchases, type ListedPurchase } from '../payments/purchases.server.ts';
 
 // The author's hand on access: comp someone, extend a deadline, take access away. A grant is its
 // own row (source 'grant'), so a Stripe purchase keeps its record and the best row wins.
@@ -149,6 +149,6 @@ export async function revokeAccess(input: { email: string; productId: string }):
   return (await revokeAccessRows(input)).purchaseIds.length;
 }
 
-export async function listAccess(email?: string): Promise<PurchaseRow[]> {
+export async function listAccess(email?: string): Promise<ListedPurchase[]> {
   return allPurchases(email === undefined ? undefined : requireEmail(email));
 }

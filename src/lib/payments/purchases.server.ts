@@ -36,10 +36,24 @@ export function purchasesOf(email: string, productId?: string): Promise<Purchase
     .orderBy(desc(sql`COALESCE(${purchases.purchasedAt}, ${purchases.createdAt})`), desc(purchases.id));
 }
 
-/** Every purchase and grant (not reservations), for `access list`. */
-export function allPurchases(email?: string): Promise<PurchaseRow[]> {
+/** What `access list` prints of each purchase or grant (and hasAccess reads). */
+const LISTED_COLUMNS = {
+  email: purchases.email,
+  productId: purchases.productId,
+  cohortId: purchases.cohortId,
+  status: purchases.status,
+  accessUntil: purchases.accessUntil,
+};
+
+export type ListedPurchase = Pick<PurchaseRow, keyof typeof LISTED_COLUMNS>;
+
+/**
+ * Every purchase and grant (not reservations), for `access list`: only the columns it prints, as
+ * drizzle maps each column of each row (a third of the work of the whole row for 1,000 rows).
+ */
+export function allPurchases(email?: string): Promise<ListedPurchase[]> {
   return getDb()
-    .select(PURCHASE_COLUMNS)
+    .select(LISTED_COLUMNS)
     .from(purchases)
     .where(and(notInArray(purchases.status, ['reserved', 'expired']), email ? eq(purchases.email, email) : undefined))
     .orderBy(asc(purchases.email), asc(purchases.productId), asc(purchases.id));

@@ -1,10 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client } from '@libsql/client';
+import type { Client, Config } from '@libsql/client';
+import { createClient as createFileClient } from '@libsql/client/sqlite3';
 import { sql } from 'drizzle-orm';
-import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import type { LibSQLDatabase } from 'drizzle-orm/libsql';
+import { drizzle } from 'drizzle-orm/libsql/sqlite3';
 import { getEnv } from '../env.server.ts';
 import * as schema from './schema.ts';
 
@@ -21,9 +24,20 @@ export function getDb(): Database {
   }
   // timeout: the busy timeout of every pooled connection (transactions borrow their own), so
   // concurrent writers wait for each other instead of failing with SQLITE_BUSY.
-  const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN, timeout: 10_000 });
-  db = drizzle(client, { schema }) as Database;
+  const config: Config = { url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN, timeout: 10_000 };
+  db = drizzle(env.DATABASE_URL.startsWith('file:') ? createFileClient(config) : remoteClient(config), { schema }) as Database;
   return db;
+}
+
+/**
+ * A libSQL server or Turso: @libsql/client's full entry, with its HTTP and WebSocket clients (about
+ * 60 modules and Node's https, tls and net). Loaded only for such a URL: a file database needs
+ * only the SQLite client, and the CLI's start pays for what it uses (docs/decisions/038).
+ * Synchronous, as getDb is: a require, which Node answers with the package's CommonJS build.
+ */
+function remoteClient(config: Config): Client {
+  const { createClient } = createRequire(import.meta.url)('@libsql/client') as typeof import('@libsql/client');
+  return createClient(config);
 }
 
 /** SQLite settings that make a single file safe for a web server, a worker and the CLI at once. */
