@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nowMs } from '../../core/clock.ts';
 import type { RenderedEmail } from '../../email/rendered.ts';
@@ -13,12 +14,13 @@ import type { SendPlan } from '../plan.ts';
 // Only where this module runs from source (the `drumbeat` CLI and worker, tests, benchmarks): the
 // process's entry is the file beside it. Inside the built server (dist/server), whose one module
 // graph already holds its pages and templates, the render runs in place.
+// (The entry's path is joined, not `new URL(…, import.meta.url)`, which a bundler would take for an asset.)
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 export async function renderApart(plan: SendPlan): Promise<RenderedEmail> {
   const now = nowMs();
   if (!FROM_SOURCE) return (await import('./newsletter-email.server.ts')).renderPlan(plan, { now });
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL('./render-child.ts', import.meta.url))], {
+  const child = spawn(process.execPath, [...process.execArgv, path.join(path.dirname(fileURLToPath(import.meta.url)), 'render-child.ts')], {
     env: { ...process.env, DRUMBEAT_RENDER_PLAN: JSON.stringify({ plan, now }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
