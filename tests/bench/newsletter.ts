@@ -32,19 +32,21 @@ async function runSend(opts: { subscribers: number; rps: number; limit?: number;
   const resend = await serveFakeResend(fake);
   const data = tempDir('send');
   try {
-    const child = spawn(process.execPath, ['--import', path.join(ROOT, 'src/server/resolve-hooks.mjs'), '--import', 'tsx', path.join(ROOT, 'tests/bench/newsletter-send-child.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATA_DIR: data.dir,
-        RESEND_API_KEY: 're_bench',
-        RESEND_BASE_URL: resend.url,
-        BENCH_SUBSCRIBERS: String(opts.subscribers),
-        BENCH_RPS: String(opts.rps),
-        ...(opts.stopAfter ? { BENCH_STOP_AFTER: String(opts.stopAfter) } : {}),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const env = {
+      ...process.env,
+      DATA_DIR: data.dir,
+      RESEND_API_KEY: 're_bench',
+      RESEND_BASE_URL: resend.url,
+      BENCH_SUBSCRIBERS: String(opts.subscribers),
+      BENCH_RPS: String(opts.rps),
+      ...(opts.stopAfter ? { BENCH_STOP_AFTER: String(opts.stopAfter) } : {}),
+    };
+    const args = ['--import', path.join(ROOT, 'src/server/resolve-hooks.mjs'), '--import', 'tsx', path.join(ROOT, 'tests/bench/newsletter-send-child.ts')];
+    // The subscribers first, by a process of their own; then the sender, on the filled database.
+    const filler = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, BENCH_FILL: '1' }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const filled = await new Promise<number | null>((resolve) => filler.on('exit', resolve));
+    if (filled !== 0) throw new Error(`filling the list exited with ${filled}`);
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -16,17 +16,10 @@ import { markdownElement, noteBodyElement, type BodyOptions, type Citations } fr
 
 export type { Citation, Citations } from './note-mdx.server.ts';
 
-export interface RenderedEmail {
-  subject: string;
-  html: string;
-  text: string;
-}
-
-/**
- * The newsletter is rendered once per Note and language with this as its unsubscribe URL, then
- * `personalize` swaps in each recipient's: rendering React per recipient would be thousands of times slower.
- */
-export const UNSUBSCRIBE_PLACEHOLDER = 'UNSUBSCRIBE_URL_PLACEHOLDER';
+// The strings half (the type, the placeholder, personalize) lives in ./rendered.ts, which the
+// sender loads without React.
+export { escapeAttribute, personalize, UNSUBSCRIBE_PLACEHOLDER, type RenderedEmail } from './rendered.ts';
+import type { RenderedEmail } from './rendered.ts';
 
 // html-to-text shouts headings in capitals by default; a Note's headings read better as written.
 const textOptions = {
@@ -159,15 +152,3 @@ export async function renderNewsletterEmail({ note: { body, ...note }, citations
   return finish(subject, createElement(Newsletter, { ...input, lang, subject, note: { ...note, lang: noteLang }, children }));
 }
 
-export const escapeAttribute = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-
-/** One recipient's copy of an email rendered with UNSUBSCRIBE_PLACEHOLDER. */
-export function personalize(rendered: RenderedEmail, unsubscribeUrl: string): RenderedEmail {
-  const inHtml = escapeAttribute(unsubscribeUrl);
-  // Function replacers: a string replacement would expand `$&` and friends inside the URL.
-  return {
-    subject: rendered.subject,
-    html: rendered.html.replaceAll(UNSUBSCRIBE_PLACEHOLDER, () => inHtml),
-    text: rendered.text.replaceAll(UNSUBSCRIBE_PLACEHOLDER, () => unsubscribeUrl),
-  };
-}

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { getDb, serializeWrites } from '../../core/db/client.server.ts';
 import { appSettings } from '../../core/db/schema.ts';
 import type { Timeline } from './pacer.ts';
@@ -24,6 +24,21 @@ export const accountTimeline: Timeline = {
         .returning({ value: appSettings.value }),
     );
     return Number(row!.value) - interval;
+  },
+  async postpone(at, now, intervalMs) {
+    const interval = Math.ceil(intervalMs);
+    let moment = 0;
+    // Compare and set, while the stored moment is still the one our reservation left there
+    // (compared as numbers: libSQL binds JS numbers as reals, and the text may read "…123.0").
+    // The clock is read when the write's turn comes: the new moment is when the request leaves.
+    const r = await serializeWrites(() => {
+      moment = Math.ceil(now());
+      return getDb()
+        .update(appSettings)
+        .set({ value: String(moment + interval) })
+        .where(and(eq(appSettings.key, NEXT_REQUEST_AT), sql`CAST(${appSettings.value} AS INTEGER) = ${Math.ceil(at) + interval}`));
+    });
+    return r.rowsAffected === 1 ? moment : undefined;
   },
   async holdUntil(until) {
     const moment = Math.ceil(until);

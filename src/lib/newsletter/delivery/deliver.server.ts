@@ -7,7 +7,8 @@ import { getSite } from '../../core/site.server.ts';
 import { idempotencyKey, KEY_REUSED, sendPreparedBatch, type BatchOutcome } from '../../email/transport.server.ts';
 import type { SendPlan } from '../plan.ts';
 import { batchMembers, claimSend, ensureSend, finishSend, freezeRecipients, lastSendError, markBatchSent, markRecipientsFailed, nextPendingBatch, noteSendError, releaseSend, sendCounts, type Batch, type Member, type Recipient } from './ledger.server.ts';
-import { newsletterBatches, renderPlan } from './newsletter-email.server.ts';
+import { renderApart } from './render-apart.server.ts';
+import { newsletterBatches } from './send-batches.server.ts';
 import { accountTimeline } from './budget.server.ts';
 import { Pacer } from './pacer.ts';
 import { log } from '../../core/log.server.ts';
@@ -99,7 +100,8 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
   if (signal?.aborted) return { state: 'interrupted', sendId };
   if (!(await claimSend(sendId, owner))) return whyNotClaimed(sendId);
   await freezeRecipients(sendId, plan.lang);
-  const rendered = await renderPlan(plan);
+  // In a process of its own: the templates' modules never load into the sender (decision 037).
+  const rendered = await renderApart(plan);
   const pacer = new Pacer(options.requestsPerSecond ?? getSite().newsletter.requestsPerSecond, sleep, options.now ?? Date.now, accountTimeline);
   const tags = [{ name: 'send', value: String(sendId) }];
   const prepareBatch = newsletterBatches(rendered, tags);

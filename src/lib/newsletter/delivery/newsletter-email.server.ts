@@ -1,12 +1,12 @@
 import { nowMs } from '../../core/clock.ts';
 import { getEnv } from '../../core/env.server.ts';
 import { getSite } from '../../core/site.server.ts';
-import { escapeAttribute, personalize, renderNewsletterEmail, UNSUBSCRIBE_PLACEHOLDER, type RenderedEmail } from '../../email/render.server.ts';
-import { sendEmail, templateBatches, type OutgoingEmail, type PreparedBatch } from '../../email/transport.server.ts';
+import { personalize, renderNewsletterEmail, type RenderedEmail } from '../../email/render.server.ts';
+import { sendEmail, type OutgoingEmail } from '../../email/transport.server.ts';
 import { formatDate } from '../../../i18n/format.ts';
 import { absoluteUrl, notePath } from '../../../i18n/paths.ts';
 import { loadNotesFromDisk } from '../../notes/disk.server.ts';
-import { unsubscribeHeaders, unsubscribePreviewUrl, unsubscribeUrl } from '../links.server.ts';
+import { unsubscribeHeaders, unsubscribePreviewUrl } from '../links.server.ts';
 import { previewPlansForNote, type PreviewPlan, type SendPlan } from '../plan.ts';
 import { emailOffers } from './offers.server.ts';
 import type { Lang } from '../../../i18n/lang.ts';
@@ -18,11 +18,12 @@ import type { Lang } from '../../../i18n/lang.ts';
  * The newsletter for one Note and one subscriber language; `test` marks the author's test copy.
  * `unpublished` (previews and test copies only) also renders a draft or a scheduled version.
  */
-export async function renderPlan(plan: SendPlan, opts: { test?: boolean; unpublished?: boolean } = {}): Promise<RenderedEmail> {
+export async function renderPlan(plan: SendPlan, opts: { test?: boolean; unpublished?: boolean; now?: number } = {}): Promise<RenderedEmail> {
   const site = getSite();
   const siteUrl = getEnv().SITE_URL;
   const { catalog, body } = loadNotesFromDisk();
-  const now = nowMs();
+  // A render in its own thread (render-apart.server.ts) is told the sender's clock.
+  const now = opts.now ?? nowMs();
   const note = opts.unpublished ? catalog.all().find((n) => n.lang === plan.noteLang && n.number === plan.noteNumber) : catalog.find(plan.noteLang, plan.noteNumber, now);
   if (!note) throw new Error(`Note ${plan.noteNumber} (${plan.noteLang}) is not published`);
   const citations: Record<number, { title: string; url: string } | undefined> = {};
@@ -55,26 +56,7 @@ export async function renderPlan(plan: SendPlan, opts: { test?: boolean; unpubli
   });
 }
 
-/** One recipient's copy: their own unsubscribe link, in the body and in the RFC 8058 headers. */
-export function personalizedEmail(rendered: RenderedEmail, recipient: { id: number; email: string }, tags: OutgoingEmail['tags']): OutgoingEmail {
-  const url = unsubscribeUrl(recipient);
-  return { to: recipient.email, ...personalize(rendered, url), subject: rendered.subject, headers: unsubscribeHeaders(url), tags };
-}
-
-/**
- * The requests of a send: each batch written straight from the rendered email, the recipients'
- * own links filled in (the bytes prepareBatch would write for their personalizedEmail copies).
- */
-export function newsletterBatches(rendered: RenderedEmail, tags: OutgoingEmail['tags']): (recipients: { id: number; email: string }[]) => PreparedBatch {
-  const write = templateBatches({ subject: rendered.subject, html: rendered.html, text: rendered.text, tags }, UNSUBSCRIBE_PLACEHOLDER);
-  return (recipients) =>
-    write(
-      recipients.map((recipient) => {
-        const url = unsubscribeUrl(recipient);
-        return { to: recipient.email, headers: unsubscribeHeaders(url), html: escapeAttribute(url), text: url };
-      }),
-    );
-}
+export { newsletterBatches, personalizedEmail } from './send-batches.server.ts';
 
 /** The author's test copy or preview: its unsubscribe link and header lead to a page that changes nothing. */
 export function previewEmail(rendered: RenderedEmail, to: string, lang: SendPlan['lang'], tags: OutgoingEmail['tags']): OutgoingEmail {

@@ -14,6 +14,12 @@ const LATE_MS = 15;
 export interface Timeline {
   /** Takes the next moment at or after `now`, the one after it being `intervalMs` later. */
   reserve(now: number, intervalMs: number): Promise<number>;
+  /**
+   * Moves the turn at `at` (reserved with `intervalMs`) to `now()`, read when the timeline is
+   * written, if nobody has taken a moment after it (no reservation, no hold). Returns the new
+   * moment, or undefined if the turn after it is taken.
+   */
+  postpone(at: number, now: () => number, intervalMs: number): Promise<number | undefined>;
   /** Nothing leaves before `until`. */
   holdUntil(until: number): Promise<void>;
 }
@@ -25,6 +31,13 @@ export class MemoryTimeline implements Timeline {
     const at = Math.max(now, this.#next);
     this.#next = at + intervalMs;
     return at;
+  }
+
+  async postpone(at: number, now: () => number, intervalMs: number): Promise<number | undefined> {
+    if (this.#next !== at + intervalMs) return undefined;
+    const moment = now();
+    this.#next = moment + intervalMs;
+    return moment;
   }
 
   async holdUntil(until: number): Promise<void> {
@@ -68,15 +81,20 @@ export class Pacer {
   }
 
   async #takeTurn(): Promise<void> {
-    // Woken late (a process busy writing a batch, or a loaded machine): the turns after ours may
-    // be taken already, by this process's next request or another process on the shared
-    // timeline, and leaving now would bunch with them. The late request takes the next free turn
-    // instead (a few times at most, so a starved process still sends).
+    // Woken late (a process busy writing a batch, or a loaded machine): leaving now would bunch
+    // with the turn after ours if someone holds it already (another process on the shared
+    // timeline; this process's next request reserves only after this one left). If nobody does,
+    // our turn moves to now and the next one is spaced from it: a late wake-up costs its
+    // lateness, not a whole turn. If somebody does, the late request takes the next free turn.
+    // Either way the new moment is checked like the first (a few times at most, so a starved
+    // process still sends).
+    const interval = this.#intervalMs;
+    let at = await this.#timeline.reserve(this.#now(), interval);
     for (let attempt = 0; ; attempt++) {
-      const at = await this.#timeline.reserve(this.#now(), this.#intervalMs);
       const now = this.#now();
       if (at > now) await this.#sleep(at - now);
       if (attempt >= 3 || this.#now() - at <= LATE_MS) return;
+      at = (await this.#timeline.postpone(at, this.#now, interval)) ?? (await this.#timeline.reserve(this.#now(), interval));
     }
   }
 
