@@ -41,7 +41,8 @@ async function runSend(opts: { subscribers: number; rps: number; limit?: number;
       BENCH_RPS: String(opts.rps),
       ...(opts.stopAfter ? { BENCH_STOP_AFTER: String(opts.stopAfter) } : {}),
     };
-    const args = ['--import', path.join(ROOT, 'src/server/resolve-hooks.mjs'), '--import', 'tsx', path.join(ROOT, 'tests/bench/newsletter-send-child.ts')];
+    // The young generation capped as the bin starts `drumbeat worker` (src/cli/drumbeat.mjs).
+    const args = ['--max-semi-space-size=8', '--import', path.join(ROOT, 'src/server/resolve-hooks.mjs'), '--import', 'tsx', path.join(ROOT, 'tests/bench/newsletter-send-child.ts')];
     // The subscribers first, by a process of their own; then the sender, on the filled database.
     const filler = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, BENCH_FILL: '1' }, stdio: ['ignore', 'inherit', 'inherit'] });
     const filled = await new Promise<number | null>((resolve) => filler.on('exit', resolve));
