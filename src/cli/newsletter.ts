@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { nowMs } from '../lib/core/clock.ts';
 import type { PreviewPlan, SendPlan } from '../lib/newsletter/plan.ts';
 import type { SendChange } from '../lib/newsletter/sends.server.ts';
@@ -12,6 +13,14 @@ import { createInterface } from 'node:readline/promises';
 const database = () => import('../lib/core/db/migrate.server.ts').then((m) => m.prepareDatabase());
 const sends = () => import('../lib/newsletter/sends.server.ts');
 const emails = () => import('../lib/newsletter/delivery/newsletter-email.server.ts');
+
+/**
+ * A command that sends renders each Note in a process that exits (decision 037): React, React Email
+ * and the MDX compiler do not stay in memory under the send's batches.
+ */
+async function renderApart(): Promise<void> {
+  (await import('../lib/newsletter/delivery/render-apart.server.ts')).renderInProcessFrom(fileURLToPath(new URL('./render-child.ts', import.meta.url)));
+}
 const site = () => import('../lib/core/site.server.ts').then((m) => m.getSite());
 const notes = () => import('../lib/notes/disk.server.ts').then((m) => m.loadNotesFromDisk());
 
@@ -206,7 +215,7 @@ export const newsletterCommands: Record<string, Command> = {
           console.log(`${label}: would send to ${row ? `${row.recipients - row.sent} remaining` : `${await activeSubscribers(plan.lang)} active subscribers`} (dry run, nothing sent).`);
           continue;
         }
-        const { deliver } = await import('../lib/newsletter/delivery/deliver.server.ts');
+        const [{ deliver }] = await Promise.all([import('../lib/newsletter/delivery/deliver.server.ts'), renderApart()]);
         const r = await deliver(plan, { onProgress });
         if (r.state === 'done') console.log(`${label}: done, ${r.sent} sent, ${r.failed} failed of ${r.recipients}.`);
         else if (r.state === 'busy') console.log(`${label}: another process is sending it now.`);
@@ -255,7 +264,7 @@ export const newsletterCommands: Record<string, Command> = {
     async run() {
       const config = await site();
       const { schedule } = config.newsletter;
-      const [{ runWorker }, { log }] = await Promise.all([import('../jobs/worker.server.ts'), import('../lib/core/log.server.ts')]);
+      const [{ runWorker }, { log }] = await Promise.all([import('../jobs/worker.server.ts'), import('../lib/core/log.server.ts'), renderApart()]);
       const finished = await runWorker(() => log.info('worker.start', { message: `Scheduler running (${schedule.time} on weekday ${schedule.weekday}, ${config.timeZone}). Ctrl-C stops it.` }));
       if (!finished) {
         // A request to Resend still in flight would hold the process open: its batch is resent under

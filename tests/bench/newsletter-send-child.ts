@@ -1,10 +1,11 @@
 // Runs in its own process so its peak RSS is the sender's alone: fills a database with
 // subscribers, measures render + personalize, then delivers one Note to all of them (or, with
 // BENCH_STOP_AFTER, stops the send once that many are sent: the 1,000,000-recipient row).
+import { fileURLToPath } from 'node:url';
 import { getDb } from '../../src/lib/core/db/client.server.ts';
 import { prepareDatabase } from '../../src/lib/core/db/migrate.server.ts';
 import { deliver } from '../../src/lib/newsletter/delivery/deliver.server.ts';
-import { renderApart } from '../../src/lib/newsletter/delivery/render-apart.server.ts';
+import { renderApart, renderInProcessFrom } from '../../src/lib/newsletter/delivery/render-apart.server.ts';
 import { newsletterBatches } from '../../src/lib/newsletter/delivery/send-batches.server.ts';
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -30,7 +31,9 @@ async function fill() {
 const plan = { noteNumber: 205, lang: 'en', noteLang: 'en', fallback: false } as const;
 
 const renderStart = performance.now();
-// As the send renders: in a process of its own, whose modules leave with it (the time includes its start).
+// As `drumbeat worker` renders (src/cli/newsletter.ts): in a process of its own, whose modules
+// leave with it (the time includes its start). deliver renders the same way below.
+renderInProcessFrom(fileURLToPath(new URL('../../src/cli/render-child.ts', import.meta.url)));
 const rendered = await renderApart(plan);
 const renderMs = performance.now() - renderStart;
 // What the send does per recipient: their copy written into a batch's request body.

@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nowMs } from '../../core/clock.ts';
 import type { RenderedEmail } from '../../email/rendered.ts';
 import type { SendPlan } from '../plan.ts';
@@ -11,16 +9,20 @@ import type { SendPlan } from '../plan.ts';
 // batch of the send. A thread that exits was tried first: its heap goes, but its malloc arena
 // and the main thread's peak do not (docs/decisions/037). A process gives all of it back.
 //
-// Only where this module runs from source (the `drumbeat` CLI and worker, tests, benchmarks): the
-// process's entry is the file beside it. Inside the built server (dist/server), whose one module
-// graph already holds its pages and templates, the render runs in place.
-// (The entry's path is joined, not `new URL(…, import.meta.url)`, which a bundler would take for an asset.)
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
+// Only in a process that asked for it (renderInProcessFrom): the CLI's commands that send, and the
+// send benchmark, give their entry. Elsewhere (the built server, whose one module graph holds its
+// pages and templates anyway; tests) the render runs in place.
+let entry: string | undefined;
+
+/** The file a render process starts from; from then on this process renders each send apart. */
+export function renderInProcessFrom(file: string): void {
+  entry = file;
+}
 
 export async function renderApart(plan: SendPlan): Promise<RenderedEmail> {
   const now = nowMs();
-  if (!FROM_SOURCE) return (await import('./newsletter-email.server.ts')).renderPlan(plan, { now });
-  const child = spawn(process.execPath, [...process.execArgv, path.join(path.dirname(fileURLToPath(import.meta.url)), 'render-child.ts')], {
+  if (!entry) return (await import('./newsletter-email.server.ts')).renderPlan(plan, { now });
+  const child = spawn(process.execPath, [...process.execArgv, entry], {
     env: { ...process.env, DRUMBEAT_RENDER_PLAN: JSON.stringify({ plan, now }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
