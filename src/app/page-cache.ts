@@ -151,7 +151,7 @@ export function parseVariantHeader(value: string): { gate: Gate; variant: string
   if (!gate || !variant || !(maxAgeMs > 0)) return undefined;
   return { gate, variant, maxAgeMs, tags: tags.split(',').filter(Boolean) };
 }
-/** Headers that are the cache's own business, or per request, and so are not kept. */
+
 /**
  * A public page kept here can change at any commit or moment of the clock (a Note going public, a
  * sale closing, a seat taken): browsers and proxies may store it and ask again with its ETag each
@@ -161,6 +161,7 @@ function forBrowsers(response: Response): void {
   if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'public, no-cache');
 }
 
+/** Headers that are the cache's own business, or per request, and so are not kept. */
 const NOT_KEPT = new Set(['set-cookie', 'cdn-cache-control', 'cache-tag', 'x-request-id', 'x-astro-cache', VARIANT_HEADER.toLowerCase()]);
 
 /** Where a gated page's variant is kept: beside its gate, under the path's key. */

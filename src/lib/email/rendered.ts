@@ -1,6 +1,6 @@
 // What a rendered email is, and how a rendered newsletter is personalized: plain strings, no
 // React. The sender imports this, not render.server.ts, so a send loads no template code
-// (the one render runs in a thread of its own, src/lib/newsletter/delivery/render-apart.server.ts).
+// (the one render runs in a process of its own, src/lib/newsletter/delivery/render-apart.server.ts).
 
 export interface RenderedEmail {
   subject: string;

@@ -22,7 +22,7 @@ export async function renderPlan(plan: SendPlan, opts: { test?: boolean; unpubli
   const site = getSite();
   const siteUrl = getEnv().SITE_URL;
   const { catalog, body } = loadNotesFromDisk();
-  // A render in its own thread (render-apart.server.ts) is told the sender's clock.
+  // A render in a process of its own (render-apart.server.ts) is told the sender's clock.
   const now = opts.now ?? nowMs();
   const note = opts.unpublished ? catalog.all().find((n) => n.lang === plan.noteLang && n.number === plan.noteNumber) : catalog.find(plan.noteLang, plan.noteNumber, now);
   if (!note) throw new Error(`Note ${plan.noteNumber} (${plan.noteLang}) is not published`);
@@ -55,8 +55,6 @@ export async function renderPlan(plan: SendPlan, opts: { test?: boolean; unpubli
     test: opts.test,
   });
 }
-
-export { newsletterBatches, personalizedEmail } from './send-batches.server.ts';
 
 /** The author's test copy or preview: its unsubscribe link and header lead to a page that changes nothing. */
 export function previewEmail(rendered: RenderedEmail, to: string, lang: SendPlan['lang'], tags: OutgoingEmail['tags']): OutgoingEmail {
