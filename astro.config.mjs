@@ -52,6 +52,10 @@ export default defineConfig({
   devToolbar: { enabled: false },
   vite: {
     build: {
+      // Scripts are files too (/_astro/<hash>.js, immutable), never inlined: an inlined script's
+      // hash goes into the Content-Security-Policy of every page, which had grown to 1 KB of hashes
+      // sent and checked on every request (docs/decisions/040). Other assets keep Vite's limit.
+      assetsInlineLimit: (file) => (/\.m?js$/.test(file) ? false : undefined),
       rollupOptions: {
         // MDX's compiled modules carry Astro's "use astro:head-inject" directive, which the bundler
         // warns about once per Note (harmless, known); thousands of Notes would bury real warnings.

@@ -8,7 +8,7 @@ import { readForm } from '../lib/core/http.server.ts';
 import { getSite } from '../lib/core/site.server.ts';
 import { readUnsubscribeToken } from '../lib/newsletter/links.server.ts';
 import { checkMethod, METHOD_NOT_ALLOWED, methodResponseHeaders } from './methods.ts';
-import { FALLBACK_POLICY, SECURITY_HEADERS, serverHeaders, type ServerHeaders } from './security-headers.ts';
+import { FALLBACK_POLICY, policyForPage, SECURITY_HEADERS, serverHeaders, type ServerHeaders } from './security-headers.ts';
 
 let own: ServerHeaders | undefined;
 
@@ -52,12 +52,18 @@ const handle = async ({ request, url }: Parameters<MiddlewareHandler>[0], next: 
   }
   // `npm start` migrates before serving; this covers a server started from dist/ directly.
   await ensureDatabase();
-  const response = await next();
+  let response = await next();
   // An empty 404 or 500 is replaced by the error page, which passes here itself; headers set on
   // the empty one would win over the page's own (its script hashes).
   if (response.body === null && (response.status === 404 || response.status === 500)) return response;
   own ??= serverHeaders(getEnv());
-  const pagePolicy = response.headers.get('Content-Security-Policy');
+  let pagePolicy = response.headers.get('Content-Security-Policy');
+  if (pagePolicy !== null && response.body !== null && response.headers.get('Content-Type')?.startsWith('text/html')) {
+    // Read whole: pages are kept by the page cache once rendered, so this is once per page.
+    const html = await response.text();
+    pagePolicy = policyForPage(pagePolicy, html);
+    response = new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
   response.headers.set('Content-Security-Policy', `${pagePolicy ?? FALLBACK_POLICY} ${own.formAction}`);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
     if (!response.headers.has(name)) response.headers.set(name, value);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Env } from '../lib/core/env.server.ts';
 
 // Security headers on every response. Pages get their Content-Security-Policy from Astro
@@ -40,4 +41,32 @@ export function serverHeaders(env: Pick<Env, 'STRIPE_API_BASE' | 'NODE_ENV' | 'S
  */
 export function endpointSecurityHeaders(own: ServerHeaders): Record<string, string> {
   return { ...SECURITY_HEADERS, 'Content-Security-Policy': `${FALLBACK_POLICY} ${own.formAction}`, ...(own.hsts ? { 'Strict-Transport-Security': own.hsts } : {}) };
+}
+
+const INLINE_SCRIPT = /<script\b(?![^>]*\ssrc\s*=)[^>]*>([\s\S]*?)<\/script\s*>/gi;
+const HASH_SOURCE = /^'(sha256|sha384|sha512)-([A-Za-z0-9+/=]+)'$/;
+
+/**
+ * A page's policy with only the script hashes this page needs: Astro lists in every page the hash
+ * of every script the whole site might inline (its island and directive loaders too, which no
+ * page of ours uses), 1 KB sent and checked on every request for nothing (docs/decisions/040).
+ * A hash stays when an inline script of this page has it; every other source stays as it is.
+ */
+export function policyForPage(policy: string, html: string): string {
+  const SCRIPT_SRC = /(^|;)(\s*)script-src\s+([^;]*)/;
+  const sources = SCRIPT_SRC.exec(policy)?.[3]!.trim().split(/\s+/) ?? [];
+  if (!sources.some((s) => HASH_SOURCE.test(s))) return policy;
+  const bodies = [...html.matchAll(INLINE_SCRIPT)].map((m) => m[1]!);
+  const digests = new Map<string, Set<string>>();
+  const onPage = (algorithm: string, digest: string) => {
+    let set = digests.get(algorithm);
+    if (!set) digests.set(algorithm, (set = new Set(bodies.map((b) => createHash(algorithm).update(b).digest('base64')))));
+    return set.has(digest);
+  };
+  const kept = sources.filter((s) => {
+    const m = HASH_SOURCE.exec(s);
+    return !m || onPage(m[1]!, m[2]!);
+  });
+  // A directive with no source left would allow nothing; 'none' says so.
+  return policy.replace(SCRIPT_SRC, (_, end: string, space: string) => `${end}${space}script-src ${kept.length ? kept.join(' ') : "'none'"}`);
 }

@@ -75,6 +75,21 @@ export function representations(status: number, headers: [string, string][], bod
  */
 export function negotiateEncoding(header: string | undefined): Encoding {
   if (!header) return 'identity';
+  // Browsers send a handful of distinct headers, the same on every request: parsed once each.
+  const known = negotiated.get(header);
+  if (known !== undefined) return known;
+  const encoding = parseAcceptEncoding(header);
+  // Bounded in count and size: the header is the client's to choose.
+  if (header.length > 200) return encoding;
+  if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear();
+  negotiated.set(header, encoding);
+  return encoding;
+}
+
+const negotiated = new Map<string, Encoding>();
+const NEGOTIATED_MAX = 256;
+
+function parseAcceptEncoding(header: string): Encoding {
   const q: Record<string, number> = {};
   for (const part of header.split(',')) {
     const [rawName, ...params] = part.split(';');

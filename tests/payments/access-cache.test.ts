@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionAccess } from '../../src/lib/access/access.server.ts';
 import { hashToken, newSecretToken } from '../../src/lib/auth/tokens.ts';
 import { resetClock, setNow } from '../../src/lib/core/clock.ts';
-import { databaseChangeMark } from '../../src/lib/core/db/client.server.ts';
+import { databaseChangeMark, databaseChangeMarkThisTurn } from '../../src/lib/core/db/client.server.ts';
 import { useTempDatabase } from '../helpers/db.ts';
 
 // The access answer is kept while the database has not changed (docs/decisions/039): these
@@ -51,6 +51,20 @@ describe('the database change mark', () => {
       await other.execute({ sql: 'UPDATE sessions SET created_at = ? WHERE id_hash = ?', args: [NOW + i + 1, hashToken(token)] });
       if (i % 50 === 49) await other.execute('PRAGMA wal_checkpoint(RESTART)');
     }
+  });
+});
+
+describe('the change mark of a turn', () => {
+  it('holds for the rest of the turn it was read in, and is read again in the next', async () => {
+    const before = databaseChangeMarkThisTurn();
+    expect(before).toBe(databaseChangeMark());
+    // The commit ends within this turn (awaits resolve as microtasks, no I/O phase between).
+    await other.execute({ sql: 'UPDATE sessions SET created_at = ? WHERE id_hash = ?', args: [NOW - 1, hashToken(token)] });
+    const after = databaseChangeMark();
+    expect(after).not.toBe(before);
+    expect(databaseChangeMarkThisTurn()).toBe(before);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(databaseChangeMarkThisTurn()).toBe(after);
   });
 });
 

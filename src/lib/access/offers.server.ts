@@ -5,7 +5,7 @@ import { getSite } from '../core/site.server.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { offeredProducts } from '../notes/validate.ts';
 import { createHash } from 'node:crypto';
-import { databaseChangeMark } from '../core/db/client.server.ts';
+import { databaseChangeMarkThisTurn } from '../core/db/client.server.ts';
 import { seatsTaken } from '../payments/purchases.server.ts';
 
 // The <Offer> of a Note page, live: decided at each render from the clock and the seat counts in
@@ -119,12 +119,12 @@ const RECOUNT_MS = 1000;
 /**
  * The variant of a seat-dependent page for the counts now: the front asks this per request. The
  * counts are read again whenever the database may have changed (any commit, from any process:
- * databaseChangeMark), the clock moved, or a second has passed; otherwise the last reading holds.
+ * databaseChangeMarkThisTurn), the clock moved, or a second has passed; otherwise the last reading holds.
  * The counting query grows with the purchases; the mark does not.
  */
 export function seatsVariant(products: readonly string[], now: number): string | Promise<string> {
   const key = products.join(',');
-  const mark = databaseChangeMark();
+  const mark = databaseChangeMarkThisTurn();
   const wall = Date.now();
   const last = recent.get(key);
   // Answered at once when nothing changed (no promise: this is every request to such a Note).

@@ -148,3 +148,23 @@ export function databaseChangeMark(): string | undefined {
   // isInit (byte 12) is 0 until a connection has built the index: nothing to compare yet.
   return readWalIndexHeader(`${dbFile}-shm`) && walIndexHeader[12] === 1 ? walIndexHeader.toString('latin1') : undefined;
 }
+
+// null: not read in this turn of the event loop yet.
+let turnMark: string | undefined | null = null;
+const forgetTurnMark = () => {
+  turnMark = null;
+};
+
+/**
+ * databaseChangeMark(), read once per turn of the event loop (docs/decisions/040): the requests one
+ * turn answers were all waiting when the loop woke, before the first read, so a commit the read
+ * misses ended after they arrived and answering as before it is still answering in order. For what
+ * a public page shows (seat counts); an access decision reads the mark itself, every time.
+ */
+export function databaseChangeMarkThisTurn(): string | undefined {
+  if (turnMark === null) {
+    turnMark = databaseChangeMark();
+    setImmediate(forgetTurnMark);
+  }
+  return turnMark;
+}
