@@ -35,8 +35,8 @@ function nodeFlagsOf(command: string[]): Promise<string[]> {
 }
 
 describe('the node the bin starts', () => {
-  it('caps the young generation for worker, and only for worker', { timeout: 60_000 }, async () => {
-    expect(await nodeFlagsOf(['worker'])).toEqual(['--max-semi-space-size=8']);
+  it('caps the young generation and sizes the heap for memory for worker, and only for worker', { timeout: 60_000 }, async () => {
+    expect(await nodeFlagsOf(['worker'])).toEqual(['--max-semi-space-size=8', '--optimize-for-size']);
     expect(await nodeFlagsOf(['--help'])).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ export class FakeResend {
   #nextId = 1;
   #windowStart = 0;
   #windowCount = 0;
-  /** keep each email's html/text (off for large benches to save memory) */
+  /** keep each email's html, text, headers and tags (off for large benches: who got what is kept) */
   keepBodies = true;
 
   /** requests per second before answering 429 like Resend does; undefined = unlimited */
@@ -99,13 +99,11 @@ export class FakeResend {
     this.emails.push({
       id,
       from: String(email.from),
-      replyTo: email.reply_to as RecordedEmail['replyTo'],
       to,
       subject: String(email.subject),
-      html: this.keepBodies ? (email.html as string | undefined) : undefined,
-      text: this.keepBodies ? (email.text as string | undefined) : undefined,
-      headers: email.headers as Record<string, string> | undefined,
-      tags: email.tags as RecordedEmail['tags'],
+      ...(this.keepBodies
+        ? { replyTo: email.reply_to as RecordedEmail['replyTo'], html: email.html as string | undefined, text: email.text as string | undefined, headers: email.headers as Record<string, string> | undefined, tags: email.tags as RecordedEmail['tags'] }
+        : {}),
     });
     return id;
   }
@@ -123,8 +121,12 @@ export class FakeResend {
   }
 
   /** `arrivedAt`: when the request reached the server; a rate limiter counts arrivals, not the end of a large upload. */
-  async handle(request: Request, arrivedAt = Date.now()): Promise<Response> {
-    const url = new URL(request.url);
+  handle(request: Request, arrivedAt = Date.now()): Promise<Response> {
+    return this.answer(new URL(request.url), request.headers, () => request.text(), arrivedAt);
+  }
+
+  /** handle(), for a server that has the body in hand (no Request to build around 2.5 MB). */
+  async answer(url: Pick<URL, 'pathname'>, headers: Headers, readBody: () => Promise<string> | string, arrivedAt: number): Promise<Response> {
     const hold = this.#hold;
     if (hold && url.pathname === '/emails/batch' && hold.seen++ >= hold.after) {
       this.heldBatches++;
@@ -132,11 +134,11 @@ export class FakeResend {
       this.heldBatches--;
     }
     const now = arrivedAt;
-    const key = request.headers.get('idempotency-key') ?? undefined;
-    const raw = await request.text();
+    const key = headers.get('idempotency-key') ?? undefined;
+    const raw = await readBody();
     const log = (status: number, count: number) => this.requests.push({ path: url.pathname, idempotencyKey: key, count, status, at: now });
 
-    if (!request.headers.get('authorization')?.startsWith('Bearer ')) {
+    if (!headers.get('authorization')?.startsWith('Bearer ')) {
       log(401, 0);
       return this.#error(401, 'missing_api_key', 'Missing API key in the authorization header.');
     }
@@ -216,12 +218,11 @@ export async function serveFakeResend(fake: FakeResend): Promise<{ url: string; 
     const arrivedAt = Date.now();
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const request = new Request(`http://127.0.0.1${req.url}`, {
-      method: req.method,
-      headers: req.headers as Record<string, string>,
-      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
-    });
-    const response = await fake.handle(request, arrivedAt);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+    // Its own work kept small: this loop also stamps arrivals, and a request that waits behind
+    // the parse of the last 2.5 MB is counted late, bunched with the next one.
+    const response = await fake.answer(new URL(req.url ?? '/', 'http://127.0.0.1'), headers, () => Buffer.concat(chunks).toString(), arrivedAt);
     res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
     res.end(Buffer.from(await response.arrayBuffer()));
   });

@@ -137,7 +137,8 @@ export const sendRecipients = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.sendId, t.subscriberId] }),
-    index('send_recipients_batch').on(t.sendId, t.state, t.batch),
+    // One batch's rows, whatever their state, and the batches after one in order (ledger.server.ts).
+    index('send_recipients_send_batch').on(t.sendId, t.batch, t.state),
     index('send_recipients_provider').on(t.providerId),
     // One person's emails (the admin page, suppression, erasure) without reading every send's ledger.
     index('send_recipients_subscriber').on(t.subscriberId),

@@ -143,7 +143,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
         const outcome: BatchOutcome = await sendPreparedBatch(request, { idempotencyKey: key });
         await pacer.adapt(outcome.rateLimit);
         if (outcome.ok) {
-          await markBatchSent(sendId, recipients, outcome.ids);
+          await markBatchSent(sendId, batch, recipients, outcome.ids);
           log.info('newsletter.batch', { send: sendId, note: plan.noteNumber, lang: plan.lang, batch, sent: recipients.length, attempts: attempts + 1 });
           return { kind: 'sent' };
         }
@@ -159,7 +159,7 @@ export async function deliver(plan: SendPlan, options: DeliveryOptions = {}): Pr
         }
         if (!outcome.retryable && outcome.status === 422) {
           if (recipients.length > 1) return split();
-          await markRecipientsFailed(sendId, recipients, outcome.error.slice(0, 500));
+          await markRecipientsFailed(sendId, batch, recipients, outcome.error.slice(0, 500));
           return { kind: 'failed' };
         }
         if (!outcome.retryable) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lt, min, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import { nowMs } from '../../core/clock.ts';
 import { getDb, serializeWrites } from '../../core/db/client.server.ts';
 import { sendRecipients, sends, subscribers } from '../../core/db/schema.ts';
@@ -81,8 +81,9 @@ export async function freezeRecipients(sendId: number, lang: string): Promise<vo
 export async function nextPendingBatch(sendId: number, after: number): Promise<Batch | undefined> {
   const db = getDb();
   const pending = and(eq(sendRecipients.sendId, sendId), eq(sendRecipients.state, 'pending'));
-  const [first] = await db.select({ batch: min(sendRecipients.batch) }).from(sendRecipients).where(and(pending, gt(sendRecipients.batch, after)));
-  if (first?.batch == null) return undefined;
+  // The first in index order, not min(): SQLite reads until the first pending row, not all after it.
+  const [first] = await db.select({ batch: sendRecipients.batch }).from(sendRecipients).where(and(pending, gt(sendRecipients.batch, after))).orderBy(asc(sendRecipients.batch)).limit(1);
+  if (first === undefined) return undefined;
   const rows = await db
     .select({ id: sendRecipients.subscriberId, email: sendRecipients.email })
     .from(sendRecipients)
@@ -94,17 +95,28 @@ export interface Member extends Recipient {
   state: 'pending' | 'sent' | 'failed';
 }
 
+// Every query of one batch names the send and the batch, the first columns of
+// send_recipients_send_batch, so it reads that batch's rows and no others. Without the batch, SQLite
+// walked every pending row of the send for each batch (all 100,000 of them at the start), and a
+// send's time grew with the square of its list (docs/decisions/041).
+
 /** Everyone frozen into one batch, whatever their state, in subscriber order: how a refused batch is split. */
-export function batchMembers(sendId: number, batch: number): Promise<Member[]> {
-  return getDb()
+export async function batchMembers(sendId: number, batch: number): Promise<Member[]> {
+  const rows = await getDb()
     .select({ id: sendRecipients.subscriberId, email: sendRecipients.email, state: sendRecipients.state })
     .from(sendRecipients)
-    .where(and(eq(sendRecipients.sendId, sendId), eq(sendRecipients.batch, batch)))
-    .orderBy(asc(sendRecipients.subscriberId));
+    .where(and(eq(sendRecipients.sendId, sendId), eq(sendRecipients.batch, batch)));
+  // Sorted here: asked of SQLite, the order made it walk the send's whole primary key instead.
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/** These recipients' rows of one batch, while still pending. */
+function pendingOfBatch(sendId: number, batch: number, recipients: Recipient[]) {
+  return and(eq(sendRecipients.sendId, sendId), eq(sendRecipients.state, 'pending'), eq(sendRecipients.batch, batch), inArray(sendRecipients.subscriberId, recipients.map((r) => r.id)));
 }
 
 /** One transaction: the batch's rows become sent (with Resend's ids) and the counter moves by as many. */
-export function markBatchSent(sendId: number, recipients: Recipient[], providerIds: string[]): Promise<void> {
+export function markBatchSent(sendId: number, batch: number, recipients: Recipient[], providerIds: string[]): Promise<void> {
   const now = nowMs();
   return serializeWrites(() =>
     getDb().transaction(async (tx) => {
@@ -112,20 +124,20 @@ export function markBatchSent(sendId: number, recipients: Recipient[], providerI
       const updated = await tx
         .update(sendRecipients)
         .set({ state: 'sent', sentAt: now, providerId: sql`CASE ${sendRecipients.subscriberId} ${ids} END` })
-        .where(and(eq(sendRecipients.sendId, sendId), eq(sendRecipients.state, 'pending'), inArray(sendRecipients.subscriberId, recipients.map((r) => r.id))));
+        .where(pendingOfBatch(sendId, batch, recipients));
       await tx.update(sends).set({ sent: sql`${sends.sent} + ${updated.rowsAffected}`, lastError: null }).where(eq(sends.id, sendId));
     }, { behavior: 'immediate' }),
   );
 }
 
 /** A permanent refusal of these recipients (Resend refused their address): failed with the reason, in one transaction. */
-export function markRecipientsFailed(sendId: number, recipients: Recipient[], error: string): Promise<void> {
+export function markRecipientsFailed(sendId: number, batch: number, recipients: Recipient[], error: string): Promise<void> {
   return serializeWrites(() =>
     getDb().transaction(async (tx) => {
       const failed = await tx
         .update(sendRecipients)
         .set({ state: 'failed', error })
-        .where(and(eq(sendRecipients.sendId, sendId), eq(sendRecipients.state, 'pending'), inArray(sendRecipients.subscriberId, recipients.map((r) => r.id))));
+        .where(pendingOfBatch(sendId, batch, recipients));
       await tx.update(sends).set({ failed: sql`${sends.failed} + ${failed.rowsAffected}`, lastError: error }).where(eq(sends.id, sendId));
     }, { behavior: 'immediate' }),
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryTimeline, Pacer, SAFETY } from './pacer.ts';
+import { LATE_MS, MemoryTimeline, Pacer, SAFETY } from './pacer.ts';
 
 /** A pacer on a clock the test moves: sleeping advances it. */
 function pacedAt(rps: number) {
@@ -85,6 +85,24 @@ describe('Pacer on a shared timeline', () => {
     // The late one cost its 70 ms, not a turn: four sleeps, and the last three spaced from it.
     expect(sleeps).toBe(4);
     expect(gaps).toEqual([100 * SAFETY, 100 * SAFETY + 70, 100 * SAFETY, 100 * SAFETY].map((g) => expect.closeTo(g, 5)));
+  });
+
+  it('never lets 11 requests leave within a second, whatever each wake-up oversleeps, with 15 ms to spare', async () => {
+    let now = 1_000_000;
+    const left: number[] = [];
+    // Repeatable lateness from 0 to 60 ms, most of it under LATE_MS as on an idle machine.
+    let seed = 7;
+    const late = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % 100 < 80 ? seed % (LATE_MS + 1) : seed % 61);
+    const pacer = new Pacer(10, async (ms) => {
+      now += ms + late();
+    }, () => now, new MemoryTimeline());
+    for (let i = 0; i < 300; i++) {
+      await pacer.wait();
+      left.push(now);
+    }
+    for (let k = 0; k + 10 < left.length; k++) expect(left[k + 10]! - left[k]!, `requests ${k}…${k + 10}`).toBeGreaterThanOrEqual(1000 + 15);
+    // And the rate stays close to the limit: lateness costs itself, not whole turns.
+    expect((left.at(-1)! - left[0]!) / 299).toBeLessThan(100 * SAFETY + 15);
   });
 
   it('takes a new turn when it wakes late and another sender holds the next one', async () => {
