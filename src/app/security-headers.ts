@@ -44,6 +44,7 @@ export function endpointSecurityHeaders(own: ServerHeaders): Record<string, stri
 }
 
 const INLINE_SCRIPT = /<script\b(?![^>]*\ssrc\s*=)[^>]*>([\s\S]*?)<\/script\s*>/gi;
+const SCRIPT_SRC = /(^|;)(\s*)script-src\s+([^;]*)/;
 const HASH_SOURCE = /^'(sha256|sha384|sha512)-([A-Za-z0-9+/=]+)'$/;
 
 /**
@@ -53,7 +54,6 @@ const HASH_SOURCE = /^'(sha256|sha384|sha512)-([A-Za-z0-9+/=]+)'$/;
  * A hash stays when an inline script of this page has it; every other source stays as it is.
  */
 export function policyForPage(policy: string, html: string): string {
-  const SCRIPT_SRC = /(^|;)(\s*)script-src\s+([^;]*)/;
   const sources = SCRIPT_SRC.exec(policy)?.[3]!.trim().split(/\s+/) ?? [];
   if (!sources.some((s) => HASH_SOURCE.test(s))) return policy;
   const bodies = [...html.matchAll(INLINE_SCRIPT)].map((m) => m[1]!);

@@ -18,7 +18,7 @@ const emails = () => import('../lib/newsletter/delivery/newsletter-email.server.
  * A command that sends renders each Note in a process that exits (decision 037): React, React Email
  * and the MDX compiler do not stay in memory under the send's batches.
  */
-async function renderApart(): Promise<void> {
+async function renderSendsApart(): Promise<void> {
   (await import('../lib/newsletter/delivery/render-apart.server.ts')).renderInProcessFrom(fileURLToPath(new URL('./render-child.ts', import.meta.url)));
 }
 const site = () => import('../lib/core/site.server.ts').then((m) => m.getSite());
@@ -215,7 +215,7 @@ export const newsletterCommands: Record<string, Command> = {
           console.log(`${label}: would send to ${row ? `${row.recipients - row.sent} remaining` : `${await activeSubscribers(plan.lang)} active subscribers`} (dry run, nothing sent).`);
           continue;
         }
-        const [{ deliver }] = await Promise.all([import('../lib/newsletter/delivery/deliver.server.ts'), renderApart()]);
+        const [{ deliver }] = await Promise.all([import('../lib/newsletter/delivery/deliver.server.ts'), renderSendsApart()]);
         const r = await deliver(plan, { onProgress });
         if (r.state === 'done') console.log(`${label}: done, ${r.sent} sent, ${r.failed} failed of ${r.recipients}.`);
         else if (r.state === 'busy') console.log(`${label}: another process is sending it now.`);
@@ -264,7 +264,7 @@ export const newsletterCommands: Record<string, Command> = {
     async run() {
       const config = await site();
       const { schedule } = config.newsletter;
-      const [{ runWorker }, { log }] = await Promise.all([import('../jobs/worker.server.ts'), import('../lib/core/log.server.ts'), renderApart()]);
+      const [{ runWorker }, { log }] = await Promise.all([import('../jobs/worker.server.ts'), import('../lib/core/log.server.ts'), renderSendsApart()]);
       const finished = await runWorker(() => log.info('worker.start', { message: `Scheduler running (${schedule.time} on weekday ${schedule.weekday}, ${config.timeZone}). Ctrl-C stops it.` }));
       if (!finished) {
         // A request to Resend still in flight would hold the process open: its batch is resent under

@@ -15,7 +15,8 @@ let esbuild;
 // version): loading esbuild and compiling was ~0.4 s of every render process's start
 // (docs/decisions/041). A cache that cannot be written only costs the compile it would save.
 const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/drumbeat-tsx', import.meta.url));
-const esbuildVersion = () => JSON.parse(readFileSync(createRequire(import.meta.resolve('tsx')).resolve('esbuild/package.json'), 'utf8')).version;
+let esbuildVersion;
+const versionOfEsbuild = () => (esbuildVersion ??= JSON.parse(readFileSync(createRequire(import.meta.resolve('tsx')).resolve('esbuild/package.json'), 'utf8')).version);
 
 function compile(url) {
   const file = fileURLToPath(url);
@@ -23,7 +24,7 @@ function compile(url) {
   const options = { loader: 'tsx', format: 'esm', jsx: 'automatic', jsxImportSource: 'react', sourcefile: file, sourcemap: 'inline', target: 'node22' };
   // Stack traces through a template name its own lines, not the compiled ones.
   process.setSourceMapsEnabled(true);
-  const key = createHash('sha256').update(JSON.stringify([esbuildVersion(), options, source])).digest('hex').slice(0, 32);
+  const key = createHash('sha256').update(JSON.stringify([versionOfEsbuild(), options, source])).digest('hex').slice(0, 32);
   const cached = path.join(CACHE_DIR, `${key}.mjs`);
   try {
     return readFileSync(cached, 'utf8');

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/content.ts';
 
-// `drumbeat worker` runs with V8's young generation capped (src/cli/drumbeat.mjs, decision 037),
+// `drumbeat worker` runs with V8's young generation capped and its heap sized for memory
+// (src/cli/drumbeat.mjs, decisions 037 and 041),
 // started as users start it: node_modules/.bin/drumbeat, whose sh line execs Node 24 in its place.
 // Other commands keep Node's defaults. The Node it became prints its own flags first.
 
